@@ -1,0 +1,49 @@
+"""The ``exitwatch`` command line: a thin layer over the library.
+
+Each command parses its options, calls one library function with keyword arguments, and prints.
+Commands live in one module per stage (``*_cmds.py``); each module has ``register(group)``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+from exitwatch import __version__
+from exitwatch.errors import ExitwatchError
+
+#: Command modules, in the order their commands are listed in ``--help``.
+COMMAND_MODULES = (
+    "store_cmds",
+)
+
+
+class ExitwatchGroup(click.Group):
+    """A click group that turns ExitwatchError into one clean line and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ExitwatchError as error:
+            click.secho(f"error: {error}", fg="red", err=True)
+            ctx.exit(2)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=ExitwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="exitwatch")
+def main() -> None:
+    """exitwatch: early warning of dictatorship collapse from the news and from history.
+
+    \b
+    Example:
+      exitwatch ingest article.txt feed.xml news/ --db risk.duckdb
+      exitwatch stats --db risk.duckdb
+    """
+
+
+for _name in COMMAND_MODULES:
+    importlib.import_module(f"exitwatch.cli.{_name}").register(main)

@@ -1,0 +1,73 @@
+"""Exception classes.
+
+Every error that a user can cause is one of these. Messages say what failed, why, and what the
+valid choices are; the CLI prints ``str(error)`` as one line and exits non-zero, and the API turns
+it into its one JSON error shape (see ``exitwatch.report.api``).
+"""
+
+from __future__ import annotations
+
+
+class ExitwatchError(Exception):
+    """Base class of every error exitwatch raises on purpose."""
+
+    #: HTTP status the API answers with for this kind of error.
+    http_status = 400
+    #: Short machine-readable kind, used in the API's error JSON.
+    code = "error"
+
+
+class InputError(ExitwatchError):
+    """An input (file, text, record) cannot be read; the message names the input and the problem."""
+
+    code = "bad_input"
+
+    def __init__(self, source: str, problem: str):
+        self.source = source
+        self.problem = problem
+        super().__init__(f"{source}: {problem}")
+
+
+class DataFileError(InputError):
+    """A public dataset file (Archigos, REIGN, ...) is missing or lacks columns."""
+
+    code = "bad_data_file"
+
+
+class ConfigError(ExitwatchError):
+    """A configuration value or option is invalid."""
+
+    code = "bad_config"
+
+
+class UnknownCountryError(ExitwatchError):
+    """A country name or code does not resolve to a known country."""
+
+    code = "unknown_country"
+    http_status = 404
+
+    def __init__(self, query: str, hint: str = ""):
+        self.query = query
+        message = f"unknown country {query!r}: use an ISO3 code (IRN), a name (Iran) or a Gleditsch-Ward number (630)"
+        super().__init__(message + (f"; {hint}" if hint else ""))
+
+
+class NotFoundError(ExitwatchError):
+    """A requested record (document, leader, ...) does not exist."""
+
+    code = "not_found"
+    http_status = 404
+
+
+class StoreError(ExitwatchError):
+    """The store file cannot be opened, migrated or written."""
+
+    code = "store_error"
+    http_status = 500
+
+
+class ModelError(ExitwatchError):
+    """A model file is missing, incompatible, or was not fitted."""
+
+    code = "model_error"
+    http_status = 500

@@ -1,0 +1,171 @@
+"""Connection, migrations and Parquet export/import of the embedded DuckDB store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Iterable
+
+import duckdb
+import pyarrow as pa
+
+from exitwatch.errors import InputError, StoreError
+from exitwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
+
+DEFAULT_DB_ENV = "EXITWATCH_DB"
+
+
+def default_db_path() -> str:
+    """The store used when no ``--db`` is given: ``$EXITWATCH_DB`` or ``./exitwatch.duckdb``."""
+    return os.environ.get(DEFAULT_DB_ENV) or "exitwatch.duckdb"
+
+
+class StoreCore:
+    """Opens the DuckDB file, applies pending migrations, and moves tables to and from Parquet.
+
+    ``path`` may be ``":memory:"`` for a throw-away store. ``read_only`` opens an existing file
+    without migrating it (several readers may share it).
+    """
+
+    def __init__(self, path: str | os.PathLike = ":memory:", *, read_only: bool = False):
+        self.path = str(path)
+        if read_only and self.path != ":memory:" and not Path(self.path).exists():
+            raise StoreError(f"store {self.path} does not exist; ingest something first (exitwatch ingest FILE --db {self.path})")
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except (duckdb.Error, OSError) as e:
+            raise StoreError(f"cannot open store {self.path}: {e}") from e
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() != SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {self.schema_version()}, this exitwatch needs {SCHEMA_VERSION}; "
+                "open it once without read-only to migrate it"
+            )
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # -- schema ------------------------------------------------------------------------------
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        self.con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, "
+            "applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        current = self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"store {self.path} has schema version {current}, newer than this exitwatch ({SCHEMA_VERSION}); upgrade exitwatch"
+            )
+        for version, description, sql in MIGRATIONS:
+            if version <= current:
+                continue
+            try:
+                with self.transaction():
+                    self.con.execute(sql)
+                    self.con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
+            except duckdb.Error as e:
+                raise StoreError(f"migration {version} ({description}) failed on {self.path}: {e}") from e
+
+    # -- helpers for the table mixins --------------------------------------------------------
+    def transaction(self):
+        """Context manager: commit on success, roll back on any exception (Ctrl-C included)."""
+        return _Transaction(self.con)
+
+    def _insert(self, table: str, rows: list[dict[str, Any]], *, ignore_existing: bool = False) -> None:
+        if not rows:
+            return
+        arrow = pa.Table.from_pylist(rows)
+        self.con.register("_incoming", arrow)
+        try:
+            verb = "INSERT OR IGNORE" if ignore_existing else "INSERT"
+            self.con.execute(f"{verb} INTO {table} BY NAME SELECT * FROM _incoming")
+        finally:
+            self.con.unregister("_incoming")
+
+    def _dicts(self, sql: str, params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cursor = self.con.execute(sql, list(params))
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    # -- stats and Parquet -------------------------------------------------------------------
+    def table_counts(self) -> dict[str, int]:
+        """Row count of every table."""
+        return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+
+    def export_parquet(self, directory: str | os.PathLike) -> dict[str, Path]:
+        """Write every table to ``directory/<table>.parquet``; returns the files written."""
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        written = {}
+        for table in TABLES:
+            target = out / f"{table}.parquet"
+            self.con.execute(f"COPY {table} TO '{_sql_path(target)}' (FORMAT PARQUET)")
+            written[table] = target
+        return written
+
+    def import_parquet(self, directory: str | os.PathLike) -> dict[str, int]:
+        """Load ``<table>.parquet`` files or ``<table>/*.parquet`` folders from ``directory``.
+
+        Rows whose key is already stored are skipped, so importing twice adds nothing. Returns
+        the number of new rows per table. The whole import is one transaction.
+        """
+        src = Path(directory)
+        if not src.is_dir():
+            raise InputError(str(src), "not a directory of Parquet files (expected <table>.parquet or <table>/*.parquet)")
+        sources = {}
+        for table in TABLES:
+            if (src / f"{table}.parquet").is_file():
+                sources[table] = src / f"{table}.parquet"
+            elif (src / table).is_dir() and any((src / table).glob("*.parquet")):
+                sources[table] = src / table / "*.parquet"
+        if not sources:
+            raise InputError(str(src), f"no Parquet files for any table; expected some of: {', '.join(TABLES)}")
+        before = self.table_counts()
+        try:
+            with self.transaction():
+                for table, path in sources.items():
+                    self.con.execute(
+                        f"INSERT OR IGNORE INTO {table} BY NAME SELECT * FROM read_parquet('{_sql_path(path)}')"
+                    )
+        except duckdb.Error as e:
+            raise InputError(str(src), f"Parquet files do not match the store schema: {e}") from e
+        after = self.table_counts()
+        return {t: after[t] - before[t] for t in sources}
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+class _Transaction:
+    def __init__(self, con):
+        self.con = con
+
+    def __enter__(self):
+        self.con.execute("BEGIN TRANSACTION")
+        return self.con
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")
+        return False

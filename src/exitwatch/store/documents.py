@@ -1,0 +1,104 @@
+"""Documents, removed boilerplate spans, duplicates and MinHash signatures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Iterator
+
+from exitwatch.errors import NotFoundError
+from exitwatch.records import Document, Reading
+from exitwatch.store import rows as R
+
+
+class DocumentTables:
+    """Mixin of ``Store`` for the ingest tables (needs ``StoreCore``)."""
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.con.execute("SELECT count(*) FROM documents WHERE id = ?", [doc_id]).fetchone()[0] > 0
+
+    def add_document(
+        self,
+        doc: Document,
+        *,
+        signature: bytes | None = None,
+        duplicate_of: tuple[str, float, str] | None = None,
+        reading: Reading | None = None,
+    ) -> bool:
+        """Store ``doc`` with its removed spans, MinHash ``signature``, near-duplicate link
+        ``(first_id, similarity, method)`` and ``reading``, all in one transaction.
+
+        Returns False (and writes nothing) when a document with the same id is already stored.
+        """
+        if self.has_document(doc.id):
+            return False
+        with self.transaction():
+            self._insert("documents", [R.document_row(doc)])
+            self._insert("removed_spans", R.removed_span_rows(doc))
+            if signature is not None:
+                self._insert("minhashes", [{"doc_id": doc.id, "signature": signature}])
+            if duplicate_of is not None:
+                first, similarity, method = duplicate_of
+                self._insert(
+                    "duplicates", [{"doc_id": doc.id, "duplicate_of": first, "similarity": similarity, "method": method}]
+                )
+            if reading is not None:
+                self._write_reading(reading)
+        return True
+
+    def document(self, doc_id: str) -> Document:
+        found = self._dicts("SELECT * FROM documents WHERE id = ?", [doc_id])
+        if not found:
+            raise NotFoundError(f"no document with id {doc_id!r} in {self.path}")
+        spans = self._dicts("SELECT * FROM removed_spans WHERE doc_id = ?", [doc_id])
+        return R.document_from_row(found[0], spans)
+
+    def documents(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        outlet: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        contains: str | None = None,
+    ) -> list[Document]:
+        """Documents newest first, filtered by outlet, published date range and body text."""
+        where, params = ["TRUE"], []
+        if outlet:
+            where.append("outlet = ?")
+            params.append(outlet)
+        if since:
+            where.append("published >= ?")
+            params.append(since)
+        if until:
+            where.append("published <= ?")
+            params.append(until)
+        if contains:
+            where.append("(body ILIKE ? OR title ILIKE ?)")
+            params += [f"%{contains}%", f"%{contains}%"]
+        rows = self._dicts(
+            f"SELECT * FROM documents WHERE {' AND '.join(where)} "
+            "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?",
+            params + [limit, offset],
+        )
+        spans: dict[str, list] = {}
+        if rows:
+            ids = [r["id"] for r in rows]
+            for s in self._dicts("SELECT * FROM removed_spans WHERE list_contains(?, doc_id)", [ids]):
+                spans.setdefault(s["doc_id"], []).append(s)
+        return [R.document_from_row(r, spans.get(r["id"], [])) for r in rows]
+
+    def signatures(self) -> Iterator[tuple[str, bytes]]:
+        """Every stored (doc_id, MinHash signature), for rebuilding the LSH index."""
+        cursor = self.con.execute("SELECT doc_id, signature FROM minhashes ORDER BY doc_id")
+        while batch := cursor.fetchmany(4096):
+            yield from batch
+
+    def duplicate_links(self) -> list[dict]:
+        """Near-duplicate links: doc_id, duplicate_of, similarity, method."""
+        return self._dicts("SELECT * FROM duplicates ORDER BY duplicate_of, doc_id")
+
+    def canonical_id(self, doc_id: str) -> str:
+        """The first-stored document of ``doc_id``'s duplicate cluster (itself if unique)."""
+        row = self.con.execute("SELECT duplicate_of FROM duplicates WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else doc_id

@@ -1,0 +1,92 @@
+"""Reader output: sentences, events and claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from exitwatch.records import Claim, Event, Reading, Sentence
+from exitwatch.store import rows as R
+
+
+class ReadingTables:
+    """Mixin of ``Store`` for the reader tables (needs ``StoreCore``)."""
+
+    def _write_reading(self, reading: Reading) -> None:
+        doc_id = reading.document.id
+        for table in ("readings", "sentences", "events", "claims"):
+            self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
+        for table, rows in R.reading_rows(reading).items():
+            self._insert(table, rows)
+
+    def add_reading(self, reading: Reading) -> None:
+        """Replace whatever was stored for ``reading.document`` by ``reading`` (one transaction)."""
+        with self.transaction():
+            self._write_reading(reading)
+
+    def read_doc_ids(self, pipeline: str | None = None) -> set[str]:
+        """Ids of documents already read (by ``pipeline`` when given)."""
+        if pipeline is None:
+            return {r[0] for r in self.con.execute("SELECT doc_id FROM readings").fetchall()}
+        return {r[0] for r in self.con.execute("SELECT doc_id FROM readings WHERE pipeline = ?", [pipeline]).fetchall()}
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        return [R.sentence_from_row(r) for r in self._dicts("SELECT * FROM sentences WHERE doc_id = ? ORDER BY idx", [doc_id])]
+
+    def events(
+        self,
+        *,
+        doc_id: str | None = None,
+        country: str | None = None,
+        event_types: list[str] | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Event]:
+        """Events filtered by document, country (source, target or location ISO3), PLOVER types
+        and the publication date of their document."""
+        where, params = ["TRUE"], []
+        if doc_id:
+            where.append("e.doc_id = ?")
+            params.append(doc_id)
+        if country:
+            where.append("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)")
+            params += [country] * 3
+        if event_types:
+            where.append("list_contains(?, e.event_type)")
+            params.append(list(event_types))
+        if since:
+            where.append("d.published >= ?")
+            params.append(since)
+        if until:
+            where.append("d.published <= ?")
+            params.append(until)
+        sql = (
+            "SELECT e.* FROM events e JOIN documents d ON d.id = e.doc_id "
+            f"WHERE {' AND '.join(where)} ORDER BY d.published DESC NULLS LAST, e.doc_id, e.n"
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [R.event_from_row(r) for r in self._dicts(sql, params)]
+
+    def claims(self, *, doc_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[Claim]:
+        where, params = ["TRUE"], []
+        if doc_id:
+            where.append("doc_id = ?")
+            params.append(doc_id)
+        sql = f"SELECT * FROM claims WHERE {' AND '.join(where)} ORDER BY doc_id, n"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [R.claim_from_row(r) for r in self._dicts(sql, params)]
+
+    def reading(self, doc_id: str) -> Reading:
+        """The stored Reading of one document (raises NotFoundError for an unknown id)."""
+        return Reading(
+            document=self.document(doc_id),
+            sentences=tuple(self.sentences(doc_id)),
+            events=tuple(self.events(doc_id=doc_id)),
+            claims=tuple(self.claims(doc_id=doc_id)),
+            pipeline=(self.con.execute("SELECT pipeline FROM readings WHERE doc_id = ?", [doc_id]).fetchone() or [""])[0],
+        )

@@ -1,0 +1,196 @@
+"""Records ⇄ flat table rows.
+
+One mapping serves the DuckDB store and the Parquet files that the Dask path writes, so both
+hold the same schema. Nested fields (attribution chains, conditions, speakers) are JSON text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from exitwatch.records import Actor, Claim, Document, Event, Reading, RemovedSpan, Sentence, Source
+
+
+def _date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if hasattr(value, "date"):  # pandas Timestamp
+        return value.date()
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _source_from_dict(d: dict | None) -> Source | None:
+    if d is None:
+        return None
+    actor = d.get("actor")
+    return Source(
+        text=d["text"],
+        kind=d.get("kind", "unknown"),
+        anonymous=bool(d.get("anonymous", False)),
+        description=d.get("description"),
+        actor=Actor(**actor) if actor else None,
+    )
+
+
+def _sources_json(sources) -> str:
+    return json.dumps([s.to_dict() for s in sources], ensure_ascii=False)
+
+
+def _sources(text: str | None) -> tuple[Source, ...]:
+    return tuple(_source_from_dict(d) for d in json.loads(text or "[]"))
+
+
+def document_row(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "outlet": doc.outlet,
+        "url": doc.url,
+        "published": doc.published,
+        "language": doc.language,
+        "author": doc.author,
+        "body": doc.body,
+        "source_path": doc.source_path,
+    }
+
+
+def removed_span_rows(doc: Document) -> list[dict[str, Any]]:
+    return [
+        {"doc_id": doc.id, "n": n, "start_offset": s.start, "end_offset": s.end, "text": s.text, "reason": s.reason}
+        for n, s in enumerate(doc.removed)
+    ]
+
+
+def document_from_row(row: dict[str, Any], removed: list[dict[str, Any]] = ()) -> Document:
+    return Document(
+        id=row["id"],
+        body=row["body"],
+        title=row.get("title"),
+        outlet=row.get("outlet"),
+        url=row.get("url"),
+        published=_date(row.get("published")),
+        language=row.get("language"),
+        author=row.get("author"),
+        source_path=row.get("source_path"),
+        removed=tuple(
+            RemovedSpan(start=r["start_offset"], end=r["end_offset"], text=r["text"], reason=r["reason"])
+            for r in sorted(removed, key=lambda r: r["n"])
+        ),
+    )
+
+
+def sentence_row(s: Sentence) -> dict[str, Any]:
+    return {"doc_id": s.doc_id, "idx": s.index, "start_offset": s.start, "end_offset": s.end, "text": s.text}
+
+
+def sentence_from_row(row: dict[str, Any]) -> Sentence:
+    return Sentence(doc_id=row["doc_id"], index=row["idx"], start=row["start_offset"], end=row["end_offset"], text=row["text"])
+
+
+def _actor_columns(prefix: str, actor: Actor | None) -> dict[str, Any]:
+    fields = ("text", "country", "sector", "person", "organisation")
+    return {f"{prefix}_{f}": getattr(actor, f) if actor else None for f in fields}
+
+
+def _actor_from(prefix: str, row: dict[str, Any]) -> Actor | None:
+    if row.get(f"{prefix}_text") is None:
+        return None
+    return Actor(
+        text=row[f"{prefix}_text"],
+        country=row.get(f"{prefix}_country"),
+        sector=row.get(f"{prefix}_sector"),
+        person=row.get(f"{prefix}_person"),
+        organisation=row.get(f"{prefix}_organisation"),
+    )
+
+
+def event_row(e: Event, n: int) -> dict[str, Any]:
+    return {
+        "doc_id": e.doc_id,
+        "n": n,
+        "sentence_index": e.sentence_index,
+        "event_type": e.event_type,
+        "mode": e.mode,
+        **_actor_columns("source", e.source),
+        **_actor_columns("target", e.target),
+        "modality": e.modality,
+        "attribution": _sources_json(e.attribution),
+        "conditions": json.dumps(list(e.conditions), ensure_ascii=False),
+        "date": e.date,
+        "date_text": e.date_text,
+        "location": e.location,
+        "location_country": e.location_country,
+        "span_start": e.span[0],
+        "span_end": e.span[1],
+        "trigger": e.trigger,
+        "confidence": float(e.confidence),
+        "coder": e.coder,
+    }
+
+
+def event_from_row(row: dict[str, Any]) -> Event:
+    return Event(
+        doc_id=row["doc_id"],
+        sentence_index=row["sentence_index"],
+        event_type=row["event_type"],
+        mode=row.get("mode"),
+        source=_actor_from("source", row),
+        target=_actor_from("target", row),
+        modality=row["modality"],
+        attribution=_sources(row.get("attribution")),
+        conditions=tuple(json.loads(row.get("conditions") or "[]")),
+        date=_date(row.get("date")),
+        date_text=row.get("date_text"),
+        location=row.get("location"),
+        location_country=row.get("location_country"),
+        span=(row["span_start"], row["span_end"]),
+        trigger=row.get("trigger"),
+        confidence=row["confidence"],
+        coder=row.get("coder") or "",
+    )
+
+
+def claim_row(c: Claim, n: int) -> dict[str, Any]:
+    return {
+        "doc_id": c.doc_id,
+        "n": n,
+        "sentence_index": c.sentence_index,
+        "text": c.text,
+        "speaker": json.dumps(c.speaker.to_dict(), ensure_ascii=False) if c.speaker else None,
+        "attribution": _sources_json(c.attribution),
+        "modality": c.modality,
+        "quote": bool(c.quote),
+        "span_start": c.span[0],
+        "span_end": c.span[1],
+        "conditions": json.dumps(list(c.conditions), ensure_ascii=False),
+    }
+
+
+def claim_from_row(row: dict[str, Any]) -> Claim:
+    speaker = row.get("speaker")
+    return Claim(
+        doc_id=row["doc_id"],
+        sentence_index=row["sentence_index"],
+        text=row["text"],
+        speaker=_source_from_dict(json.loads(speaker)) if speaker else None,
+        attribution=_sources(row.get("attribution")),
+        modality=row["modality"],
+        quote=bool(row["quote"]),
+        span=(row["span_start"], row["span_end"]),
+        conditions=tuple(json.loads(row.get("conditions") or "[]")),
+    )
+
+
+def reading_rows(reading: Reading) -> dict[str, list[dict[str, Any]]]:
+    """Rows for every reader table, keyed by table name."""
+    doc_id = reading.document.id
+    return {
+        "readings": [{"doc_id": doc_id, "pipeline": reading.pipeline}],
+        "sentences": [sentence_row(s) for s in reading.sentences],
+        "events": [event_row(e, n) for n, e in enumerate(reading.events)],
+        "claims": [claim_row(c, n) for n, c in enumerate(reading.claims)],
+    }
