@@ -15,6 +15,7 @@ from exitwatch.errors import ExitwatchError
 
 #: Command modules, in the order their commands are listed in ``--help``.
 COMMAND_MODULES = (
+    "demo_cmds",
     "store_cmds",
 )
 
