@@ -104,7 +104,7 @@ class Actor(Record):
     """Who did something or was done to.
 
     Fields: ``text`` (as written; unknown actors are kept as text), ``country`` (ISO3 or None),
-    ``sector`` (agent code such as ``GOV``, ``MIL``, ``PROT``, ``REB``, ``OPP``, ``CVL``, ``MED``,
+    ``sector`` (agent code such as ``GOV``, ``MIL``, ``PRO``, ``REB``, ``OPP``, ``CVL``, ``MED``,
     ``BUS``, ``IGO``; None when unknown), ``person`` (canonical name of a resolved person, or None),
     ``organisation`` (canonical name of a named organisation such as ``IRGC``, or None).
     """

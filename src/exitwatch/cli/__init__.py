@@ -17,6 +17,7 @@ from exitwatch.errors import ExitwatchError
 COMMAND_MODULES = (
     "demo_cmds",
     "store_cmds",
+    "ingest_cmds",
 )
 
 

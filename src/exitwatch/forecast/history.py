@@ -1,0 +1,172 @@
+"""The historical context a leader-month is judged in: every table loaded once, with lookups.
+
+:class:`History` holds the Archigos spells, REIGN regimes, UCDP conflicts, COW capabilities,
+fractionalisation and the neighbour list, and answers "what did we know about country c before
+month m" (``covariates``). Every lookup uses only information dated before the month (annual
+tables lagged by one year), so the same code builds the training panel and today's covariates
+without peeking ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from exitwatch.forecast import importers
+
+#: Exits counted as irregular (PITF's "irregular leadership change" includes foreign removal).
+IRREGULAR_EXITS = ("Irregular", "Foreign")
+#: Kilometres between borders under which two states count as neighbours.
+NEIGHBOUR_KM = 400.0
+#: Regime groups, in the order of the one-hot columns.
+REGIME_GROUPS = ("democracy", "personal", "military", "party", "monarchy", "provisional")
+
+
+def region_of(gwcode: int) -> str:
+    """Coarse world region from the Gleditsch-Ward number ranges."""
+    if gwcode < 200:
+        return "americas"
+    if gwcode < 400:
+        return "europe"
+    if gwcode < 630:
+        return "africa"
+    if gwcode < 700:
+        return "middle_east"
+    return "asia_pacific"
+
+
+def _csv_map(name: str, key: str, value: str) -> dict[str, str]:
+    """A two-column mapping from a data file of this package."""
+    with resources.files("exitwatch.forecast").joinpath(f"data/{name}").open() as handle:
+        frame = pd.read_csv(handle)
+    return dict(zip(frame[key].str.strip(), frame[value].str.strip(), strict=True))
+
+
+def exit_modes() -> dict[str, str]:
+    """Archigos ``exitcode`` -> exitwatch exit mode (``data/exit_modes.csv``)."""
+    return _csv_map("exit_modes.csv", "exitcode", "mode")
+
+
+def fates() -> dict[str, str]:
+    """Archigos ``posttenurefate`` -> fate (``data/fates.csv``); other values are missing."""
+    return _csv_map("fates.csv", "posttenurefate", "fate")
+
+
+def regime_groups() -> dict[str, str]:
+    """Geddes-Wright-Frantz regime type -> coarse group (``data/regime_groups.csv``)."""
+    return _csv_map("regime_groups.csv", "gwf_regimetype", "group")
+
+
+def _annual(frame: pd.DataFrame, key: str, columns: list[str]) -> dict[int, pd.DataFrame]:
+    """Per-country annual series indexed by year (for lagged, carried-forward lookups)."""
+    return {int(c): g.set_index("year")[columns].sort_index() for c, g in frame.groupby(key)}
+
+
+@dataclass
+class History:
+    """Loaded history tables; build with :meth:`load`."""
+
+    spells: pd.DataFrame
+    regimes: pd.DataFrame
+    conflict_years: dict[int, pd.Series]
+    annual: dict[str, dict[int, pd.DataFrame]]
+    neighbours: dict[int, set[int]]
+    iso3: dict[int, str]
+    names: dict[int, str]
+    capitals: pd.DataFrame
+    atop: pd.DataFrame
+    vintage: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, data_dir: str | Path, *, archigos_path: str | Path | None = None) -> History:
+        """Load every table from ``data_dir`` (the layout of ``../shared/data``)."""
+        data_dir = Path(data_dir)
+        ps = data_dir / "peacesciencer"
+        spells = importers.load_archigos(archigos_path or data_dir / "archigos" / "archigos_4.1.csv")
+        regimes = importers.load_reign_regimes(data_dir / "reign" / "regime_list.csv")
+        groups = regime_groups()
+        regimes["group"] = regimes["regime_type"].map(groups).fillna("provisional")
+        acd = importers.load_peacesciencer("ucdp_acd", ps)
+        acd = acd.dropna(subset=["gwno_a"])
+        conflict_years = {
+            int(c): g.groupby("year")["intensity_level"].max()
+            for c, g in acd.groupby(acd["gwno_a"].astype(int))
+        }
+        nmc = importers.load_peacesciencer("cow_nmc", ps).dropna(subset=["ccode", "year"])
+        nmc["gwcode"] = nmc["ccode"].astype(int).map(lambda c: importers.COW_TO_GW.get(c, c))
+        nmc["year"] = nmc["year"].astype(int)
+        creg = importers.load_peacesciencer("creg", ps).dropna(subset=["gwcode", "year"])
+        creg[["gwcode", "year"]] = creg[["gwcode", "year"]].astype(int)
+        hief = importers.load_peacesciencer("hief", ps).dropna(subset=["gwcode", "year"])
+        hief[["gwcode", "year"]] = hief[["gwcode", "year"]].astype(int)
+        annual = {
+            "nmc": _annual(nmc, "gwcode", ["cinc", "tpop", "milper"]),
+            "creg": _annual(creg, "gwcode", ["ethfrac", "relfrac"]),
+            "hief": _annual(hief, "gwcode", ["efindex"]),
+        }
+        dist = importers.load_peacesciencer("mindist", ps)
+        close = dist[dist["mindist"] <= NEIGHBOUR_KM]
+        neighbours: dict[int, set[int]] = {}
+        for a, b in close[["gwcode1", "gwcode2"]].itertuples(index=False):
+            if a != b:
+                neighbours.setdefault(int(a), set()).add(int(b))
+                neighbours.setdefault(int(b), set()).add(int(a))
+        states = importers.load_peacesciencer("gw_states", ps)
+        capitals = importers.load_peacesciencer("gw_capitals", ps)
+        atop = importers.load_peacesciencer("atop", ps)
+        vintage = {
+            "archigos": spells["enddate"].max().date().isoformat(),
+            "reign_regimes": regimes["end"].max().date().isoformat(),
+            "ucdp_acd": str(int(acd["year"].max())),
+            "cow_nmc": str(int(nmc["year"].max())),
+            "creg": str(int(creg["year"].max())),
+            "hief": str(int(hief["year"].max())),
+            "atop": str(int(atop["year"].max())),
+        }
+        return cls(
+            spells=spells, regimes=regimes, conflict_years=conflict_years, annual=annual,
+            neighbours=neighbours, iso3=importers.gw_to_iso3(states),
+            names={int(g): str(n) for g, n in states[["gwcode", "statename"]].itertuples(index=False)},
+            capitals=capitals, atop=atop, vintage=vintage,
+        )
+
+    # -- lookups --------------------------------------------------------------------------------
+
+    def regime_group(self, gwcode: int, when: pd.Timestamp) -> str | None:
+        """Regime group in force on ``when`` (None when REIGN has no spell then)."""
+        rows = self.regimes[(self.regimes["gwcode"] == gwcode) & (self.regimes["start"] <= when)
+                            & (self.regimes["end"] >= when)]
+        return None if rows.empty else str(rows["group"].iloc[-1])
+
+    def annual_value(self, table: str, gwcode: int, year: int, column: str) -> float:
+        """Value for ``year - 1`` or the latest earlier year (carried forward); NaN if none."""
+        series = self.annual[table].get(gwcode)
+        if series is None:
+            return float("nan")
+        known = series.loc[series.index <= year - 1, column].dropna()
+        return float(known.iloc[-1]) if len(known) else float("nan")
+
+    def conflict(self, gwcode: int, year: int) -> float:
+        """Highest UCDP intensity (0 none, 1 minor, 2 war) in the country in the previous year."""
+        series = self.conflict_years.get(gwcode)
+        if series is None or (year - 1) not in series.index:
+            return 0.0
+        return float(series.loc[year - 1])
+
+    def irregular_exit_months(self) -> pd.DataFrame:
+        """One row per irregular exit: ``gwcode``, ``month`` (Period) it happened in."""
+        spells = self.spells[self.spells["exit"].isin(IRREGULAR_EXITS)]
+        return pd.DataFrame({
+            "gwcode": spells["ccode"].to_numpy(),
+            "month": (spells["enddate"] - pd.Timedelta(days=1)).dt.to_period("M").to_numpy(),
+        })
+
+
+def count_events_before(event_months: np.ndarray, months: np.ndarray, window: int) -> np.ndarray:
+    """For each month ``m`` (as integer month numbers), how many events fell in [m-window, m-1]."""
+    events = np.sort(event_months)
+    return np.searchsorted(events, months, side="left") - np.searchsorted(events, months - window, side="left")

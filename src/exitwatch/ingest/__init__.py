@@ -1,0 +1,32 @@
+"""Ingestion: files, pages, records and feeds become ``Document`` records in the store.
+
+Public API (see docs/ingest.md): ``make_document``, ``iter_documents``, ``ingest``,
+``IngestReport``, ``IngestProblem``, ``sample_corpus_path``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from exitwatch.ingest.document import document_id, make_document
+from exitwatch.ingest.iterate import iter_documents
+from exitwatch.ingest.pipeline import IngestReport, default_reader, ingest
+from exitwatch.ingest.problems import IngestProblem
+
+
+def sample_corpus_path() -> Path:
+    """The folder of the bundled sample corpus (our own invented news items in mixed formats)."""
+    return Path(str(resources.files("exitwatch.ingest").joinpath("samples")))
+
+
+__all__ = [
+    "IngestProblem",
+    "IngestReport",
+    "default_reader",
+    "document_id",
+    "ingest",
+    "iter_documents",
+    "make_document",
+    "sample_corpus_path",
+]

@@ -1,0 +1,223 @@
+"""People: current leaders (a table we maintain), other key people, and past leaders imported from
+Archigos 4.1 or REIGN files given by the user.
+
+``data/current_leaders.csv`` is written and maintained by the project (as of the ``as_of`` date
+in each row); ``data/people.tsv`` holds other people who matter (heirs, security chiefs,
+opposition leaders, deposed rulers). Past leaders are never shipped: load them with
+:func:`load_leaders_from_archigos` / :func:`load_leaders_from_reign` from the public files
+(Goemans, Gleditsch & Chiozza 2009; Bell, Besaw & Frank 2021).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from exitwatch.errors import DataFileError, NotFoundError
+from exitwatch.kb._data import data_path, read_table, split_aliases
+from exitwatch.kb.countries import country_tables, resolve_country
+from exitwatch.records import Record
+
+ENTRY_KINDS = ("regular", "irregular", "foreign")
+
+
+@dataclass(frozen=True)
+class CurrentLeader(Record):
+    """A country's current effective leader: ``country_iso3``, ``gwcode``, ``leader`` (canonical
+    name), ``aliases`` (other spellings and surnames), ``title``, ``in_office_since`` (date),
+    ``birth_year`` (or None), ``entry`` (regular / irregular / foreign), ``regime_type``,
+    ``as_of`` (date the row was last checked), ``source_note``."""
+
+    country_iso3: str
+    gwcode: int | None
+    leader: str
+    aliases: tuple[str, ...]
+    title: str
+    in_office_since: dt.date
+    birth_year: int | None
+    entry: str
+    regime_type: str
+    as_of: dt.date
+    source_note: str = ""
+
+
+@dataclass(frozen=True)
+class Person(Record):
+    """A person the actor recogniser knows: ``name`` (canonical), ``aliases``, ``country_iso3``,
+    ``sector`` (agent code, GOV for rulers), ``role`` (title), ``birth_year``, ``start``/``end``
+    (dates in the role, None when open or unknown), ``organisation``, ``is_leader`` (True for a
+    country's ruler), ``note``."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    country_iso3: str | None = None
+    sector: str | None = "GOV"
+    role: str = ""
+    birth_year: int | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    organisation: str | None = None
+    is_leader: bool = False
+    note: str = ""
+
+
+def _int(cell: str) -> int | None:
+    return int(float(cell)) if cell and cell.upper() != "NA" else None
+
+
+def _date(cell: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(cell) if cell and cell.upper() != "NA" else None
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=1)
+def _current_leaders(path: str) -> tuple[CurrentLeader, ...]:
+    rows = []
+    for row in read_table(path):
+        if row["entry"] not in ENTRY_KINDS:
+            raise DataFileError(path, f"{row['country_iso3']}: entry {row['entry']!r} is not one of {ENTRY_KINDS}")
+        rows.append(
+            CurrentLeader(
+                country_iso3=row["country_iso3"],
+                gwcode=_int(row["gwcode"]),
+                leader=row["leader"],
+                aliases=split_aliases(row["aliases"]),
+                title=row["title"],
+                in_office_since=dt.date.fromisoformat(row["in_office_since"]),
+                birth_year=_int(row["birth_year"]),
+                entry=row["entry"],
+                regime_type=row["regime_type"],
+                as_of=dt.date.fromisoformat(row["as_of"]),
+                source_note=row["source_note"],
+            )
+        )
+    return tuple(rows)
+
+
+def current_leaders(path: str | Path | None = None) -> list[CurrentLeader]:
+    """All rows of the current-leaders table (``data/current_leaders.csv`` unless ``path``)."""
+    return list(_current_leaders(str(path or data_path("current_leaders.csv"))))
+
+
+def current_leader(country: str | int) -> CurrentLeader:
+    """The current leader of ``country`` (ISO3, name or GW code). Raises UnknownCountryError for
+    an unknown country and NotFoundError when the table has no row for it."""
+    iso3 = resolve_country(country).iso3
+    for row in current_leaders():
+        if row.country_iso3 == iso3:
+            return row
+    known = ", ".join(sorted(r.country_iso3 for r in current_leaders()))
+    raise NotFoundError(f"no current leader recorded for {iso3}; the table covers {known}")
+
+
+@lru_cache(maxsize=1)
+def known_people() -> tuple[Person, ...]:
+    """Current leaders plus the other people of ``data/people.tsv``."""
+    people = [
+        Person(
+            name=r.leader,
+            aliases=r.aliases,
+            country_iso3=r.country_iso3,
+            sector="GOV",
+            role=r.title,
+            birth_year=r.birth_year,
+            start=r.in_office_since,
+            is_leader=True,
+            note=r.source_note,
+        )
+        for r in current_leaders()
+    ]
+    for row in read_table(data_path("people.tsv")):
+        people.append(
+            Person(
+                name=row["name"],
+                aliases=split_aliases(row["aliases"]),
+                country_iso3=row["country_iso3"] or None,
+                sector=row["sector"] or None,
+                role=row["role"],
+                birth_year=_int(row["birth_year"]),
+                organisation=row["organisation"] or None,
+                note=row["note"],
+            )
+        )
+    return tuple(people)
+
+
+def _ymd(year: int | None, month: str, day: str) -> dt.date | None:
+    if year is None:
+        return None
+    try:
+        return dt.date(year, _int(month.strip()) or 1, _int(day.strip()) or 1)
+    except ValueError:
+        return dt.date(year, 1, 1)
+
+
+def _iso3_of_gw(gwcode: int | None) -> str | None:
+    # Archigos and REIGN use Correlates of War numbers; they equal GW numbers except for a few
+    # states (COW 255 Germany = GW 260, COW 679 Yemen = GW 678).
+    cow_to_gw = {255: 260, 679: 678}
+    if gwcode is None:
+        return None
+    return country_tables().by_gw.get(cow_to_gw.get(gwcode, gwcode))
+
+
+def _require(path: Path, rows: list[dict[str, str]], columns: set[str]) -> None:
+    if rows and not columns <= rows[0].keys():
+        missing = ", ".join(sorted(columns - rows[0].keys()))
+        raise DataFileError(str(path), f"missing columns {missing}")
+
+
+def load_leaders_from_archigos(path: str | Path) -> list[Person]:
+    """Leader spells from an Archigos 4.1 CSV (``archigos_4.1.csv``: columns ccode, leader,
+    startdate, enddate, yrborn, ...), as Person records with is_leader=True. Archigos names are
+    surnames ("Khamenei"), which become both the name and an alias."""
+    path = Path(path)
+    rows = list(read_table(path, delimiter=","))
+    _require(path, rows, {"ccode", "leader", "startdate", "enddate", "yrborn"})
+    return [
+        Person(
+            name=row["leader"],
+            aliases=(row["leader"],),
+            country_iso3=_iso3_of_gw(_int(row["ccode"])),
+            sector="GOV",
+            role="leader",
+            birth_year=_int(row["yrborn"]),
+            start=_date(row["startdate"]),
+            end=_date(row["enddate"]),
+            is_leader=True,
+            note=f"Archigos {row.get('obsid', '')}: entry {row.get('entry', '')}, exit {row.get('exit', '')}",
+        )
+        for row in rows
+    ]
+
+
+def load_leaders_from_reign(path: str | Path) -> list[Person]:
+    """Leader spells from REIGN's ``leaderlist_3_21.csv`` (columns ccode, leader, sdate, smonth,
+    syear, emonth, eyear, birthyear) as Person records with is_leader=True."""
+    path = Path(path)
+    rows = list(read_table(path, delimiter=","))
+    _require(path, rows, {"ccode", "leader", "syear", "eyear", "birthyear"})
+    people = []
+    for row in rows:
+        start_year, end_year = _int(row["syear"]), _int(row["eyear"])
+        start = _ymd(start_year, row.get("smonth", ""), row.get("sdate", ""))
+        end = _ymd(end_year, row.get("emonth", ""), "")
+        people.append(
+            Person(
+                name=row["leader"],
+                aliases=(row["leader"],),
+                country_iso3=_iso3_of_gw(_int(row["ccode"])),
+                sector="GOV",
+                role="leader",
+                birth_year=_int(row["birthyear"]),
+                start=start,
+                end=end,
+                is_leader=True,
+                note=f"REIGN {row.get('leadid', '')}",
+            )
+        )
+    return people

@@ -1,0 +1,25 @@
+"""The reader: documents to sentences, actors, PLOVER events and claims with attribution chains
+and modality.
+
+Public: ``read_document(doc, *, mode="auto") -> Reading``, ``read_text(text, **fields)``,
+``build_pipeline()``. See docs/read.md and docs/schema.md.
+"""
+
+from __future__ import annotations
+
+
+def read_document(doc, *, mode: str = "auto"):
+    """See ``exitwatch.read.reader.read_document`` (imported lazily: spaCy is heavy)."""
+    from exitwatch.read.reader import read_document as _read_document
+
+    return _read_document(doc, mode=mode)
+
+
+def read_text(text: str, **fields):
+    """See ``exitwatch.read.reader.read_text``."""
+    from exitwatch.read.reader import read_text as _read_text
+
+    return _read_text(text, **fields)
+
+
+__all__ = ["read_document", "read_text"]

@@ -1,0 +1,156 @@
+"""The reader's spaCy components, registered under versioned names and assembled by
+``pipeline.cfg``: ``exitwatch_claims_v1`` (attributions and chains), ``exitwatch_events_v1``
+(PLOVER events, lexical or with the sentence classifier) and ``exitwatch_modality_v1`` (modality,
+then the final Event and Claim records).
+
+Components pass their work on in ``doc.user_data`` under ``exitwatch.*`` keys; the document's
+metadata (``records.Document``) and the reading mode are put there before the pipeline runs.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from exitwatch.read import classify
+from exitwatch.read.actors import Mention, doc_mentions
+from exitwatch.read.claims import Attribution, ChainBuilder, find_attribution
+from exitwatch.read.dates import find_date
+from exitwatch.read.events import code_events
+from exitwatch.read.modality import claim_modality, is_author_opinion, modality_at
+from exitwatch.read.sentences import doc_sentences
+from exitwatch.records import Claim, Document, Event, Source
+
+DOCUMENT, MODE = "exitwatch.document", "exitwatch.mode"
+_MAX_BLOCK_PARAGRAPHS = 5
+
+
+def _document(doc: Doc) -> Document:
+    return doc.user_data.get(DOCUMENT) or Document(id="", body=doc.text)
+
+
+def _outlet(document: Document) -> Source:
+    return Source(text=document.outlet or "this document", kind="outlet")
+
+
+def _in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if start <= m.start < end]
+
+
+@Language.factory("exitwatch_claims_v1")
+def make_claims(nlp: Language, name: str):
+    """Sentences, attributions per sentence, block quotes, and the document's ``ChainBuilder``."""
+
+    def component(doc: Doc) -> Doc:
+        document = _document(doc)
+        sentences = doc_sentences(doc, document.id)
+        mentions = doc_mentions(doc)
+        builder = ChainBuilder(_outlet(document))
+        attributions: dict[int, Attribution] = {}
+        blocks: dict[int, list[Source]] = {}
+        block: list[Source] = []
+        block_paragraphs = 0
+        previous_paragraph = 0
+        for sentence in sentences:
+            paragraph = doc.text.count("\n", 0, sentence.start)
+            if paragraph != previous_paragraph and block:
+                block_paragraphs += 1
+                if block_paragraphs > _MAX_BLOCK_PARAGRAPHS or is_author_opinion(sentence.text):
+                    block, block_paragraphs = [], 0
+            found = find_attribution(sentence.text, sentence.start, _in(mentions, sentence.start, sentence.end))
+            previous = attributions.get(sentence.index - 1)
+            if found is None and previous and previous.quote and paragraph == previous_paragraph \
+                    and sentence.text.startswith(("“", '"')):
+                found = Attribution(list(previous.chain), (1, len(sentence.text.rstrip(" .”\"")) ), quote=True)
+            found = builder.observe(sentence.text, found)
+            if found:
+                attributions[sentence.index] = found
+            if block:
+                blocks[sentence.index] = block
+            ends_paragraph = "\n" in doc.text[sentence.end: sentence.end + 2] or sentence.end >= len(doc.text.rstrip())
+            if found and ends_paragraph and sentence.text.rstrip().endswith(":"):
+                block, block_paragraphs = list(found.chain), 0
+            previous_paragraph = paragraph
+        doc.user_data.update({"exitwatch.sentences": sentences, "exitwatch.mentions": mentions,
+                              "exitwatch.attributions": attributions, "exitwatch.blocks": blocks,
+                              "exitwatch.chains": builder})
+        return doc
+
+    return component
+
+
+@Language.factory("exitwatch_events_v1", default_config={"lexicon": None, "min_model_proba": 0.5})
+def make_events(nlp: Language, name: str, lexicon: str | None, min_model_proba: float):
+    """Event drafts per sentence; in "model"/"auto" mode the sentence classifier adds or retypes."""
+
+    def component(doc: Doc) -> Doc:
+        mentions: list[Mention] = doc.user_data["exitwatch.mentions"]
+        attributions: dict[int, Attribution] = doc.user_data["exitwatch.attributions"]
+        drafts = {}
+        for sentence in doc.user_data["exitwatch.sentences"]:
+            found = attributions.get(sentence.index)
+            exclude = found.exclude if found else []
+            drafts[sentence.index] = code_events(sentence.text, sentence.start, _in(mentions, sentence.start, sentence.end),
+                                                 exclude=exclude, lexicon=lexicon)
+        mode = doc.user_data.get(MODE, "lexical")
+        if mode != "lexical":
+            classify.apply_classifier(doc.user_data["exitwatch.sentences"], drafts, mentions,
+                                      mode=mode, min_proba=min_model_proba)
+        doc.user_data["exitwatch.drafts"] = drafts
+        return doc
+
+    return component
+
+
+@Language.factory("exitwatch_modality_v1")
+def make_modality(nlp: Language, name: str):
+    """Modality, attribution chains and dates: the final ``Event`` and ``Claim`` records."""
+
+    def component(doc: Doc) -> Doc:
+        document = _document(doc)
+        builder: ChainBuilder = doc.user_data["exitwatch.chains"]
+        attributions = doc.user_data["exitwatch.attributions"]
+        blocks = doc.user_data["exitwatch.blocks"]
+        events, claims = [], []
+        for sentence in doc.user_data["exitwatch.sentences"]:
+            found, block = attributions.get(sentence.index), blocks.get(sentence.index, [])
+            chain = builder.complete(found.chain if found else [], block=block)
+            attributed = bool(found or block)
+            opinion = not attributed and is_author_opinion(sentence.text)
+            date, date_text = find_date(sentence.text, document.published)
+            for draft in doc.user_data["exitwatch.drafts"][sentence.index]:
+                modality, conditions = modality_at(sentence.text, draft.position, attributed=attributed, opinion=opinion)
+                events.append(Event(
+                    doc_id=document.id, sentence_index=sentence.index, event_type=draft.event_type,
+                    source=draft.source, target=draft.target, mode=draft.mode, modality=modality,
+                    attribution=chain, conditions=conditions, date=date, date_text=date_text,
+                    location=draft.location, location_country=draft.location_country, span=draft.span,
+                    trigger=draft.trigger, confidence=draft.confidence, coder=draft.coder,
+                ))
+            claim = _claim(document, sentence, found, block, chain, opinion)
+            if claim:
+                claims.append(claim)
+        doc.user_data["exitwatch.events"], doc.user_data["exitwatch.claims"] = events, claims
+        return doc
+
+    return component
+
+
+def _claim(document: Document, sentence, found: Attribution | None, block: list[Source],
+           chain: tuple[Source, ...], opinion: bool) -> Claim | None:
+    """The sentence's claim: attributed statement, block-quoted statement, or author opinion."""
+    if found:
+        start, end = found.content
+        text = sentence.text[start:end].strip() or sentence.text
+        modality, conditions = claim_modality(text)
+        return Claim(doc_id=document.id, sentence_index=sentence.index, text=text, speaker=chain[0],
+                     attribution=chain, modality=modality, quote=found.quote,
+                     span=(sentence.start + start, sentence.start + end), conditions=conditions)
+    if block:
+        modality, conditions = claim_modality(sentence.text)
+        return Claim(doc_id=document.id, sentence_index=sentence.index, text=sentence.text, speaker=chain[0],
+                     attribution=chain, modality=modality, span=(sentence.start, sentence.end), conditions=conditions)
+    if opinion:
+        return Claim(doc_id=document.id, sentence_index=sentence.index, text=sentence.text, speaker=None,
+                     attribution=chain, modality="opinion", span=(sentence.start, sentence.end))
+    return None

@@ -1,0 +1,156 @@
+"""Loaders for the reader's data files (trigger lexicon, modality and attribution cues, outlets).
+
+Every loader is cached: the files are read once per process. Patterns are compiled into regular
+expressions here so that the coders only match.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from exitwatch.errors import DataFileError
+
+DATA = resources.files("exitwatch.read") / "data"
+
+
+@dataclass(frozen=True)
+class Trigger:
+    """One row of ``plover_triggers.tsv``: ``event_type``, ``mode`` (None when the row has "-"),
+    ``pattern`` (as written), ``voice`` (active / patient / self), ``confidence``."""
+
+    event_type: str
+    mode: str | None
+    pattern: str
+    voice: str
+    confidence: float
+
+
+def _read_rows(path: Path | resources.abc.Traversable) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t"))
+
+
+def phrase_regex(phrase: str) -> str:
+    """Regex for a lexicon phrase: words joined by whitespace, ``word*`` = any ending, ``...`` =
+    up to three words in between. Matches on word boundaries."""
+    parts = []
+    for word in phrase.split():
+        if word == "...":
+            parts.append(r"(?:\S+\s+){0,3}?")
+            continue
+        stem = re.escape(word.rstrip("*")).replace("'", "['’]")
+        parts.append(stem + (r"[\w-]*" if word.endswith("*") else "") + r"\s+")
+    return r"\b" + "".join(parts)[: -len(r"\s+")] + r"(?![\w-])"
+
+
+def phrases_regex(phrases: list[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """One compiled alternation of ``phrases`` (longest first, so longer phrases win)."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{phrase_regex(p)})" for p in ordered), flags)
+
+
+@lru_cache(maxsize=4)
+def load_triggers(path: str | None = None) -> tuple[Trigger, ...]:
+    """The trigger lexicon (default: the packaged ``plover_triggers.tsv``; ``path`` = a user file in
+    the same format)."""
+    source = Path(path) if path else DATA / "plover_triggers.tsv"
+    try:
+        rows = _read_rows(source)
+        return tuple(
+            Trigger(
+                event_type=row["event_type"].strip().upper(),
+                mode=None if row["mode"].strip() in ("", "-") else row["mode"].strip(),
+                pattern=row["pattern"].strip().lower(),
+                voice=row["voice"].strip(),
+                confidence=float(row["confidence"]),
+            )
+            for row in rows
+        )
+    except (OSError, KeyError, ValueError) as e:
+        raise DataFileError(str(source), f"cannot read trigger lexicon ({e}); expected TSV columns "
+                            "event_type, mode, pattern, voice, confidence") from e
+
+
+@dataclass(frozen=True)
+class TriggerMatch:
+    """A trigger found in a text: ``start``/``end`` offsets, the ``trigger`` row."""
+
+    start: int
+    end: int
+    trigger: Trigger
+
+
+class TriggerIndex:
+    """Finds triggers fast: candidates are looked up by their first word (exact or by the first
+    three letters of a ``stem*``), and only those candidates' regexes are tried at that word."""
+
+    WORD = re.compile(r"[\w'’-]+")
+
+    def __init__(self, triggers: tuple[Trigger, ...]):
+        self._exact: dict[str, list[tuple[Trigger, re.Pattern[str]]]] = {}
+        self._prefix: dict[str, list[tuple[str, Trigger, re.Pattern[str]]]] = {}
+        for trigger in sorted(triggers, key=lambda t: len(t.pattern), reverse=True):
+            first = trigger.pattern.split()[0]
+            compiled = re.compile(phrase_regex(trigger.pattern), re.IGNORECASE)
+            if first.endswith("*"):
+                stem = first[:-1]
+                self._prefix.setdefault(stem[:3], []).append((stem, trigger, compiled))
+            else:
+                self._exact.setdefault(first, []).append((trigger, compiled))
+
+    def find(self, text: str) -> list[TriggerMatch]:
+        """Non-overlapping trigger matches in ``text``, left to right, longest pattern first."""
+        found: list[TriggerMatch] = []
+        covered_until = -1
+        for word in self.WORD.finditer(text):
+            if word.start() < covered_until:
+                continue
+            token = word.group().lower()
+            candidates = [(t, c) for t, c in self._exact.get(token, ())]
+            candidates += [(t, c) for stem, t, c in self._prefix.get(token[:3], ()) if token.startswith(stem)]
+            best: TriggerMatch | None = None
+            for trigger, compiled in candidates:
+                match = compiled.match(text, word.start())
+                if match and (best is None or match.end() > best.end):
+                    best = TriggerMatch(match.start(), match.end(), trigger)
+            if best:
+                found.append(best)
+                covered_until = best.end
+        return found
+
+
+@lru_cache(maxsize=4)
+def trigger_index(path: str | None = None) -> TriggerIndex:
+    """The cached ``TriggerIndex`` of ``load_triggers(path)``."""
+    return TriggerIndex(load_triggers(path))
+
+
+@lru_cache(maxsize=None)
+def load_toml(name: str) -> dict:
+    """A packaged TOML cue file (``modality_cues.toml``, ``attribution_cues.toml``)."""
+    with (DATA / name).open("rb") as handle:
+        return tomllib.load(handle)
+
+
+@lru_cache(maxsize=1)
+def load_outlets() -> dict[str, str]:
+    """Alias → canonical outlet name, from ``outlets.tsv``."""
+    aliases: dict[str, str] = {}
+    for row in _read_rows(DATA / "outlets.tsv"):
+        for alias in row["aliases"].split("|"):
+            aliases[alias.strip()] = row["name"].strip()
+    return aliases
+
+
+@lru_cache(maxsize=1)
+def outlet_regex() -> re.Pattern[str]:
+    """Case-sensitive regex matching any outlet alias (longest first)."""
+    names = sorted(load_outlets(), key=len, reverse=True)
+    return re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")

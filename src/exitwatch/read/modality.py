@@ -1,0 +1,109 @@
+"""Modality of events and claims from cue lexicons (``data/modality_cues.toml``).
+
+Priority, when several cues apply: denied > planned > conditional > hypothetical > opinion >
+reported > asserted. Conditions ("if security forces defect") are returned as text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from exitwatch.read.lexicon import load_toml, phrases_regex
+
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?=(?:according|said|says|per|the assessment|he said|she said)\b)|\.\s*$|\.(?=\s)")
+_QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict[str, re.Pattern[str]]:
+    cues = load_toml("modality_cues.toml")
+    return {
+        "planned": phrases_regex(cues["planned"]["cues"]),
+        "conditional": phrases_regex(cues["conditional"]["openers"]),
+        "hypothetical": phrases_regex(cues["hypothetical"]["cues"]),
+        "denied": phrases_regex(cues["denied"]["cues"]),
+        "reported": phrases_regex(cues["reported"]["cues"]),
+        "first_person": phrases_regex(cues["opinion"]["first_person"], flags=0),
+        "first_person_ci": phrases_regex([w for w in cues["opinion"]["first_person"] if w != "i"]),
+        "evaluative": phrases_regex(cues["opinion"]["evaluative"]),
+    }
+
+
+def _window() -> int:
+    return int(load_toml("modality_cues.toml")["denied"]["window"])
+
+
+def conditions(text: str) -> tuple[str, ...]:
+    """The condition clauses of ``text`` ("if X or if Y" gives X and Y)."""
+    found = []
+    for match in _cues()["conditional"].finditer(text):
+        rest = text[match.end():]
+        end = _CLAUSE_END.search(rest)
+        clause = rest[: end.start()] if end else rest
+        clause = clause.strip(" ,.")
+        # Nested openers ("or if") start their own condition.
+        nested = _cues()["conditional"].search(clause)
+        if nested:
+            clause = clause[: nested.start()].strip(" ,")
+            clause = re.sub(r"\s+(?:or|and)$", "", clause)
+        if clause:
+            found.append(clause)
+    return tuple(found)
+
+
+def _words_before(text: str, position: int, n: int) -> str:
+    return " ".join(text[:position].split()[-n:])
+
+
+def is_author_opinion(sentence: str) -> bool:
+    """True when an unattributed sentence reads as the author's commentary: a question outside
+    quotation marks, first-person words, or evaluative cue words."""
+    bare = _QUOTED.sub(" ", sentence)
+    if bare.rstrip().endswith("?"):
+        return True
+    cues = _cues()
+    if cues["first_person_ci"].search(bare) or re.search(r"\bI\b", bare):
+        return True
+    return bool(cues["evaluative"].search(bare))
+
+
+def modality_at(sentence: str, position: int, *, attributed: bool, opinion: bool) -> tuple[str, tuple[str, ...]]:
+    """Modality of something said at character ``position`` of ``sentence``, and its conditions.
+
+    ``attributed``: the sentence carries a source other than this document's author;
+    ``opinion``: the sentence is the author's commentary.
+    """
+    cues = _cues()
+    found_conditions = conditions(sentence)
+    before = sentence[:position]
+    near = _words_before(sentence, position, _window())
+    if cues["denied"].search(near):
+        return "denied", found_conditions
+    if cues["planned"].search(before):
+        return "planned", found_conditions
+    if found_conditions:
+        return "conditional", found_conditions
+    if cues["hypothetical"].search(_words_before(sentence, position, 4)):
+        return "hypothetical", ()
+    if opinion:
+        return "opinion", ()
+    if attributed or cues["reported"].search(sentence):
+        return "reported", ()
+    return "asserted", ()
+
+
+def claim_modality(content: str) -> tuple[str, tuple[str, ...]]:
+    """Modality of an attributed statement: planned, conditional, hypothetical, denied (explicit
+    denial verbs), else reported."""
+    cues = _cues()
+    found_conditions = conditions(content)
+    if re.search(r"\b(?:denied|denies|deny|denying|refuted|dismissed reports)\b", content, re.IGNORECASE):
+        return "denied", found_conditions
+    if cues["planned"].search(content):
+        return "planned", found_conditions
+    if found_conditions:
+        return "conditional", found_conditions
+    if cues["hypothetical"].search(content):
+        return "hypothetical", ()
+    return "reported", ()

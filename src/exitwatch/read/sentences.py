@@ -1,0 +1,50 @@
+"""Sentence splitting with character offsets: spaCy's blank English tokenizer and rule-based
+sentencizer, plus a hard break at every line break (paragraphs never share a sentence)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from exitwatch.records import Sentence
+
+
+@Language.component("exitwatch_paragraphs_v1")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """Start a new sentence after every token that contains a line break."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc
+
+
+def doc_sentences(doc: Doc, doc_id: str) -> list[Sentence]:
+    """The sentences of a processed spaCy ``doc`` (whitespace trimmed, empty ones dropped)."""
+    sentences: list[Sentence] = []
+    text = doc.text
+    for span in doc.sents:
+        start, end = span.start_char, span.end_char
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            sentences.append(Sentence(doc_id=doc_id, index=len(sentences), start=start, end=end, text=text[start:end]))
+    return sentences
+
+
+@lru_cache(maxsize=1)
+def _splitter() -> Language:
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("exitwatch_paragraphs_v1")
+    return nlp
+
+
+def split_sentences(text: str, doc_id: str = "") -> list[Sentence]:
+    """Sentences of ``text`` with offsets into ``text``."""
+    return doc_sentences(_splitter()(text), doc_id)

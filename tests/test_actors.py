@@ -1,0 +1,159 @@
+"""Actor recognition: compounds, metonyms, people, roles, pronouns, unknown names, spaCy factory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exitwatch.kb import ActorContext, ActorRecogniser, Person, find_actors
+
+
+def actors(text, context=None):
+    """{text: (country, sector, person, organisation)} of the mentions in ``text``."""
+    return {
+        m.text: (m.actor.country, m.actor.sector, m.actor.person, m.actor.organisation)
+        for m in find_actors(text, context=context)
+    }
+
+
+def test_compound_country_agent():
+    found = actors("Iranian security forces opened fire on a crowd in Shiraz.")
+    assert found["Iranian security forces"][:2] == ("IRN", "MIL")
+    found = actors("Belarusian riot police detained dozens.")
+    assert found["Belarusian riot police"][:2] == ("BLR", "POL")
+    found = actors("Russia's elite troops were sent north.")
+    assert found["Russia's elite troops"][:2] == ("RUS", "MIL")
+
+
+def test_agent_in_place():
+    found = actors("Thousands of protesters in Tehran chanted against the clerics.")
+    assert found["protesters in Tehran"][:2] == ("IRN", "PRO")
+    found = actors("Students from Caracas marched on Monday.")
+    assert found["Students from Caracas"][:2] == ("VEN", "EDU")
+
+
+def test_country_names_are_governments_and_us_alias():
+    found = actors("Israel and the US launched strikes after Iran fired missiles.")
+    assert found["Israel"][:2] == ("ISR", "GOV")
+    assert found["the US"][:2] == ("USA", "GOV")
+    assert found["Iran"][:2] == ("IRN", "GOV")
+
+
+def test_capital_metonym_versus_place():
+    found = actors("Moscow rejected the offer, while Washington stayed silent.")
+    assert found["Moscow"][:2] == ("RUS", "GOV") and found["Washington"][:2] == ("USA", "GOV")
+    found = actors("Crowds gathered in Tehran and the envoy flew to Caracas.")
+    assert "Tehran" not in found and "Caracas" not in found  # places, not actors
+
+
+def test_demonym_adjective_on_a_thing_is_not_an_actor():
+    assert actors("Iranian missiles hit the base.") == {}
+    assert actors("Many Venezuelans crossed the border.")["Venezuelans"][:2] == ("VEN", "CVL")
+
+
+def test_person_with_descriptor():
+    found = actors("Venezuelan leader Nicolas Maduro appeared in court.")
+    assert found["Venezuelan leader Nicolas Maduro"] == ("VEN", "GOV", "Nicolás Maduro", None)
+    found = actors("Syrian President Ahmed al-Sharaa visited Riyadh.")
+    assert found["Syrian President Ahmed al-Sharaa"][:3] == ("SYR", "GOV", "Ahmed al-Sharaa")
+
+
+def test_name_variants_resolve_to_one_person():
+    names = ["Khamenei", "Ayatollah Ali Khamenei", "Ali Khamenei"]
+    for name in names:
+        found = actors(f"{name} spoke on television.")
+        assert found[name][2] == "Ali Khamenei"
+    assert actors("Lukashenka met Putin.")["Lukashenka"][2] == "Alexander Lukashenko"
+
+
+def test_roles_age_and_pronoun_resolve_to_the_leader():
+    context = ActorContext(published=dt.date(2026, 1, 20))
+    first = actors("The supreme leader has not appeared in public for weeks.", context)
+    assert first["The supreme leader"][2] == "Ali Khamenei"
+    second = actors("He is said to be ill.", context)
+    assert second["He"][:3] == ("IRN", "GOV", "Ali Khamenei")
+    third = actors("Aides say the 86-year-old leader trusts only his son.", context)
+    assert third["the 86-year-old leader"][2] == "Ali Khamenei"
+    assert actors("Iran's supreme leader gave a speech.")["Iran's supreme leader"][2] == "Ali Khamenei"
+
+
+def test_age_uses_publication_date():
+    context = ActorContext(published=dt.date(2025, 12, 1))
+    found = actors("The 71-year-old president hosted the summit.", context)
+    assert found["The 71-year-old president"][2] == "Alexander Lukashenko"
+
+
+def test_pronoun_without_context_is_not_an_actor():
+    assert "he" not in actors("Nobody knows where he is.")
+
+
+def test_plural_titles_do_not_resolve_to_one_person():
+    found = actors("Iranian leaders met in Qom.")
+    assert found["Iranian leaders"] == ("IRN", "GOV", None, None)
+
+
+def test_organisations_and_outlets():
+    found = actors("The IRGC and the Basij were put on alert, Reuters reported.")
+    assert found["The IRGC"] == ("IRN", "MIL", None, "IRGC")
+    assert found["the Basij"][3] == "Basij"
+    assert found["Reuters"][1:] == ("MED", None, "Reuters")
+    found = actors("Wagner fighters left Mali, according to the Wall Street Journal.")
+    assert found["Wagner"][3] == "Wagner"
+    assert found["the Wall Street Journal"][3] == "The Wall Street Journal"
+
+
+def test_description_of_an_anonymous_source():
+    found = actors("A senior Egyptian intelligence officer told reporters the plan existed.")
+    assert found["A senior Egyptian intelligence officer"][:2] == ("EGY", "SPY")
+    assert found["reporters"][1] == "MED"
+
+
+def test_unknown_actors_kept_as_text():
+    found = actors("Farid Qasemi, a local organiser, denied it.")
+    assert found["Farid Qasemi"] == (None, None, None, None)
+    assert actors("The protesters scattered.")["The protesters"] == (None, "PRO", None, None)
+
+
+def test_weak_agent_words_need_a_country():
+    assert "forces" not in actors("The forces of nature are strong.")
+    assert actors("Syrian forces advanced.")["Syrian forces"][:2] == ("SYR", "MIL")
+
+
+def test_offsets_point_into_the_text():
+    text = "Yesterday Iranian security forces fired on protesters in Tehran."
+    for m in find_actors(text):
+        assert text[m.start : m.end] == m.text
+
+
+def test_extra_people_from_a_past_leaders_table():
+    recogniser = ActorRecogniser(extra_people=(Person("Ceausescu", ("Ceausescu",), "ROU", "GOV", "leader", 1918, is_leader=True),))
+    [mention] = recogniser.find("Ceausescu fled by helicopter.")
+    assert mention.actor.person == "Ceausescu" and mention.actor.country == "ROU"
+
+
+def test_spacy_factory():
+    import spacy
+
+    from exitwatch.kb.spacy_component import FACTORY
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe(FACTORY)
+    doc = nlp("Cuban police arrested protesters in Havana.")
+    spans = {s.text: s._.actor for s in doc.spans["actors"]}
+    assert spans["Cuban police"].country == "CUB" and spans["Cuban police"].sector == "POL"
+    assert spans["protesters in Havana"].sector == "PRO"
+    assert spacy.registry.misc.get("exitwatch.actors.v1")() is not None
+
+
+def test_example_article(example_article):
+    text = example_article.read_text(encoding="utf-8")
+    mentions = find_actors(text, context=ActorContext(published=dt.date(2026, 1, 20)))
+    people = {m.actor.person for m in mentions}
+    countries = {m.actor.country for m in mentions}
+    organisations = {m.actor.organisation for m in mentions}
+    assert {"Ali Khamenei", "Nicolás Maduro"} <= people
+    assert {"IRN", "ISR", "USA"} <= countries
+    assert {"The Times", "The Wall Street Journal"} <= organisations
+    assert any(m.text == "the US" and m.actor.country == "USA" for m in mentions)
+    assert any(m.text == "Israel" and m.actor.sector == "GOV" for m in mentions)
