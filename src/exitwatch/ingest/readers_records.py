@@ -98,7 +98,7 @@ def _csv_records(source: InputSource, opts: ReaderOptions, delimiter: str) -> It
     csv.field_size_limit(max(opts.max_document_bytes, 131072))
     with source.open() as f:
         lines = DecodingReader(f, lambda msg: source.problem(msg, severity="warning"))
-        reader = csv.DictReader(lines, delimiter=delimiter)
+        reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
         try:
             columns = reader.fieldnames or []
             if opts.text_column not in columns:
