@@ -24,7 +24,7 @@ from exitwatch.forecast.training import KINDS, ForecastBundle, fit_forecast_mode
 class BacktestReport:
     """Backtest results: ``predictions`` (one row per leader-month with ``p_{kind}_{h}m``),
     ``scores`` (rows: kind, horizon, model, n, events, auc, brier, log_loss), ``top10`` (per
-    month: irregular exits in the month, how many were in the top 10 by p_irregular_1m),
+    month: irregular exits in the month, how many were in the top 10 by p_irregular_1m, who),
     ``train_end``, ``start``, ``end``."""
 
     predictions: pd.DataFrame
@@ -70,13 +70,17 @@ def _scores(bundle: ForecastBundle, test: pd.DataFrame, predictions: pd.DataFram
 
 
 def _top10(test: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per month: irregular exits (``events``), how many ranked in the top 10 by
+    p_irregular_1m (``in_top10``), and ``leaders`` (who fell, with their rank that month)."""
     frame = pd.DataFrame({"month": test["month"].astype(str), "p": predictions["p_irregular_1m"],
-                          "y": test["irregular_1"].fillna(0)})
-    frame["rank"] = frame.groupby("month")["p"].rank(ascending=False, method="first")
-    return frame.groupby("month").apply(
-        lambda g: pd.Series({"events": int(g["y"].sum()), "in_top10": int(g.loc[g["rank"] <= 10, "y"].sum())}),
-        include_groups=False,
-    ).reset_index()
+                          "y": test["irregular_1"].fillna(0), "name": test["country_iso3"] + " " + test["leader"]})
+    frame["rank"] = frame.groupby("month")["p"].rank(ascending=False, method="first").astype(int)
+    rows = []
+    for month, g in frame.groupby("month"):
+        fell = g[g["y"] > 0]
+        rows.append({"month": month, "events": len(fell), "in_top10": int((fell["rank"] <= 10).sum()),
+                     "leaders": tuple(f"{n} #{r}" for n, r in zip(fell["name"], fell["rank"], strict=True))})
+    return pd.DataFrame(rows)
 
 
 def run_backtest(*, train_end: str, start: str, end: str, data_dir: str | Path | None = None,

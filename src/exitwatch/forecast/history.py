@@ -10,6 +10,7 @@ without peeking ahead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -56,6 +57,16 @@ def fates() -> dict[str, str]:
     return _csv_map("fates.csv", "posttenurefate", "fate")
 
 
+@lru_cache(maxsize=1)
+def recent_irregular_exits() -> pd.DataFrame:
+    """Our table of irregular exits after Archigos ends: ``gwcode``, ``country_iso3``, ``month``
+    (Period), ``leader``, ``mode``, ``as_of`` (ISO date string), ``note``."""
+    with resources.files("exitwatch.forecast").joinpath("data/recent_irregular_exits.csv").open() as handle:
+        frame = pd.read_csv(handle, comment="#")
+    frame["month"] = pd.PeriodIndex(frame["month"], freq="M")
+    return frame
+
+
 def regime_groups() -> dict[str, str]:
     """Geddes-Wright-Frantz regime type -> coarse group (``data/regime_groups.csv``)."""
     return _csv_map("regime_groups.csv", "gwf_regimetype", "group")
@@ -80,6 +91,7 @@ class History:
     capitals: pd.DataFrame
     atop: pd.DataFrame
     vintage: dict[str, str] = field(default_factory=dict)
+    recent_exits: pd.DataFrame = field(default_factory=lambda: recent_irregular_exits())
 
     @classmethod
     def load(cls, data_dir: str | Path, *, archigos_path: str | Path | None = None) -> History:
@@ -126,6 +138,7 @@ class History:
             "creg": str(int(creg["year"].max())),
             "hief": str(int(hief["year"].max())),
             "atop": str(int(atop["year"].max())),
+            "recent_irregular_exits": recent_irregular_exits()["as_of"].max(),
         }
         return cls(
             spells=spells, regimes=regimes, conflict_years=conflict_years, annual=annual,
@@ -158,12 +171,23 @@ class History:
         return float(series.loc[year - 1])
 
     def irregular_exit_months(self) -> pd.DataFrame:
-        """One row per irregular exit: ``gwcode``, ``month`` (Period) it happened in."""
+        """One row per irregular exit: ``gwcode``, ``month`` (Period) it happened in; Archigos,
+        then our table of later exits (``data/recent_irregular_exits.csv``)."""
         spells = self.spells[self.spells["exit"].isin(IRREGULAR_EXITS)]
-        return pd.DataFrame({
+        archigos = pd.DataFrame({
             "gwcode": spells["ccode"].to_numpy(),
             "month": (spells["enddate"] - pd.Timedelta(days=1)).dt.to_period("M").to_numpy(),
         })
+        later = self.recent_exits[self.recent_exits["month"] > self.spells["enddate"].max().to_period("M")]
+        return pd.concat([archigos, later[["gwcode", "month"]]], ignore_index=True)
+
+    def events_known_through(self) -> pd.Period:
+        """Last month whose irregular exits are all recorded (the later of Archigos' end and
+        the as-of date of our table of later exits)."""
+        archigos_end = self.spells["enddate"].max().to_period("M")
+        if self.recent_exits.empty:
+            return archigos_end
+        return max(archigos_end, pd.Period(self.recent_exits["as_of"].max(), "M") - 1)
 
 
 def count_events_before(event_months: np.ndarray, months: np.ndarray, window: int) -> np.ndarray:

@@ -10,6 +10,8 @@ copy (``$EXITWATCH_DATA`` or ``../shared/data`` beside the project).
 from __future__ import annotations
 
 import os
+import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -17,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from exitwatch.errors import DataFileError
+from exitwatch.records import Record
 
 #: Environment variable naming the folder that holds archigos/, reign/ and peacesciencer/.
 DATA_ENV = "EXITWATCH_DATA"
@@ -43,6 +46,26 @@ PEACESCIENCER_TABLES = {
 }
 
 
+@dataclass(frozen=True)
+class DataSource(Record):
+    """A dataset the forecast uses: ``key``, ``dataset`` (name and version), ``files`` (paths
+    under the data folder), ``url`` (public download location), ``licence``, ``citation``."""
+
+    key: str
+    dataset: str
+    files: str
+    url: str
+    licence: str
+    citation: str
+
+
+def data_sources() -> list[DataSource]:
+    """Every dataset, from ``data/sources.csv``."""
+    with resources.files("exitwatch.forecast").joinpath("data/sources.csv").open() as handle:
+        frame = pd.read_csv(handle, dtype=str).fillna("")
+    return [DataSource(**row) for row in frame.to_dict("records")]
+
+
 def default_data_dir() -> Path:
     """The data folder: ``$EXITWATCH_DATA``, else ``../shared/data`` from the working directory
     or from the project checkout."""
@@ -67,9 +90,14 @@ def _read_table(path: Path, required: tuple[str, ...], **read_opts) -> pd.DataFr
         raise DataFileError(str(path), "file not found (`exitwatch data sources` says where to get it)")
     try:
         if path.suffix == ".dta":
-            frame = pd.read_stata(path, convert_categoricals=False)
+            with warnings.catch_warnings():  # Archigos' .dta has a few latin-1 names; pandas falls back
+                warnings.simplefilter("ignore", UnicodeWarning)
+                frame = pd.read_stata(path, convert_categoricals=False)
         else:
-            frame = pd.read_csv(path, **read_opts)
+            try:
+                frame = pd.read_csv(path, **read_opts)
+            except UnicodeDecodeError:  # older research files (REIGN) are Windows-1252
+                frame = pd.read_csv(path, encoding="cp1252", encoding_errors="replace", **read_opts)
     except (ValueError, OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
         raise DataFileError(str(path), f"cannot be parsed: {error}") from error
     missing = [c for c in required if c not in frame.columns]

@@ -120,8 +120,8 @@ def add_covariates(rows: pd.DataFrame, history: History) -> pd.DataFrame:
     out["country_irregular_since_1946"] = _counts_by_group(gw, months, ev_by_country, months.max() - 1946 * 12 + 1)
     for name, values in _contagion(rows, months, events, history).items():
         out[name] = values
-    archigos_end = month_number(pd.Series([history.spells["enddate"].max().to_period("M")]))[0]
-    out.loc[months > archigos_end, list(CONTAGION)] = np.nan
+    known_end = month_number(pd.Series([history.events_known_through()]))[0]
+    out.loc[months - 1 > known_end, list(CONTAGION)] = np.nan
     conflict_end = max(max(s.index) for s in history.conflict_years.values())
     out["conflict"] = [history.conflict(int(c), int(y)) if y - 1 <= conflict_end else np.nan
                        for c, y in zip(gw, rows["month"].dt.year, strict=True)]

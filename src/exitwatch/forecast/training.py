@@ -31,8 +31,11 @@ Progress = Callable[[int, int | None], None]
 class ForecastBundle:
     """All fitted models: ``hazard[(kind, h)]``, ``baselines[(name, kind, h)]``, ``exit_mode``,
     ``fate`` (fitted on features plus exit-mode one-hot), ``features`` (column order),
-    ``trained_through`` (last month whose outcomes were used), ``vintage`` (data dates) and
-    ``metrics`` (held-out scores of the mode and fate models)."""
+    ``trained_through`` (last month whose outcomes were used), ``vintage`` (data dates),
+    ``metrics`` (held-out scores of the mode and fate models), and for forecasting today without
+    the history files (see ``snapshot``): ``context`` (ISO3 -> country covariates),
+    ``context_month`` (the month they describe), ``destinations`` (ISO3 -> ranked hosts) and
+    ``version`` (model version string)."""
 
     hazard: dict
     baselines: dict
@@ -42,6 +45,10 @@ class ForecastBundle:
     trained_through: str
     vintage: dict[str, str] = field(default_factory=dict)
     metrics: dict = field(default_factory=dict)
+    context: dict = field(default_factory=dict)
+    context_month: str = ""
+    destinations: dict = field(default_factory=dict)
+    version: str = ""
 
 
 def _training_rows(panel: pd.DataFrame, column: str, horizon: int, train_end: pd.Period) -> pd.DataFrame:
@@ -141,23 +148,37 @@ class TrainReport:
     metrics: dict
 
 
-def train(*, data_dir: str | Path | None = None, out_dir: str | Path | None = None,
-          train_end: str | None = None, progress: Progress | None = None) -> TrainReport:
+def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
+          train_end: str | None = None, context_month: str | None = None,
+          progress: Progress | None = None) -> TrainReport:
     """Build the panel from ``data_dir`` (default: the shared data), fit everything on all
-    outcomes known by ``train_end`` (default: the end of Archigos) and save the bundle."""
+    outcomes known by ``train_end`` (default: the end of Archigos), add today's country context
+    and exile destinations for ``context_month`` (default: this month), and save the bundle to
+    ``out`` (a ``.joblib`` file; default: the shipped model)."""
     import joblib
 
+    from exitwatch import __version__
     from exitwatch.forecast.history import History
     from exitwatch.forecast.importers import default_data_dir
     from exitwatch.forecast.panel import build_panel
+    from exitwatch.forecast.snapshot import country_context, destination_table
+    from exitwatch.kb import current_leaders
 
     history = History.load(data_dir or default_data_dir())
     panel = build_panel(history)
     end = pd.Period(train_end, "M") if train_end else panel["month"].max()
     bundle = fit_forecast_models(panel, train_end=end, vintage=history.vintage, progress=progress)
-    out = Path(out_dir) if out_dir else default_model_dir()
-    out.mkdir(parents=True, exist_ok=True)
-    path = out / BUNDLE_NAME
+    month = pd.Period(context_month or dt.date.today(), "M")
+    leaders = current_leaders()
+    bundle.context = country_context(history, leaders, month)
+    bundle.context_month = str(month)
+    bundle.destinations = destination_table(history, leaders, month.year)
+    bundle.version = f"exitwatch-{__version__}/hazard-{bundle.hazard[(KINDS[0], HORIZONS[0])].learner}" \
+                     f"/trained-through-{bundle.trained_through}/context-{month}"
+    path = Path(out) if out else default_model_dir() / BUNDLE_NAME
+    if path.suffix != ".joblib":
+        raise ModelError(f"model file {path} must end in .joblib")
+    path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(bundle, path, compress=3)
     return TrainReport(path=str(path), rows=len(panel), trained_through=bundle.trained_through,
                        size_bytes=path.stat().st_size, metrics=bundle.metrics)
@@ -174,6 +195,8 @@ def load_bundle(path: str | Path | None = None) -> ForecastBundle:
         bundle = joblib.load(path)
     except Exception as error:  # joblib raises many kinds on version mismatch
         raise ModelError(f"cannot load forecast models {path}: {error}; run `exitwatch train`") from error
-    if not isinstance(bundle, ForecastBundle) or tuple(bundle.features) != FEATURES:
-        raise ModelError(f"{path} was trained with other features: run `exitwatch train`")
+    if not isinstance(bundle, ForecastBundle) or tuple(bundle.features) != FEATURES \
+            or not getattr(bundle, "context", None):
+        raise ModelError(f"{path} was trained by another version (features or country context "
+                         "differ): run `exitwatch train`")
     return bundle

@@ -1,0 +1,167 @@
+"""Forecast commands: ``data sources``, ``train``, ``backtest``, ``forecast``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from exitwatch.cli.common import echo_json, format_option
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False), default=None,
+    help="Folder with archigos/, reign/ and peacesciencer/ [default: $EXITWATCH_DATA or ../shared/data].")
+
+
+@click.group()
+def data() -> None:
+    """The public datasets the forecast is built from.
+
+    \b
+    Example:
+      exitwatch data sources
+    """
+
+
+@data.command("sources")
+@format_option("text", "json")
+def sources(output_format: str) -> None:
+    """List every dataset: files, public download location, licence and citation.
+
+    \b
+    Example:
+      exitwatch data sources
+      exitwatch data sources --format json
+    """
+    from exitwatch.forecast.importers import data_sources
+
+    rows = data_sources()
+    if output_format == "json":
+        echo_json([r.to_dict() for r in rows])
+        return
+    for row in rows:
+        click.echo(f"{row.key}: {row.dataset}\n  files:    {row.files}\n  download: {row.url}\n"
+                   f"  licence:  {row.licence}\n  cite:     {row.citation}")
+
+
+@click.command()
+@data_dir_option
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Model file to write (.joblib) [default: the model shipped in the package].")
+@click.option("--train-end", default=None, help="Last month whose outcomes are used (YYYY-MM) [default: end of Archigos].")
+def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
+    """Rebuild the forecast models (hazard per horizon, exit mode, fate, baselines, today's
+    country context and exile destinations) from the history files, and print their scores.
+
+    \b
+    Example:
+      exitwatch train
+      exitwatch train --data-dir ~/data/exitwatch --out /tmp/forecast.joblib
+    """
+    from exitwatch.cli.progress import progress_callback
+    from exitwatch.forecast.training import train as run_train
+
+    with progress_callback("training") as progress:
+        report = run_train(data_dir=data_dir, out=out, train_end=train_end, progress=progress)
+    click.echo(f"wrote {report.path} ({report.size_bytes / 1e6:.1f} MB): {report.rows:,} leader-months, "
+               f"outcomes through {report.trained_through}")
+    for name, scores in report.metrics.items():
+        if scores:
+            click.echo(f"{name} (trained before {scores['split_year']}, tested on {scores['n_test']} later exits): "
+                       f"log loss {scores['log_loss']:.3f} vs prior {scores['log_loss_prior']:.3f}, "
+                       f"accuracy {scores['accuracy']:.3f} vs prior {scores['accuracy_prior']:.3f}")
+
+
+@click.command()
+@click.option("--train-end", required=True, help="Last day or month whose outcomes training may use.")
+@click.option("--start", required=True, help="First month to predict (YYYY-MM).")
+@click.option("--end", required=True, help="Last month to predict (YYYY-MM).")
+@click.option("--out", type=click.Path(dir_okay=False), default=None, help="Write the predictions CSV here.")
+@data_dir_option
+def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: str | None) -> None:
+    """Train only on outcomes known by --train-end, predict every leader-month from --start to
+    --end, and print AUC, Brier score and log loss per horizon beside the baselines, and how
+    many true irregular exits each month's top 10 caught.
+
+    \b
+    Example:
+      exitwatch backtest --train-end 2009-12-31 --start 2010-01 --end 2014-09 --out backtest.csv
+    """
+    from exitwatch.cli.progress import progress_callback
+    from exitwatch.forecast.backtest import run_backtest
+
+    with progress_callback("backtest") as progress:
+        report = run_backtest(train_end=train_end, start=start, end=end, out=out, data_dir=data_dir,
+                              progress=progress)
+    click.echo(f"trained on outcomes through {report.train_end}; predicted {report.start}..{report.end}: "
+               f"{len(report.predictions):,} leader-months")
+    click.echo(f"{'kind':<10}{'h':>3} {'model':<11}{'n':>7}{'events':>7}{'AUC':>7}{'Brier':>8}{'logloss':>9}")
+    for r in report.scores.itertuples(index=False):
+        click.echo(f"{r.kind:<10}{r.horizon:>3} {r.model:<11}{r.n:>7}{r.events:>7}{r.auc:>7.3f}"
+                   f"{r.brier:>8.4f}{r.log_loss:>9.4f}")
+    top = report.top10
+    click.echo(f"irregular exits in the month's top 10 by p_irregular_1m: {int(top['in_top10'].sum())} "
+               f"of {int(top['events'].sum())}")
+    for r in top[top["events"] > 0].itertuples(index=False):
+        click.echo(f"  {r.month}: {r.in_top10} of {r.events} ({', '.join(r.leaders)})")
+    if out:
+        click.echo(f"wrote {out}")
+
+
+@click.command("forecast")
+@click.argument("country", required=False)
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date to forecast from (YYYY-MM-DD) [default: today].")
+@format_option("text", "json")
+def forecast_command(country: str | None, as_of: dt.datetime | None, output_format: str) -> None:
+    """Forecast when today's leader goes (P(exit), P(irregular exit) within 1, 3, 6, 12 months),
+    how (exit modes), what happens to him (fates) and where he could flee. Without COUNTRY:
+    every country of the current-leaders table, riskiest first.
+
+    \b
+    Example:
+      exitwatch forecast IRN
+      exitwatch forecast Venezuela --as-of 2026-06-01 --format json
+      exitwatch forecast
+    """
+    from exitwatch.forecast import forecast
+
+    results = forecast(country, as_of=as_of.date() if as_of else None)
+    results.sort(key=lambda r: -r.p_irregular[12])
+    if output_format == "json":
+        echo_json([r.to_dict() for r in results])
+        return
+    if country is None:
+        click.echo(f"{'country':<8}{'leader':<34}{'P(exit 12m)':>12}{'P(irreg 12m)':>13}")
+        for r in results:
+            click.echo(f"{r.country_iso3:<8}{r.leader[:33]:<34}{r.p_exit[12]:>12.3f}{r.p_irregular[12]:>13.3f}")
+        return
+    for r in results:
+        click.echo(_text(r))
+
+
+def _pct(p: float) -> str:
+    return f"{100 * p:.1f}%"
+
+
+def _text(r) -> str:
+    lines = [f"{r.leader} ({r.country_name}, {r.country_iso3}), in office since {r.in_office_since}; "
+             f"forecast as of {r.as_of}",
+             "  horizon     " + "".join(f"{h:>4} mo " for h in r.p_exit),
+             "  P(exit)     " + "".join(f"{_pct(p):>8}" for p in r.p_exit.values()),
+             "  P(irregular)" + "".join(f"{_pct(p):>8}" for p in r.p_irregular.values()),
+             "  if he goes, how: " + ", ".join(f"{m} {_pct(p)}" for m, p in r.exit_modes.items()),
+             "  if he goes, fate: " + ", ".join(f"{f} {_pct(p)}" for f, p in r.fates.items()),
+             "  exile destinations:"]
+    for d in r.destinations:
+        lines.append(f"    {d.name} ({d.country_iso3}, {_pct(d.score)}): {'; '.join(d.reasons)}")
+    lines.append("  inputs: " + ", ".join(f"{k} {v}" for k, v in r.inputs_age.items()))
+    if r.imputed:
+        lines.append("  imputed (no data, training mean used): " + ", ".join(r.imputed))
+    lines.append(f"  model: {r.model_version}")
+    return "\n".join(lines)
+
+
+def register(group: click.Group) -> None:
+    for command in (data, train, backtest, forecast_command):
+        group.add_command(command)
