@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "demo_cmds",
     "store_cmds",
     "ingest_cmds",
+    "forecast_cmds",
 )
 
 
