@@ -7,6 +7,9 @@ Public: ``read_document(doc, *, mode="auto") -> Reading``, ``read_text(text, **f
 
 from __future__ import annotations
 
+#: Reading modes: trigger lexicon only, the sentence classifier, or the classifier when available.
+MODES = ("lexical", "model", "auto")
+
 
 def read_document(doc, *, mode: str = "auto"):
     """See ``exitwatch.read.reader.read_document`` (imported lazily: spaCy is heavy)."""
@@ -22,4 +25,4 @@ def read_text(text: str, **fields):
     return _read_text(text, **fields)
 
 
-__all__ = ["read_document", "read_text"]
+__all__ = ["MODES", "read_document", "read_text"]

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from exitwatch.errors import ConfigError
+from exitwatch.read import MODES
 from exitwatch.read.classify import classifier_available
 from exitwatch.read.components import DOCUMENT, MODE
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
 from exitwatch.records import Document, Reading
-
-MODES = ("lexical", "model", "auto")
 
 
 def resolve_mode(mode: str) -> str:

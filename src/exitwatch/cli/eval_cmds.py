@@ -1,0 +1,68 @@
+"""``exitwatch eval ...``: evaluation commands for the reader's models (one subcommand each)."""
+
+from __future__ import annotations
+
+import click
+
+from exitwatch.cli.common import echo_json
+from exitwatch.read import MODES
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Evaluate the reader's coders and models against gold data; each prints one JSON object.
+
+    \b
+    Example:
+      exitwatch eval coder --gold ../shared/data/plover/plover_gsr_dev.json --mode lexical
+    """
+
+
+@eval_group.command("coder")
+@click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="Gold file: PLOVER GSR JSON (.json) or 'sentence<TAB>class' five-class lines (.tsv).")
+@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+              help="Reading mode: lexical triggers, the sentence classifier, or model when available.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N gold records.")
+def coder(gold_path: str, mode: str, limit: int | None) -> None:
+    """Score the event coder on gold sentences: event type, source and target country accuracy
+    (PLOVER JSON) or five-class accuracy (TSV), and sentences read per second.
+
+    \b
+    Example:
+      exitwatch eval coder --gold ../shared/data/plover/plover_gsr_dev.json
+      exitwatch eval coder --gold ../shared/data/conflibert/cameo_pentaclass_train.tsv --mode lexical
+    """
+    from exitwatch.read.evaluate import evaluate_coder
+
+    echo_json(evaluate_coder(gold_path, mode=mode, limit=limit).summary())
+
+
+@eval_group.command("classifier")
+@click.option("--data", "data", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Five-class 'sentence<TAB>class' file. Default: the shared ConfliBERT train file, scored on the "
+                   "20% the model held out; any other file is scored whole.")
+@click.option("--synthetic", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="NGEC synthetic stories (CSV or .csv.gz) for PLOVER-type accuracy on held-out templates. "
+                   "Default: the shared file when present.")
+@click.option("--model-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder with model.onnx, tokenizer.json, metadata.json. Default: the packaged model.")
+def classifier(data: str | None, synthetic: str | None, model_dir: str | None) -> None:
+    """Score the sentence event classifier: five-class accuracy and macro-F1 against a TF-IDF +
+    logistic regression baseline on the same split, sentences per second (ONNX, CPU), and PLOVER
+    event-type accuracy on held-out synthetic stories.
+
+    \b
+    Example:
+      exitwatch eval classifier
+      exitwatch eval classifier --data ../shared/data/conflibert/cameo_pentaclass_train.tsv
+    """
+    from dataclasses import asdict
+
+    from exitwatch.read.classifier_eval import evaluate_classifier
+
+    echo_json(asdict(evaluate_classifier(data=data, synthetic=synthetic, model_dir=model_dir)))
+
+
+def register(group: click.Group) -> None:
+    group.add_command(eval_group)
