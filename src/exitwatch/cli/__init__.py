@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "store_cmds",
     "ingest_cmds",
     "forecast_cmds",
+    "eval_cmds",
 )
 
 
