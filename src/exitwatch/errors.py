@@ -71,3 +71,31 @@ class ModelError(ExitwatchError):
 
     code = "model_error"
     http_status = 500
+
+
+class AuthError(ExitwatchError):
+    """A write request came without the API key or with a wrong one."""
+
+    code = "unauthorized"
+    http_status = 401
+
+
+class UploadTooLargeError(InputError):
+    """An uploaded file or document is larger than the server accepts."""
+
+    code = "too_large"
+    http_status = 413
+
+
+class UnsupportedUploadError(InputError):
+    """An uploaded file is not text, HTML, JSON, JSONL, CSV or an RSS/Atom feed."""
+
+    code = "unsupported_media"
+    http_status = 415
+
+
+class WritesDisabledError(AuthError):
+    """A write request reached a server started without an API key."""
+
+    code = "forbidden"
+    http_status = 403

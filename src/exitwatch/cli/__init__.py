@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ingest_cmds",
     "forecast_cmds",
     "eval_cmds",
+    "report_cmds",
 )
 
 

@@ -1,0 +1,172 @@
+"""Queries for the brief, the JSON API and the dashboard: filtered, paginated listings with totals.
+
+A document is "about" a country when one of its events has the country as source, target or
+location; claims and documents are filtered by country that way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from exitwatch.store import rows as R
+
+_ABOUT_COUNTRY = (
+    "EXISTS (SELECT 1 FROM events c WHERE c.doc_id = {doc} "
+    "AND ? IN (c.source_country, c.target_country, c.location_country))"
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing: ``items`` (records), ``total`` (matches over all pages), ``limit``,
+    ``offset``."""
+
+    items: tuple
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class StoreVintage:
+    """How fresh the store is: ``documents`` (count), ``newest_published`` and
+    ``oldest_published`` (dates or None), ``last_ingested`` (timestamp or None)."""
+
+    documents: int
+    newest_published: dt.date | None
+    oldest_published: dt.date | None
+    last_ingested: dt.datetime | None
+
+
+class _Filter:
+    """Builds a WHERE clause and its parameters."""
+
+    def __init__(self) -> None:
+        self.where: list[str] = ["TRUE"]
+        self.params: list[Any] = []
+
+    def add(self, clause: str, *params: Any) -> None:
+        self.where.append(clause)
+        self.params.extend(params)
+
+    def dates(self, column: str, since: dt.date | None, until: dt.date | None) -> None:
+        if since is not None:
+            self.add(f"{column} >= ?", since)
+        if until is not None:
+            self.add(f"{column} <= ?", until)
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.where)
+
+
+class ReportQueries:
+    """Mixin of ``Store`` for the report stage (needs ``StoreCore``)."""
+
+    def _page(self, select: str, filt: _Filter, order: str, limit: int, offset: int) -> tuple[list[dict], int]:
+        total = self.con.execute(f"SELECT count(*) FROM ({select} WHERE {filt.sql})", filt.params).fetchone()[0]
+        rows = self._dicts(f"{select} WHERE {filt.sql} ORDER BY {order} LIMIT ? OFFSET ?", [*filt.params, limit, offset])
+        return rows, total
+
+    def find_documents(
+        self,
+        *,
+        country: str | None = None,
+        outlet: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Documents newest first (Document records, removed spans not loaded), filtered by
+        country (ISO3), outlet and published date range."""
+        filt = _Filter()
+        if country:
+            filt.add(_ABOUT_COUNTRY.format(doc="d.id"), country)
+        if outlet:
+            filt.add("d.outlet = ?", outlet)
+        filt.dates("d.published", since, until)
+        rows, total = self._page("SELECT d.* FROM documents d", filt, "d.published DESC NULLS LAST, d.id", limit, offset)
+        return Page(tuple(R.document_from_row(r) for r in rows), total, limit, offset)
+
+    def find_events(
+        self,
+        *,
+        country: str | None = None,
+        event_type: str | None = None,
+        modality: str | None = None,
+        doc_id: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Events filtered by country (source, target or location ISO3), PLOVER type, modality,
+        document and the event's date (its document's date when the event has none)."""
+        filt = _Filter()
+        if country:
+            filt.add("? IN (e.source_country, e.target_country, e.location_country)", country)
+        if event_type:
+            filt.add("e.event_type = ?", event_type)
+        if modality:
+            filt.add("e.modality = ?", modality)
+        if doc_id:
+            filt.add("e.doc_id = ?", doc_id)
+        filt.dates("coalesce(e.date, d.published)", since, until)
+        select = "SELECT e.* FROM events e JOIN documents d ON d.id = e.doc_id"
+        rows, total = self._page(select, filt, "d.published DESC NULLS LAST, e.doc_id, e.n", limit, offset)
+        return Page(tuple(R.event_from_row(r) for r in rows), total, limit, offset)
+
+    def find_claims(
+        self,
+        *,
+        country: str | None = None,
+        modality: str | None = None,
+        doc_id: str | None = None,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Claims filtered by country (of their document), modality, document and the date of
+        their document."""
+        filt = _Filter()
+        if country:
+            filt.add(_ABOUT_COUNTRY.format(doc="k.doc_id"), country)
+        if modality:
+            filt.add("k.modality = ?", modality)
+        if doc_id:
+            filt.add("k.doc_id = ?", doc_id)
+        filt.dates("d.published", since, until)
+        select = "SELECT k.* FROM claims k JOIN documents d ON d.id = k.doc_id"
+        rows, total = self._page(select, filt, "d.published DESC NULLS LAST, k.doc_id, k.n", limit, offset)
+        return Page(tuple(R.claim_from_row(r) for r in rows), total, limit, offset)
+
+    def document_countries(self, doc_id: str) -> list[str]:
+        """ISO3 codes of the countries a document's events name, most mentioned first."""
+        rows = self.con.execute(
+            "SELECT c, count(*) n FROM (SELECT unnest([source_country, target_country, location_country]) c "
+            "FROM events WHERE doc_id = ?) WHERE c IS NOT NULL GROUP BY c ORDER BY n DESC, c",
+            [doc_id],
+        ).fetchall()
+        return [r[0] for r in rows]
+
+    def country_document_counts(self) -> dict[str, int]:
+        """ISO3 code -> number of documents whose events name the country."""
+        rows = self.con.execute(
+            "SELECT c, count(DISTINCT doc_id) FROM (SELECT doc_id, unnest([source_country, target_country, "
+            "location_country]) c FROM events) WHERE c IS NOT NULL GROUP BY c"
+        ).fetchall()
+        return dict(rows)
+
+    def vintage(self) -> StoreVintage:
+        """Counts and dates that say how fresh the store is."""
+        n, newest, oldest, ingested = self.con.execute(
+            "SELECT count(*), max(published), min(published), max(ingested_at) FROM documents"
+        ).fetchone()
+        return StoreVintage(documents=n, newest_published=newest, oldest_published=oldest, last_ingested=ingested)
+
+
+__all__ = ["Page", "ReportQueries", "StoreVintage"]
