@@ -183,8 +183,8 @@ _INGEST_SCRIPT = textwrap.dedent(
     def progress(done, total):
         if done == int(kill_after):
             os.kill(os.getpid(), signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM)
-    with Store(db) as store:
-        ingest(paths, store=store, read=False, progress=progress)
+    with Store(db) as store:  # small batches, so the kill lands after some were committed
+        ingest(paths, store=store, read=False, progress=progress, batch_size=8)
     """
 )
 

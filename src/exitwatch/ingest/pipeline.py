@@ -7,7 +7,7 @@ so an ingest that is interrupted and run again ends with the same store as one c
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NearDuplica
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.ingest.problems import IngestProblem
 from exitwatch.records import Document, Reading, Record
+from exitwatch.store.documents import NewDocument
 
 Reader = Callable[[Document], Reading]
 
@@ -54,6 +55,11 @@ def default_reader() -> Reader | None:
     return read_document
 
 
+#: Documents stored per transaction: large enough that bulk ingest is not dominated by
+#: per-transaction overhead, small enough that an interrupted run loses little work.
+BATCH_SIZE = 64
+
+
 def ingest(
     paths: Iterable[str | Path] | str | Path,
     *,
@@ -61,6 +67,7 @@ def ingest(
     read: Reader | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    batch_size: int = BATCH_SIZE,
     **reader_opts,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and say what happened.
@@ -68,6 +75,7 @@ def ingest(
     ``read`` turns each new (not near-duplicate) document into a Reading stored with it; None
     means ``default_reader()``; pass ``read=False`` to store documents unread. ``reader_opts`` go
     to ``iter_documents`` (``text_column``, ``title_column``, ``date_column``, ``outlet``, ...).
+    Documents are stored ``batch_size`` at a time, each batch in one transaction.
     ``progress(done, None)`` is called after each document.
     """
     if isinstance(paths, (str, Path)):
@@ -75,28 +83,55 @@ def ingest(
     reader = default_reader() if read is None else (read or None)
     problems: list[IngestProblem] = []
     index = NearDuplicateIndex.from_signatures(store.signatures(), threshold=near_duplicate_threshold)
-    added = duplicates = near = n_read = done = 0
-    for doc in iter_documents(paths, on_problem=problems.append, **reader_opts):
-        done += 1
-        if store.has_document(doc.id):
-            duplicates += 1
-        else:
-            signature = minhash(doc.body)
-            match = index.find(signature)
-            link = (store.canonical_id(match[0]), match[1], METHOD) if match else None
-            reading = None
-            if reader is not None and link is None:
-                reading = _read(reader, doc, problems)
-            if store.add_document(doc, signature=signature_bytes(signature), duplicate_of=link, reading=reading):
-                index.add(doc.id, signature)
-                near += link is not None
-                added += link is None
-                n_read += reading is not None
+    counts = {"added": 0, "duplicates": 0, "near": 0, "read": 0}
+    done = 0
+    for chunk in _chunks(iter_documents(paths, on_problem=problems.append, **reader_opts), batch_size):
+        stored = store.stored_ids([doc.id for doc in chunk])
+        batch: list[NewDocument] = []
+        canonical: dict[str, str] = {}  # new documents of this chunk -> their first copy
+        for doc in chunk:
+            done += 1
+            if doc.id in stored or doc.id in canonical:
+                counts["duplicates"] += 1
             else:
-                duplicates += 1
-        if progress is not None:
-            progress(done, None)
-    return IngestReport(added=added, duplicates=duplicates, near_duplicates=near, problems=tuple(problems), read=n_read)
+                signature = minhash(doc.body)
+                match = index.find(signature)
+                link = None
+                if match:
+                    first = canonical.get(match[0]) or store.canonical_id(match[0])
+                    link = (first, match[1], METHOD)
+                reading = _read(reader, doc, problems) if reader is not None and link is None else None
+                batch.append(NewDocument(doc, signature_bytes(signature), link, reading))
+                index.add(doc.id, signature)
+                canonical[doc.id] = link[0] if link else doc.id
+            if progress is not None:
+                progress(done, None)
+        _flush(store, batch, counts)
+    return IngestReport(added=counts["added"], duplicates=counts["duplicates"], near_duplicates=counts["near"],
+                        problems=tuple(problems), read=counts["read"])
+
+
+def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    chunk: list[Document] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _flush(store, batch: list[NewDocument], counts: dict[str, int]) -> None:
+    """Store ``batch`` in one transaction and count what it added."""
+    for item, added in zip(batch, store.add_documents(batch)):
+        if not added:
+            counts["duplicates"] += 1
+        elif item.duplicate_of is not None:
+            counts["near"] += 1
+        else:
+            counts["added"] += 1
+            counts["read"] += item.reading is not None
 
 
 def _read(reader: Reader, doc: Document, problems: list[IngestProblem]) -> Reading | None:

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Iterator
+from dataclasses import dataclass
+from typing import Iterator, Sequence
 
 from exitwatch.errors import NotFoundError
 from exitwatch.records import Document, Reading
 from exitwatch.store import rows as R
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document ready to store: ``document``, its MinHash ``signature`` (bytes or None), its
+    near-duplicate link ``duplicate_of`` ((first_id, similarity, method) or None) and its
+    ``reading`` (Reading or None)."""
+
+    document: Document
+    signature: bytes | None = None
+    duplicate_of: tuple[str, float, str] | None = None
+    reading: Reading | None = None
 
 
 class DocumentTables:
@@ -29,21 +42,43 @@ class DocumentTables:
 
         Returns False (and writes nothing) when a document with the same id is already stored.
         """
-        if self.has_document(doc.id):
-            return False
-        with self.transaction():
-            self._insert("documents", [R.document_row(doc)])
-            self._insert("removed_spans", R.removed_span_rows(doc))
-            if signature is not None:
-                self._insert("minhashes", [{"doc_id": doc.id, "signature": signature}])
-            if duplicate_of is not None:
-                first, similarity, method = duplicate_of
-                self._insert(
-                    "duplicates", [{"doc_id": doc.id, "duplicate_of": first, "similarity": similarity, "method": method}]
-                )
-            if reading is not None:
-                self._write_reading(reading)
-        return True
+        return self.add_documents([NewDocument(doc, signature, duplicate_of, reading)])[0]
+
+    def add_documents(self, batch: Sequence[NewDocument]) -> list[bool]:
+        """Store a batch of new documents in one transaction (all or nothing); one insert per
+        table keeps bulk ingest fast. Returns, per item, whether it was stored: False for a
+        document already stored or repeated earlier in the batch."""
+        stored = self.stored_ids([item.document.id for item in batch])
+        rows: dict[str, list[dict]] = {t: [] for t in ("documents", "removed_spans", "minhashes", "duplicates")}
+        readings: list[Reading] = []
+        added = []
+        for item in batch:
+            doc = item.document
+            is_new = doc.id not in stored
+            added.append(is_new)
+            if not is_new:
+                continue
+            stored.add(doc.id)
+            rows["documents"].append(R.document_row(doc))
+            rows["removed_spans"].extend(R.removed_span_rows(doc))
+            if item.signature is not None:
+                rows["minhashes"].append({"doc_id": doc.id, "signature": item.signature})
+            if item.duplicate_of is not None:
+                first, similarity, method = item.duplicate_of
+                rows["duplicates"].append({"doc_id": doc.id, "duplicate_of": first, "similarity": similarity, "method": method})
+            if item.reading is not None:
+                readings.append(item.reading)
+        if any(added):
+            with self.transaction():
+                for table, table_rows in rows.items():
+                    self._insert(table, table_rows)
+                self._write_readings(readings)
+        return added
+
+    def stored_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are stored documents (one query for a whole batch)."""
+        found = self.con.execute("SELECT id FROM documents WHERE list_contains(?, id)", [ids]).fetchall()
+        return {r[0] for r in found}
 
     def document(self, doc_id: str) -> Document:
         found = self._dicts("SELECT * FROM documents WHERE id = ?", [doc_id])

@@ -11,17 +11,23 @@ from exitwatch.store import rows as R
 class ReadingTables:
     """Mixin of ``Store`` for the reader tables (needs ``StoreCore``)."""
 
-    def _write_reading(self, reading: Reading) -> None:
-        doc_id = reading.document.id
+    def _write_readings(self, readings: list[Reading]) -> None:
+        if not readings:
+            return
+        doc_ids = [r.document.id for r in readings]
         for table in ("readings", "sentences", "events", "claims"):
-            self.con.execute(f"DELETE FROM {table} WHERE doc_id = ?", [doc_id])
-        for table, rows in R.reading_rows(reading).items():
-            self._insert(table, rows)
+            self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [doc_ids])
+        rows: dict[str, list] = {}
+        for reading in readings:
+            for table, table_rows in R.reading_rows(reading).items():
+                rows.setdefault(table, []).extend(table_rows)
+        for table, table_rows in rows.items():
+            self._insert(table, table_rows)
 
     def add_reading(self, reading: Reading) -> None:
         """Replace whatever was stored for ``reading.document`` by ``reading`` (one transaction)."""
         with self.transaction():
-            self._write_reading(reading)
+            self._write_readings([reading])
 
     def read_doc_ids(self, pipeline: str | None = None) -> set[str]:
         """Ids of documents already read (by ``pipeline`` when given)."""
