@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from exitwatch.store.core import DEFAULT_DB_ENV, StoreCore, default_db_path
 from exitwatch.store.documents import DocumentTables
+from exitwatch.store.indicators import IndicatorQueries
 from exitwatch.store.readings import ReadingTables
 from exitwatch.store.report import ReportQueries
 from exitwatch.store.schema import SCHEMA_VERSION, TABLES
 
 
-class Store(DocumentTables, ReadingTables, ReportQueries, StoreCore):
+class Store(DocumentTables, IndicatorQueries, ReadingTables, ReportQueries, StoreCore):
     """The exitwatch store. ``Store(path)`` opens (and migrates) a DuckDB file; use it as a
     context manager. See the mixins for the methods of each group of tables."""
 

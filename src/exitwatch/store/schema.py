@@ -107,6 +107,23 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "indicator states, so that exitwatch watch reports the indicators that changed since its last run",
+        """
+        CREATE TABLE indicator_states (
+            country VARCHAR NOT NULL,
+            period VARCHAR NOT NULL,
+            indicator VARCHAR NOT NULL,
+            lit BOOLEAN NOT NULL,
+            value DOUBLE NOT NULL,
+            threshold DOUBLE NOT NULL,
+            period_start DATE,
+            checked_at TIMESTAMP DEFAULT current_timestamp,
+            PRIMARY KEY (country, period, indicator)
+        );
+        """,
+    ),
 ]
 
 #: Tables in dependency order (parents first): export, import and stats walk this list.
@@ -119,6 +136,7 @@ TABLES = (
     "sentences",
     "events",
     "claims",
+    "indicator_states",
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
