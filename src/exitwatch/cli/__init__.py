@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "demo_cmds",
     "store_cmds",
     "ingest_cmds",
+    "read_cmds",
     "forecast_cmds",
     "eval_cmds",
     "report_cmds",

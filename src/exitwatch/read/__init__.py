@@ -1,7 +1,7 @@
 """The reader: documents to sentences, actors, PLOVER events and claims with attribution chains
 and modality.
 
-Public: ``read_document(doc, *, mode="auto") -> Reading``, ``read_text(text, **fields)``,
+Public: ``read_document(doc, *, mode="auto") -> Reading``, ``read_file(path, ...)``, ``read_text(text, **fields)``,
 ``build_pipeline()``. See docs/read.md and docs/schema.md.
 """
 
@@ -18,6 +18,13 @@ def read_document(doc, *, mode: str = "auto"):
     return _read_document(doc, mode=mode)
 
 
+def read_file(path, **options):
+    """See ``exitwatch.read.reader.read_file``."""
+    from exitwatch.read.reader import read_file as _read_file
+
+    return _read_file(path, **options)
+
+
 def read_text(text: str, **fields):
     """See ``exitwatch.read.reader.read_text``."""
     from exitwatch.read.reader import read_text as _read_text
@@ -25,4 +32,4 @@ def read_text(text: str, **fields):
     return _read_text(text, **fields)
 
 
-__all__ = ["MODES", "read_document", "read_text"]
+__all__ = ["MODES", "read_document", "read_file", "read_text"]

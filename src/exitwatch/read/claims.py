@@ -22,7 +22,10 @@ from exitwatch.read.sources import head_noun, modifiers, outlet_name, parse_chai
 from exitwatch.records import Source
 
 _ACCORDING = re.compile(r"\b(?:according to|per)\s+([^,;:.]+(?:,\s*(?:per|cited by)[^,;:.]+)?)", re.IGNORECASE)
-_QUOTED_AS = re.compile(r"(?P<outer>(?:[A-Z][\w'’.-]*\s*)+|\b(?:the|a|an)\s+[\w\s-]+?)\s+quoted\s+(?P<inner>.+?)\s+as\s+saying", re.IGNORECASE)
+# Case-sensitive and without nested free repetition (a case-insensitive "(?:[A-Z]\w*\s*)+" backtracks
+# exponentially on long sentences); only tried on sentences containing "quoted".
+_QUOTED_AS = re.compile(r"(?P<outer>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+                        r"|\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,5}?[\w-]+)\s+quoted\s+(?P<inner>.+?)\s+as\s+saying")
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 _MAX_SUBJECT_WORDS = 30
 
@@ -66,7 +69,7 @@ def _content(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 def find_attribution(sentence: str, offset: int, mentions: list[Mention]) -> Attribution | None:
     """The attribution in one sentence (``offset``: its position in the document), or None."""
-    quoted_as = _QUOTED_AS.search(sentence)
+    quoted_as = _QUOTED_AS.search(sentence) if "quoted" in sentence else None
     if quoted_as:
         inner = parse_source(quoted_as.group("inner"), offset=offset + quoted_as.start("inner"), mentions=mentions)
         outer = parse_source(quoted_as.group("outer"), offset=offset + quoted_as.start("outer"), mentions=mentions)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from exitwatch.errors import ConfigError
+from exitwatch.errors import ConfigError, InputError
 from exitwatch.read import MODES
 from exitwatch.read.classify import classifier_available
 from exitwatch.read.components import DOCUMENT, MODE
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
-from exitwatch.records import Document, Reading
+from exitwatch.records import Document, Reading, replace
 
 
 def resolve_mode(mode: str) -> str:
@@ -37,26 +37,31 @@ def read_document(doc: Document, *, mode: str = "auto") -> Reading:
                    claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))
 
 
-def make_document(text: str, **fields) -> Document:
-    """A Document via the ingest stage (boilerplate removal) when available, else a plain one."""
-    try:
-        from exitwatch.ingest import make_document as ingest_make_document
-    except ImportError:
-        ingest_make_document = None
-    if ingest_make_document is not None:
-        return ingest_make_document(text, **fields)
-    import datetime as dt
-    import hashlib
+def read_file(path: str, *, mode: str = "auto", outlet: str | None = None, published: str | None = None,
+              title: str | None = None) -> Reading:
+    """Read the first document of a file (text, HTML, JSON, CSV, feed: as ``exitwatch ingest``
+    reads it, boilerplate removed). ``outlet``, ``published`` (ISO date) and ``title`` override
+    what the file says."""
+    from exitwatch.ingest import iter_documents
+    from exitwatch.ingest.document import parse_date
 
-    published = fields.pop("published", None)
-    if isinstance(published, str):
-        published = dt.date.fromisoformat(published[:10])
-    allowed = {"title", "outlet", "url", "language", "author", "source_path"}
-    body = text.strip()
-    doc_id = hashlib.sha256(" ".join(body.split()).encode()).hexdigest()[:16]
-    return Document(id=doc_id, body=body, published=published, **{k: v for k, v in fields.items() if k in allowed})
+    problems = []
+    doc = next(iter(iter_documents([path], outlet=outlet, on_problem=problems.append)), None)
+    if doc is None:
+        why = "; ".join(p.problem for p in problems) or "no document found"
+        raise InputError(str(path), f"cannot read a document: {why}")
+    if published is not None:
+        date = parse_date(published)
+        if date is None:
+            raise InputError(str(published), "not a date; give the publication date as YYYY-MM-DD")
+        doc = replace(doc, published=date)
+    if title is not None:
+        doc = replace(doc, title=title)
+    return read_document(doc, mode=mode)
 
 
 def read_text(text: str, *, mode: str = "auto", **document_fields) -> Reading:
     """Read a text (made into a Document with ``document_fields``: title, outlet, published, ...)."""
+    from exitwatch.ingest import make_document
+
     return read_document(make_document(text, **document_fields), mode=mode)
