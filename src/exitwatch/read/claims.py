@@ -28,6 +28,7 @@ _QUOTED_AS = re.compile(r"(?P<outer>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w
                         r"|\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,5}?[\w-]+)\s+quoted\s+(?P<inner>.+?)\s+as\s+saying")
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 _MAX_SUBJECT_WORDS = 30
+_THAT = re.compile(r"\s*that\b")
 
 
 @lru_cache(maxsize=1)
@@ -107,15 +108,16 @@ def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
     for verb in _speech_verbs().finditer(sentence):
         before = sentence[: verb.start()].rstrip()
         after = sentence[verb.end():]
-        if before.endswith((",", "”", "\"")) or not before:
+        if (before.endswith((",", "”", "\"")) or not before) and not _THAT.match(after):
             # Inverted: "..., said Roozbeh Aliabadi, an Iranian consultant." / "“...,” he said."
-            speaker_text = after.strip(" .")
-            source = parse_source(speaker_text, offset=offset + verb.end(), mentions=mentions)
-            if source is None:
+            source = parse_source(after.strip(" ."), offset=offset + verb.end(), mentions=mentions)
+            if source is not None:
+                quote = _QUOTE.search(before)
+                content = (quote.start(1), quote.end(1)) if quote else _content(sentence, 0, len(before))
+                return Attribution([source], content, quote=bool(quote), exclude=[(verb.start(), len(sentence))])
+            if not before:
                 continue
-            quote = _QUOTE.search(before)
-            content = (quote.start(1), quote.end(1)) if quote else _content(sentence, 0, len(before))
-            return Attribution([source], content, quote=bool(quote), exclude=[(verb.start(), len(sentence))])
+            # Not inverted after all: "Beni Sabti, a former official who ..., said X would ..."
         subject_start = max(before.rfind("”") + 1, before.rfind(";") + 1, 0)
         subject = re.sub(r",\s+(?=,)|\s{2,}", " ", before[subject_start:]).strip(" ,")
         if len(subject.split()) > _MAX_SUBJECT_WORDS:
@@ -131,10 +133,14 @@ def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
                 chain.append(parse_source(listener.group(1)))
                 listener_end += listener.end()
         quote = _QUOTE.search(after)
-        content = (verb.end() + quote.start(1), verb.end() + quote.end(1)) if quote and quote.start() < 3 \
-            else _content(sentence, listener_end, len(sentence))
-        return Attribution(chain, content, quote=bool(quote and quote.start() < 3),
-                           exclude=[(subject_start, listener_end)])
+        quoted_before = _QUOTE.search(before[:subject_start]) if not after.strip(" .") else None
+        if quoted_before:  # "“...,” he said."
+            content, is_quote = (quoted_before.start(1), quoted_before.end(1)), True
+        elif quote and quote.start() < 3:
+            content, is_quote = (verb.end() + quote.start(1), verb.end() + quote.end(1)), True
+        else:
+            content, is_quote = _content(sentence, listener_end, len(sentence)), False
+        return Attribution(chain, content, quote=is_quote, exclude=[(subject_start, listener_end)])
     return None
 
 

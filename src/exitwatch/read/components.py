@@ -55,7 +55,9 @@ def make_claims(nlp: Language, name: str):
             paragraph = doc.text.count("\n", 0, sentence.start)
             if paragraph != previous_paragraph and block:
                 block_paragraphs += 1
-                if block_paragraphs > _MAX_BLOCK_PARAGRAPHS or is_author_opinion(sentence.text):
+                # The first paragraph after "X notes that ...:" is always the quotation; later
+                # ones end it when the author's own commentary resumes.
+                if block_paragraphs > _MAX_BLOCK_PARAGRAPHS or (block_paragraphs > 1 and is_author_opinion(sentence.text)):
                     block, block_paragraphs = [], 0
             found = find_attribution(sentence.text, sentence.start, _in(mentions, sentence.start, sentence.end))
             previous = attributions.get(sentence.index - 1)

@@ -2,8 +2,10 @@
 
 Absolute dates ("3 January 2026", "January 3", "2019") go through dateutil; relative ones ("in
 June", "last week", "on Tuesday", "yesterday", "days after") are resolved against ``published``
-when there is one — "in June" is the latest June not after publication. The expression itself is
-always kept (``date_text``), also when it cannot be resolved.
+when there is one — "in June" is the latest June not after publication; "days after" / "weeks later"
+is the publication date (the news of the day) and "days ago" / "weeks earlier" a few days / two
+weeks / three months before it (approximations). The expression itself is always kept
+(``date_text``), also when it cannot be resolved.
 """
 
 from __future__ import annotations
@@ -42,6 +44,11 @@ _RELATIVE = {
 }
 
 
+#: How far back "days ago", "weeks earlier", ... put an event (an approximation: the expression is kept).
+_VAGUE_BACK = {"hours": relativedelta(), "days": relativedelta(days=3), "weeks": relativedelta(weeks=2),
+               "months": relativedelta(months=3)}
+
+
 def _month_number(text: str) -> int:
     word = re.search(_MONTH, text).group().lower()[:3]
     return [m[:3] for m in MONTHS].index(word) + 1
@@ -70,7 +77,10 @@ def _resolve(kind: str, text: str, match: re.Match[str], published: dt.date | No
         return published - dt.timedelta(days=back)
     if kind == "relative":
         return published + _RELATIVE[text.lower()]
-    return None  # vague ("days after"): kept as text only
+    unit, direction = text.lower().split()
+    if direction in ("after", "later"):
+        return published  # "days after X, Y happened": Y is the news of the day
+    return published - _VAGUE_BACK[unit]
 
 
 def find_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:

@@ -23,7 +23,10 @@ _BY_AFTER = re.compile(r"^\s+(?:\w+\s+){0,3}?by\s+", re.IGNORECASE)
 _OF_AFTER = re.compile(r"^\s*(?:of|on|against|upon)\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s\s+(?:\w+\s+)?$")
 _NOUN_ENDINGS = ("ure", "tion", "al", "ment", "ing", "ion")
-_CLAUSE_STOP = re.compile(r"[;:]|\bwhich\b|\bwho\b")
+# A target never lies beyond these (the recipient is in the trigger's own clause); a source never
+# lies before a conditional or causal conjunction that precedes the trigger.
+_CLAUSE_STOP = re.compile(r"[;:,]|\b(?:which|who|if|unless|because|while|when)\b", re.IGNORECASE)
+_SUBORDINATE = re.compile(r"[;:]|\b(?:if|unless|because|although|though)\b", re.IGNORECASE)
 _LOCATION = re.compile(r"\b(?:in|at|near|inside|across|outside)\s+$", re.IGNORECASE)
 
 
@@ -52,7 +55,8 @@ def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
 
 def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: int,
                  mentions: list[Mention], taken: set[int]) -> tuple[Mention | None, Mention | None]:
-    before = [m for m in mentions if m.end - offset <= start]
+    before = [m for m in mentions if m.end - offset <= start
+              and not _SUBORDINATE.search(sentence, m.end - offset, start)]
     after = [m for m in mentions if m.start - offset >= end]
     clause_stop = _CLAUSE_STOP.search(sentence, end)
     if clause_stop:

@@ -11,12 +11,24 @@ from spacy.tokens import Doc
 from exitwatch.records import Sentence
 
 
+#: Words that start a sentence after a single-letter abbreviation ("his Plan B. The Journal ...").
+_STARTERS = {"The", "A", "An", "He", "She", "It", "They", "We", "But", "And", "In", "This", "That", "His", "Her"}
+
+
 @Language.component("exitwatch_paragraphs_v1")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """Start a new sentence after every token that contains a line break."""
+    """Fix the rule-based sentencizer's boundaries: a new sentence after every line break, after a
+    capital-letter abbreviation followed by a sentence starter ("Plan B. The ..."), and an opening
+    quotation mark left at the end of a sentence goes to the next one."""
     for token in doc[:-1]:
+        after = doc[token.i + 1]
         if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+            after.is_sent_start = True
+        elif len(token.text) == 2 and token.text[0].isupper() and token.text[1] == "." and after.text in _STARTERS:
+            after.is_sent_start = True
+        elif token.text in ("“", '"') and after.is_sent_start and token.i > 0 and not token.is_sent_start \
+                and not token.whitespace_ and token.nbor(-1).whitespace_:
+            token.is_sent_start, after.is_sent_start = True, False
     return doc
 
 
