@@ -144,10 +144,123 @@ class IngestOut(BaseModel):
     problems: list[str]
 
 
-class AnyRecord(BaseModel):
-    """A record whose fields are documented by its producing stage (indicators, forecasts)."""
+class EvidenceOut(BaseModel):
+    doc_id: str
+    sentence_index: int
+    text: str = Field(description="the sentence")
+    outlet: str | None = None
+    date: dt.date | None = None
+    attribution: list[str] = Field(description="source texts, innermost first, the outlet last")
+    modality: str
+    weight: float
+    matched: str
+    copies: list[str]
 
-    model_config = ConfigDict(extra="allow")
+
+class IndicatorOut(BaseModel):
+    name: str
+    title: str
+    description: str
+    aggregation: str
+    series: dict[str, float] = Field(description="period start -> score, oldest first")
+    value: float
+    score: float
+    baseline: float
+    threshold: float
+    lit: bool
+    documents: int
+    outlets: int
+    evidence: list[EvidenceOut] = Field(description="current period, best first")
+    factor: float = Field(description="odds multiplier applied when lit")
+
+
+class IndicatorReportOut(BaseModel):
+    country_iso3: str
+    period: str
+    end: dt.date | None = None
+    period_start: dt.date | None = None
+    documents: int
+    indicators: list[IndicatorOut]
+    definitions: str
+
+
+class DestinationOut(BaseModel):
+    country_iso3: str
+    name: str
+    score: float
+    reasons: list[str]
+
+
+class ForecastOut(BaseModel):
+    """The history-model forecast for one country's current leader (horizons in months)."""
+
+    country_iso3: str
+    country_name: str
+    gwcode: int | None = None
+    leader: str
+    in_office_since: dt.date
+    as_of: dt.date
+    p_exit: dict[int, float]
+    p_irregular: dict[int, float]
+    exit_modes: dict[str, float]
+    fates: dict[str, float]
+    destinations: list[DestinationOut]
+    inputs_age: dict[str, str]
+    imputed: list[str]
+    model_version: str
+
+
+class ContributionOut(BaseModel):
+    name: str
+    title: str
+    lit: bool
+    value: float
+    threshold: float
+    factor: float
+    applied: float
+    factor_source: str
+
+
+class NewsForecastOut(BaseModel):
+    """The forecast updated with the lit indicators (``base`` and ``updated``: ``p_exit`` and
+    ``p_irregular``, horizon in months -> probability)."""
+
+    country_iso3: str
+    as_of: dt.date
+    base: dict[str, dict[int, float]]
+    updated: dict[str, dict[int, float]]
+    contributions: list[ContributionOut]
+    combined_factor: float
+    multiplier: float
+    cap: float
+    news_end: dt.date | None = None
+    news_period: str
+    news_documents: int
+    stale: bool
+
+
+class TrendPointOut(BaseModel):
+    as_of: dt.date
+    base: float
+    news: float
+
+
+class VintageOut(BaseModel):
+    documents: int
+    newest_published: dt.date | None = None
+    oldest_published: dt.date | None = None
+    last_ingested: dt.datetime | None = None
+
+
+class CountryForecastOut(BaseModel):
+    """One country's assessment: the history forecast, the news-updated one, the trend of the
+    12-month probability, what would change it, and how fresh the stored news is."""
+
+    forecast: ForecastOut
+    news: NewsForecastOut
+    trend: list[TrendPointOut]
+    changes: list[str]
+    vintage: VintageOut
 
 
 def summary(doc) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from exitwatch.errors import ConfigError
+from exitwatch.indicators import compute_indicators
 from exitwatch.kb import resolve_country
 from exitwatch.records import MODALITIES
 from exitwatch.report import api_models as M
@@ -106,13 +107,13 @@ def list_claims(paging: Annotated[Paging, Depends()], filters: Annotated[Filters
     return _page(page)
 
 
-@router.get("/countries/{country}/indicators", response_model=M.AnyRecord, summary="Warning indicators")
+@router.get("/countries/{country}/indicators", response_model=M.IndicatorReportOut, summary="Warning indicators")
 def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period = Period.week,
                    store: StoreAccess = Depends(access)):
     """The warning indicators of one country: series, value, baseline, threshold, lit, evidence."""
     iso3 = resolve_country(country).iso3
     return store.cached(("indicators", iso3, period.value),
-                        lambda s: country_view(s, iso3, period=period.value).indicators.to_dict())
+                        lambda s: compute_indicators(s, iso3, period=period.value).to_dict())
 
 
 @router.get("/forecasts", response_model=list[M.ForecastOut], summary="Forecasts, all countries ranked")

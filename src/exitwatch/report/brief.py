@@ -41,8 +41,8 @@ def _trend_words(view: CountryView) -> str:
 
 
 def _indicator_series(view: CountryView) -> list[Series]:
-    shown = view.lit or [i for i in view.indicators.indicators if any(v for _, v in i.series)]
-    return [Series(i.title, tuple((day.isoformat(), float(v)) for day, v in i.series)) for i in shown[:6]]
+    shown = view.indicators.lit or [i for i in view.indicators.indicators if any(i.series.values())]
+    return [Series(i.title, tuple((start, float(v)) for start, v in i.series.items())) for i in shown[:6]]
 
 
 def brief_context(view: CountryView) -> dict:
@@ -55,16 +55,16 @@ def brief_context(view: CountryView) -> dict:
         "view": view,
         "f": f,
         "news": view.news,
-        "headline": view.news.updated[HEADLINE_MONTHS],
+        "headline": view.headline,
+        "updated": view.news.updated["p_exit"],
         "months": HEADLINE_MONTHS,
         "horizons": sorted(f.p_exit),
-        "timing": _timing(view.news.updated),
+        "timing": _timing(view.news.updated["p_exit"]),
         "trend_words": _trend_words(view),
         "trend_spark": sparkline([p.news for p in view.trend], top=max(p.news for p in view.trend) or None),
         "trend_svg": line_chart(trend, title=f"P(exit within {HEADLINE_MONTHS} months) by {view.period}"),
         "timeline": timeline,
         "timeline_svg": line_chart(timeline, title=f"Indicator scores by {view.period}", percent=False) if timeline else "",
-        "lit": view.lit,
         "evidence_n": EVIDENCE_PER_INDICATOR,
         "destinations": f.destinations[:TOP_DESTINATIONS],
         "changes": view.changes[:TOP_CHANGES],

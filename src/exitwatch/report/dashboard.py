@@ -37,7 +37,7 @@ def _ranking(store) -> dict:
     rows = []
     for f in ranked_forecasts():
         n = counts.get(f.country_iso3, 0)
-        news = news_updated_forecast(store, f.country_iso3).updated[HEADLINE_MONTHS] if n else None
+        news = news_updated_forecast(store, f.country_iso3).updated["p_exit"][HEADLINE_MONTHS] if n else None
         rows.append({"forecast": f, "news": news, "documents": n})
     as_of = rows[0]["forecast"].as_of if rows else None
     return {"rows": rows, "as_of": as_of, "vintage": store.vintage()}

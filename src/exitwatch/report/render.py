@@ -22,9 +22,12 @@ def pct(p: float | None, digits: int = 0) -> str:
 
 def chain(sources) -> str:
     """An attribution chain, innermost source first: "an intelligence source (anonymous), via
-    The Times, via Hot Air". Accepts Source records or their dict form."""
+    The Times, via Hot Air". Accepts Source records, their dict form, or plain source texts."""
     parts = []
     for s in sources or ():
+        if isinstance(s, str):
+            parts.append(s)
+            continue
         s = s if isinstance(s, dict) else s.to_dict()
         text = s.get("description") or s.get("text") or "?"
         parts.append(f"{text} (anonymous)" if s.get("anonymous") else text)

@@ -6,12 +6,11 @@ gathered once: the history forecast, the news-updated forecast, the indicators, 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
-from typing import Any
 
 from exitwatch.forecast import LeaderForecast, forecast, forecast_one
-from exitwatch.indicators import compute_indicators, news_updated_forecast
+from exitwatch.indicators import IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions
+from exitwatch.records import replace
 from exitwatch.store.report import StoreVintage
 
 #: The horizon (months) of the headline probability.
@@ -42,8 +41,8 @@ class CountryView:
     """
 
     forecast: LeaderForecast
-    news: Any
-    indicators: Any
+    news: NewsForecast
+    indicators: IndicatorReport
     trend: tuple[TrendPoint, ...]
     changes: tuple[str, ...]
     vintage: StoreVintage
@@ -51,9 +50,9 @@ class CountryView:
     as_of: dt.date
 
     @property
-    def lit(self) -> list:
-        """The lit indicators."""
-        return [i for i in self.indicators.indicators if i.lit]
+    def headline(self) -> float:
+        """The news-updated probability of exit within ``HEADLINE_MONTHS`` months."""
+        return _headline(self.news)
 
     def forecast_dict(self) -> dict:
         """JSON form for the API: base and news-updated forecasts, trend, changes, vintage."""
@@ -62,66 +61,61 @@ class CountryView:
             "news": self.news.to_dict(),
             "trend": [{"as_of": p.as_of.isoformat(), "base": p.base, "news": p.news} for p in self.trend],
             "changes": list(self.changes),
-            "vintage": {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in vars(self.vintage).items()},
+            "vintage": vars(self.vintage),
         }
 
 
-def _odds(p: float) -> float:
-    p = min(max(p, 1e-6), 1 - 1e-6)
-    return p / (1 - p)
+def _headline(news: NewsForecast) -> float:
+    return news.updated["p_exit"][HEADLINE_MONTHS]
 
 
-def _prob(odds: float) -> float:
-    return odds / (1 + odds)
-
-
-def what_would_change(news, indicators, base_p: float) -> tuple[str, ...]:
+def what_would_change(base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[str, ...]:
     """Lines saying how the headline probability would move if each unlit indicator lit up or
-    each lit one faded (odds times or divided by the indicator's factor, within the update's
-    cap), biggest move first."""
-    current = news.updated[HEADLINE_MONTHS]
-    cap = getattr(news, "cap", None) or math.inf
+    each lit one faded (the same update as the news-updated forecast, on a report with that one
+    indicator switched), biggest move first."""
+    current = _headline(apply_news(base, indicators, definitions))
     lines = []
     for ind in indicators.indicators:
-        factor = ind.factor
-        if not factor or factor == 1:
+        if ind.factor == 1:
             continue
-        multiplier = _odds(current) / _odds(base_p)
-        moved = multiplier / factor if ind.lit else multiplier * factor
-        moved = min(max(moved, 1 / cap), cap)
-        p = _prob(_odds(base_p) * moved)
+        switched = replace(indicators, indicators=tuple(replace(i, lit=not i.lit) if i is ind else i
+                                                        for i in indicators.indicators))
+        p = _headline(apply_news(base, switched, definitions))
         verb = "faded" if ind.lit else "lit up"
-        lines.append((abs(p - current), f"If {ind.title.lower()} {verb}, the {HEADLINE_MONTHS}-month probability "
-                      f"would go from {current:.0%} to {p:.0%}."))
+        lines.append((abs(p - current), f"If {ind.title[0].lower() + ind.title[1:]} {verb}, the {HEADLINE_MONTHS}-month "
+                      f"probability would go from {current:.0%} to {p:.0%}."))
     return tuple(line for _, line in sorted(lines, key=lambda t: -t[0]))
 
 
-def _trend(store, iso3: str, end: dt.date, period: str) -> tuple[TrendPoint, ...]:
+def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[TrendPoint, ...]:
+    """The headline probability at the end of each of the last ``TREND_POINTS`` periods: the
+    history forecast updated with the indicators lit at that time."""
     points = []
     for k in range(TREND_POINTS - 1, -1, -1):
-        when = end - dt.timedelta(days=_PERIOD_DAYS[period] * k)
-        news = news_updated_forecast(store, iso3, as_of=when)
-        points.append(TrendPoint(as_of=when, base=news.base[HEADLINE_MONTHS], news=news.updated[HEADLINE_MONTHS]))
+        end = indicators.end - dt.timedelta(days=_PERIOD_DAYS[indicators.period] * k)
+        past = indicators if k == 0 else compute_indicators(store, indicators.country_iso3, period=indicators.period,
+                                                             end=end, definitions=definitions)
+        news = apply_news(base, past, definitions)
+        points.append(TrendPoint(as_of=end, base=base.p_exit[HEADLINE_MONTHS], news=_headline(news)))
     return tuple(points)
 
 
 def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week") -> CountryView:
-    """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store`` as of
-    ``as_of`` (default: today)."""
-    when = as_of or dt.date.today()
-    base = forecast_one(country, as_of=when)
-    iso3 = base.country_iso3
-    indicators = compute_indicators(store, iso3, period=period, end=when)
-    news = news_updated_forecast(store, iso3, as_of=when)
+    """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store``: the forecast
+    as of ``as_of`` (default today) updated with the news up to ``as_of`` (default: the
+    country's latest news), as ``news_updated_forecast`` does."""
+    definitions = load_definitions()
+    base = forecast_one(country, as_of=as_of)
+    indicators = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=definitions)
     return CountryView(
         forecast=base,
-        news=news,
+        news=apply_news(base, indicators, definitions, factors_source=definitions.source),
         indicators=indicators,
-        trend=_trend(store, iso3, when, period),
-        changes=what_would_change(news, indicators, base.p_exit[HEADLINE_MONTHS]),
+        trend=_trend(store, base, indicators, definitions),
+        changes=what_would_change(base, indicators, definitions),
         vintage=store.vintage(),
         period=period,
-        as_of=when,
+        as_of=base.as_of,
     )
 
 
