@@ -168,6 +168,6 @@ def cue_regex(cues: tuple[str, ...], country_words: tuple[str, ...]) -> re.Patte
     parts = []
     for cue in sorted(cues, key=len, reverse=True):
         pieces = [phrase_regex(p.strip()) if p.strip() else "" for p in cue.split("{country}")]
-        glue = rf"\s*(?:the\s+)?(?:{names})(?:['’]s)?\s*"
+        glue = rf"\s*\b(?:the\s+)?(?:{names})(?:['’]s)?(?![\w-])\s*"
         parts.append(glue.join(pieces) if len(pieces) > 1 else pieces[0])
     return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)

@@ -77,6 +77,7 @@ class Matcher:
         self.iso3 = iso3
         words = country_words(iso3)
         self.cues = {d.name: cue_regex(d.cues, words) for d in definitions.indicators}
+        self.names = cue_regex(("{country}",), words)
         rules = definitions.cue_modality
         negations = "|".join(re.escape(w) for w in rules["negations"]) or r"(?!x)x"
         self.cue_rules = {
@@ -112,6 +113,8 @@ class Matcher:
             events = [e for e in reading.events if e.sentence_index == sentence.index]
             claims = [c for c in reading.claims if c.sentence_index == sentence.index]
             countries = {m.actor.country for m in find_actors(sentence.text, context=context) if m.actor.country}
+            if self.names.search(sentence.text):  # the kb may miss "Iranian border guards"
+                countries.add(self.iso3)
             for e in events:
                 countries |= {a.country for a in (e.source, e.target) if a is not None and a.country}
             views.append(_SentenceView(sentence, events, claims, countries))

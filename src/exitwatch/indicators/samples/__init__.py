@@ -1,13 +1,32 @@
-"""Short invented news items for the indicators: for each indicator a positive story and denied,
-hypothetical or opinion variants, plus a syndicated near-copy in another outlet. All dated in
-January 2026 so that they fall into consecutive weeks (``exitwatch demo`` ingests them)."""
+"""Short invented news items for the indicators: for each indicator two positive stories from
+different outlets (``<name>_1.txt``, ``<name>_2.txt``) and one with denied, hypothetical or
+conditional variants (``<name>_neg.txt``); ``protest_momentum_0.txt`` is an earlier, smaller
+protest (the baseline) and ``flight_preparation_1_syndicated.txt`` a near-copy of
+``flight_preparation_1.txt`` in another outlet. All are dated in January 2026 (``exitwatch demo``
+ingests them).
+"""
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
 
+from exitwatch.records import Document, Reading
+
 
 def samples_path() -> Path:
     """The folder of the indicator sample articles (plain text with a Title/Outlet/Date header)."""
     return Path(str(resources.files("exitwatch.indicators").joinpath("samples")))
+
+
+def sample_files(indicator: str, *suffixes: str) -> list[Path]:
+    """The sample files ``<indicator><suffix>.txt`` (for example ``sample_files("ally_loss", "_1", "_2")``)."""
+    return [samples_path() / f"{indicator}{suffix}.txt" for suffix in suffixes]
+
+
+def sentences_only_reader(doc: Document) -> Reading:
+    """A reader that keeps sentences only (no events, no claims), so indicators run on their cue
+    words alone: fast, and a check that the definitions work without the event coder."""
+    from exitwatch.read.sentences import split_sentences
+
+    return Reading(document=doc, sentences=tuple(split_sentences(doc.body, doc.id)), pipeline="sentences-only")

@@ -1,0 +1,103 @@
+"""``exitwatch indicators`` (warning indicators of one country) and ``exitwatch watch`` (alerts)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from exitwatch.cli.common import db_option, echo_json, format_option
+
+definitions_option = click.option(
+    "--definitions", type=click.Path(dir_okay=False, exists=True), default=None,
+    help="Indicator definitions file in the format of indicators/data/indicators.toml [default: the packaged one].")
+
+
+def _print_report(report) -> None:
+    click.echo(f"{report.country_iso3}: {report.period} starting {report.period_start} (news up to {report.end}, "
+               f"{report.documents} documents read); lit when score - baseline >= threshold")
+    for result in report.indicators:
+        state = click.style("LIT", fg="red", bold=True) if result.lit else " - "
+        click.echo(f"{state} {result.title} [{result.name}]: value {result.value:.2f} (score {result.score:.2f}, "
+                   f"baseline {result.baseline:.2f}, threshold {result.threshold:.2f}; "
+                   f"{result.documents} documents, {result.outlets} outlets)")
+        click.echo("      series: " + " ".join(f"{v:g}" for v in result.series.values()))
+        for item in result.evidence[:3]:
+            chain = " <- ".join(item.attribution) or "author"
+            copies = f"; also in {', '.join(item.copies)}" if item.copies else ""
+            click.echo(f"      {item.weight:.2f} {item.modality:<12} \"{item.text}\"")
+            click.echo(f"           {item.outlet or 'unknown outlet'}, {item.date}; via {chain}; {item.matched}{copies}")
+
+
+@click.command("indicators")
+@click.argument("country")
+@click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
+              help="Length of one period of the series.")
+@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Last day covered (YYYY-MM-DD) [default: the latest news about the country].")
+@definitions_option
+@format_option("text", "json")
+@db_option
+def indicators_command(country: str, period: str, end: dt.datetime | None, definitions: str | None,
+                       output_format: str, db_path: str) -> None:
+    """Warning indicators of COUNTRY from the stored news: weighted series per period, baseline,
+    threshold, lit state and the best evidence (sentence, outlet, attribution chain).
+
+    \b
+    Example:
+      exitwatch indicators IRN
+      exitwatch indicators Iran --period month --format json --db risk.duckdb
+    """
+    from exitwatch.indicators import compute_indicators
+    from exitwatch.store import Store
+
+    with Store(db_path) as store:
+        report = compute_indicators(store, country, period=period, end=end.date() if end else None,
+                                    definitions=definitions)
+    if output_format == "json":
+        echo_json(report.to_dict())
+    else:
+        _print_report(report)
+
+
+@click.command("watch")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
+              help="Watch config: a TOML file with a [watch] table (sources, countries, period) "
+                   "[default: ./exitwatch-watch.toml].")
+@format_option("text", "json")
+@db_option
+def watch_command(config_path: str | None, output_format: str, db_path: str) -> None:
+    """Re-read the configured feeds and folders, ingest new items, and report the indicators whose
+    lit state changed since the last run. Exit status: 0 nothing changed, 1 some indicator
+    changed (an alert), 2 error; for cron.
+
+    \b
+    Example:
+      exitwatch watch --config exitwatch-watch.toml --db risk.duckdb
+      exitwatch watch --format json || mail -s "exitwatch alert" analyst@example.org
+    """
+    from exitwatch.indicators import load_watch_config, watch
+    from exitwatch.store import Store
+
+    config = load_watch_config(config_path)
+    with Store(db_path) as store:
+        report = watch(store, config)
+    if output_format == "json":
+        echo_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            click.secho(problem, fg="yellow", err=True)
+        click.echo(f"{report.added} new documents, {report.near_duplicates} near-copies, {report.duplicates} already stored")
+        for change in report.changes:
+            verb = "now LIT" if change.lit else "no longer lit"
+            click.echo(f"{change.country_iso3} {change.indicator}: {verb} (value {change.value:.2f}, "
+                       f"threshold {change.threshold:.2f})" + (f": {change.top_evidence}" if change.lit and change.top_evidence else ""))
+        for iso3, names in report.lit.items():
+            click.echo(f"{iso3} lit: {', '.join(names) or 'none'}")
+    if report.changes:
+        raise click.exceptions.Exit(1)
+
+
+def register(group: click.Group) -> None:
+    group.add_command(indicators_command)
+    group.add_command(watch_command)

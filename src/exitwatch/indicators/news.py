@@ -1,0 +1,162 @@
+"""``news_updated_forecast``: the history-based forecast moved by the lit indicators.
+
+Transparent Bayesian updating: every lit indicator multiplies the odds of exit (and of irregular
+exit) within each horizon by its likelihood-ratio factor; the product is capped at ``cap`` (and
+at 1 / ``cap`` below); p' = p * m / (1 - p + p * m). Factors and cap come from the definitions
+file and can be overridden by a small TOML config (``[factors]`` name = factor, ``[update]`` cap).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from exitwatch.errors import ConfigError
+from exitwatch.indicators.compute import compute_indicators
+from exitwatch.indicators.definitions import Definitions, load_definitions
+from exitwatch.indicators.records import IndicatorReport
+from exitwatch.records import Record
+
+#: News older than this (days before the forecast date) is flagged as stale in the output.
+STALE_AFTER_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Contribution(Record):
+    """One indicator's part in the update: ``name``, ``title``, ``lit``, ``value``, ``threshold``,
+    ``factor`` (likelihood ratio when lit), ``applied`` (the factor used: ``factor`` when lit, else 1),
+    ``factor_source`` (where the factor comes from)."""
+
+    name: str
+    title: str
+    lit: bool
+    value: float
+    threshold: float
+    factor: float
+    applied: float
+    factor_source: str
+
+
+@dataclass(frozen=True)
+class NewsForecast(Record):
+    """The forecast updated with the news.
+
+    Fields: ``country_iso3``, ``country_name``, ``leader``, ``as_of``; ``base`` and ``updated``
+    (each ``{"p_exit": {months: p}, "p_irregular": {months: p}}``); ``contributions``
+    (Contribution tuple, every indicator); ``combined_factor`` (product of the applied factors),
+    ``multiplier`` (the same after the cap), ``cap``; ``news_end`` (last day of news used),
+    ``news_period`` and ``news_period_start``, ``news_documents``, ``stale`` (True when the news
+    ends more than ``STALE_AFTER_DAYS`` days before ``as_of``); ``model_version``, ``factors_source``.
+    """
+
+    country_iso3: str
+    country_name: str
+    leader: str
+    as_of: dt.date
+    base: dict
+    updated: dict
+    contributions: tuple[Contribution, ...]
+    combined_factor: float
+    multiplier: float
+    cap: float
+    news_end: dt.date | None
+    news_period: str
+    news_period_start: dt.date | None
+    news_documents: int
+    stale: bool
+    model_version: str
+    factors_source: str
+
+
+def update_probability(p: float, multiplier: float) -> float:
+    """``p`` after multiplying its odds by ``multiplier``."""
+    if not 0.0 <= p <= 1.0 or math.isnan(p):
+        raise ConfigError(f"probability {p!r} is outside [0, 1]")
+    if p in (0.0, 1.0):
+        return p
+    return p * multiplier / (1.0 - p + p * multiplier)
+
+
+def load_factor_config(path: str | os.PathLike | None, definitions: Definitions) -> tuple[dict[str, float], float, str]:
+    """Factors (name -> likelihood ratio) and cap from ``definitions``, overridden by the TOML file
+    at ``path`` (``[factors]`` indicator = factor, ``[update]`` cap = number). Returns them with
+    the name of the source."""
+    factors = {d.name: d.factor for d in definitions.indicators}
+    if path is None:
+        return factors, definitions.cap, definitions.source
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as e:
+        raise ConfigError(f"cannot read factor config {path}: {e}") from e
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"factor config {path} is not valid TOML: {e}") from e
+    unknown = set(raw) - {"factors", "update"}
+    if unknown:
+        raise ConfigError(f"factor config {path}: unknown tables {', '.join(sorted(unknown))}; use [factors] and [update]")
+    for name, value in raw.get("factors", {}).items():
+        if name not in factors:
+            raise ConfigError(f"factor config {path}: unknown indicator {name!r}; choose one of {', '.join(factors)}")
+        if not isinstance(value, (int, float)) or value <= 0:
+            raise ConfigError(f"factor config {path}: factor of {name} must be a positive number, got {value!r}")
+        factors[name] = float(value)
+    cap = raw.get("update", {}).get("cap", definitions.cap)
+    if not isinstance(cap, (int, float)) or cap < 1:
+        raise ConfigError(f"factor config {path}: cap must be a number >= 1, got {cap!r}")
+    return factors, float(cap), f"{definitions.source} + {path}"
+
+
+def apply_news(base, report: IndicatorReport, definitions: Definitions, factors: dict[str, float] | None = None,
+               cap: float | None = None, *, factors_source: str = "") -> NewsForecast:
+    """Combine a LeaderForecast ``base`` with an IndicatorReport computed with ``definitions``
+    (the pure part of ``news_updated_forecast``); ``factors`` and ``cap`` default to the
+    definitions' own."""
+    notes = {d.name: d.factor_source for d in definitions.indicators}
+    factors = factors if factors is not None else {d.name: d.factor for d in definitions.indicators}
+    cap = cap if cap is not None else definitions.cap
+    contributions = tuple(
+        Contribution(name=i.name, title=i.title, lit=i.lit, value=i.value, threshold=i.threshold,
+                     factor=factors.get(i.name, 1.0), applied=factors.get(i.name, 1.0) if i.lit else 1.0,
+                     factor_source=notes.get(i.name, ""))
+        for i in report.indicators
+    )
+    combined = math.prod(c.applied for c in contributions)
+    multiplier = min(max(combined, 1.0 / cap), cap)
+    probabilities = {"p_exit": dict(base.p_exit), "p_irregular": dict(base.p_irregular)}
+    updated = {k: {h: round(update_probability(p, multiplier), 6) for h, p in v.items()} for k, v in probabilities.items()}
+    stale = report.end is not None and (base.as_of - report.end).days > STALE_AFTER_DAYS
+    return NewsForecast(
+        country_iso3=base.country_iso3, country_name=base.country_name, leader=base.leader, as_of=base.as_of,
+        base=probabilities, updated=updated, contributions=contributions, combined_factor=round(combined, 6),
+        multiplier=round(multiplier, 6), cap=cap, news_end=report.end, news_period=report.period,
+        news_period_start=report.period_start, news_documents=report.documents, stale=stale,
+        model_version=base.model_version, factors_source=factors_source,
+    )
+
+
+def news_updated_forecast(
+    store,
+    country: str,
+    *,
+    as_of: dt.date | None = None,
+    period: str = "week",
+    config: str | os.PathLike | None = None,
+    definitions: str | os.PathLike | None = None,
+) -> NewsForecast:
+    """The forecast of ``country``'s leader (``exitwatch.forecast.forecast_one``, JSON key ``base``)
+    updated with the indicators lit by the news in ``store``.
+
+    ``as_of``: forecast date, and the last day of news used (default: today's forecast with the
+    latest news period in the store; ``stale`` says when that news is old). ``config``: TOML file
+    overriding factors and cap. ``definitions``: indicator definitions file.
+    """
+    from exitwatch.forecast import forecast_one
+
+    defs = load_definitions(str(definitions) if definitions else None)
+    factors, cap, source = load_factor_config(config, defs)
+    base = forecast_one(country, as_of=as_of)
+    report = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=defs)
+    return apply_news(base, report, defs, factors, cap, factors_source=source or defs.source)

@@ -1,0 +1,184 @@
+"""Warning indicators: each indicator on positive and negative sample texts, modality weighting,
+syndicated copies counted once, event direction, growth over the baseline, Parquet input, and the
+example article."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from exitwatch.errors import ConfigError
+from exitwatch.indicators import compute_indicators, compute_indicators_parquet, load_definitions
+from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
+from exitwatch.ingest import ingest, make_document
+from exitwatch.records import Actor, Event, Reading, Sentence, Source
+from exitwatch.store import Store
+
+NAMES = load_definitions().names()
+
+
+def _store(tmp_path, files, name="ind.duckdb"):
+    store = Store(tmp_path / name)
+    ingest(files, store=store, read=sentences_only_reader)
+    return store
+
+
+def test_definitions_cover_the_required_indicators():
+    assert set(NAMES) >= {
+        "protest_momentum", "security_defection", "flight_preparation", "revenue_shock", "foreign_military_pressure",
+        "ally_loss", "precedent_shock", "repression_escalation", "elite_split",
+    }
+    for definition in load_definitions().indicators:
+        assert definition.description and definition.factor_source and definition.cues
+        assert definition.modality_weights["denied"] == 0.0
+        assert definition.modality_weights["asserted"] > definition.modality_weights["hypothetical"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_indicator_lights_on_positive_and_not_on_negative_texts(tmp_path, name):
+    with _store(tmp_path, sample_files(name, "_1", "_2"), "pos.duckdb") as store:
+        positive = compute_indicators(store, "IRN").get(name)
+    with _store(tmp_path, sample_files(name, "_neg"), "neg.duckdb") as store:
+        negative = compute_indicators(store, "IRN").get(name)
+    assert positive.lit, positive
+    assert positive.value >= positive.threshold and positive.documents == 2 and positive.outlets == 2
+    assert positive.evidence[0].weight > 0 and positive.evidence[0].outlet
+    assert not negative.lit
+    assert negative.evidence, "the negative text should still be found, only weighted down"
+    assert {e.modality for e in negative.evidence} <= {"denied", "hypothetical", "conditional", "opinion"}
+
+
+def test_denied_and_hypothetical_statements_do_not_light_as_facts_do(tmp_path):
+    def doc(text, outlet):
+        return make_document(text, outlet=outlet, published="2026-02-03", title=outlet)
+
+    facts = [doc("Iranian army units defected in Tabriz on Monday.", "A"),
+             doc("Iranian border guards defected to the rebels on Tuesday.", "B")]
+    denied = [doc(f"The Iranian army denied that any unit had defected in city {n}.", f"D{n}") for n in range(4)]
+    maybe = [doc(f"Iranian army units might defect in city {n} next year.", f"H{n}") for n in range(4)]
+    results = {}
+    for label, docs in (("facts", facts), ("denied", denied), ("hypothetical", maybe)):
+        with Store(tmp_path / f"{label}.duckdb") as store:
+            for d in docs:
+                store.add_document(d, reading=sentences_only_reader(d))
+            results[label] = compute_indicators(store, "IRN").get("security_defection")
+    assert results["facts"].lit
+    assert results["denied"].score == 0.0 and not results["denied"].lit
+    assert {e.modality for e in results["denied"].evidence} == {"denied"}
+    assert 0 < results["hypothetical"].score < results["facts"].score and not results["hypothetical"].lit
+    assert {e.modality for e in results["hypothetical"].evidence} == {"hypothetical"}
+
+
+def test_syndicated_copy_in_another_outlet_counts_once(tmp_path):
+    name = "flight_preparation"
+    with _store(tmp_path, sample_files(name, "_1"), "one.duckdb") as store:
+        alone = compute_indicators(store, "IRN").get(name)
+    with _store(tmp_path, sample_files(name, "_1", "_1_syndicated"), "two.duckdb") as store:
+        assert len(store.duplicate_links()) == 1
+        syndicated = compute_indicators(store, "IRN").get(name)
+    with _store(tmp_path, sample_files(name, "_1", "_2"), "indep.duckdb") as store:
+        independent = compute_indicators(store, "IRN").get(name)
+    assert syndicated.score == alone.score and syndicated.documents == 1 and not syndicated.lit
+    assert "Levant Sample Courier" in syndicated.evidence[0].copies
+    assert independent.score > alone.score and independent.lit
+
+
+def _event_reading(text: str, event: Event) -> Reading:
+    doc = make_document(text, outlet="Event Test", published="2026-02-03")
+    sentence = Sentence(doc_id=doc.id, index=0, start=0, end=len(doc.body), text=doc.body)
+    return Reading(document=doc, sentences=(sentence,), events=(Event(**{**event.__dict__, "doc_id": doc.id}),))
+
+
+def test_coded_events_feed_by_type_sector_and_direction(tmp_path):
+    outlet = Source(text="Event Test", kind="outlet")
+    usa, irn, isr = Actor("US jets", "USA", "MIL"), Actor("Iran", "IRN", "GOV"), Actor("Israel", "ISR", "GOV")
+    cases = [
+        ("foreign_military_pressure", True, "US jets pounded Iran overnight.", Event("", 0, "ASSAULT", usa, irn, mode="aerial")),
+        ("foreign_military_pressure", False, "Iran pounded Israel overnight.", Event("", 0, "ASSAULT", irn, isr, mode="aerial")),
+        ("security_defection", True, "Iranian soldiers rebuffed the commanders.",
+         Event("", 0, "REJECT", Actor("Iranian soldiers", "IRN", "MIL"), None, attribution=(outlet,))),
+        ("security_defection", False, "Iranian ministers rebuffed the commanders.",
+         Event("", 0, "REJECT", Actor("Iranian ministers", "IRN", "GOV"), None, attribution=(outlet,))),
+    ]
+    for n, (name, feeds, text, event) in enumerate(cases):
+        with Store(tmp_path / f"e{n}.duckdb") as store:
+            reading = _event_reading(text, event)
+            store.add_document(reading.document, reading=reading)
+            result = compute_indicators(store, "IRN").get(name)
+        matched = [e.matched for e in result.evidence]
+        assert (f"event:{event.event_type}" + (f"/{event.mode}" if event.mode else "") in matched) is feeds, (name, text)
+
+
+def test_protest_momentum_is_growth_over_the_baseline(tmp_path):
+    with _store(tmp_path, sample_files("protest_momentum", "_0", "_1", "_2")) as store:
+        growing = compute_indicators(store, "IRN").get("protest_momentum")
+    assert growing.baseline > 0 and growing.value == pytest.approx(growing.score - growing.baseline)
+    assert growing.lit and list(growing.series.values())[-1] == growing.score
+    with Store(tmp_path / "steady.duckdb") as store:  # the same two reports every week: volume, no growth
+        for week in range(9):
+            day = dt.date(2026, 1, 19) - dt.timedelta(weeks=week)
+            for outlet in ("A", "B"):
+                d = make_document(f"Protesters marched in Tehran again, week {week}, {outlet} reports.", outlet=outlet, published=day.isoformat())
+                store.add_document(d, reading=sentences_only_reader(d))
+        steady = compute_indicators(store, "IRN").get("protest_momentum")
+    assert steady.score >= steady.threshold and steady.baseline == pytest.approx(steady.score)
+    assert not steady.lit
+
+
+def test_periods_end_date_and_bad_options(tmp_path):
+    with _store(tmp_path, sample_files("ally_loss", "_1", "_2")) as store:
+        month = compute_indicators(store, "Iran", period="month")
+        assert month.period_start == dt.date(2026, 1, 1) and month.get("ally_loss").lit
+        day = compute_indicators(store, "IRN", period="day", end="2026-01-22")
+        assert day.period_start == dt.date(2026, 1, 22) and not day.get("ally_loss").lit
+        later = compute_indicators(store, "IRN", end=dt.date(2026, 3, 1)).get("ally_loss")
+        assert later.score == 0 and later.baseline > 0 and not later.lit and not later.evidence
+        with pytest.raises(ConfigError, match="day, week, month"):
+            compute_indicators(store, "IRN", period="year")
+
+
+def test_bad_definitions_file_names_the_valid_choices(tmp_path):
+    bad = tmp_path / "defs.toml"
+    bad.write_text('[[indicator]]\nname = "x"\ntitle = "X"\ndescription = "d"\nthreshold = 1\nfactor = 1\n'
+                   'factor_source = "s"\nevents = [{ type = "ASSAULT", direction = "sideways" }]\n')
+    with pytest.raises(ConfigError, match="source, target, any, other"):
+        load_definitions(str(bad))
+
+
+def test_parquet_input_gives_the_same_indicators(tmp_path):
+    with _store(tmp_path, sample_files("revenue_shock", "_1", "_2", "_neg")) as store:
+        direct = compute_indicators(store, "IRN")
+        store.export_parquet(tmp_path / "parquet")
+    from_parquet = compute_indicators_parquet(tmp_path / "parquet", "IRN")
+    assert [(i.name, i.lit, i.score) for i in from_parquet.indicators] == [(i.name, i.lit, i.score) for i in direct.indicators]
+    assert from_parquet.get("revenue_shock").lit
+
+
+def _example_report(store, example_article):
+    ingest([samples_path(), example_article], store=store, read=sentences_only_reader)
+    return compute_indicators(store, "IRN")
+
+
+def _check_example(report):
+    for name in ("flight_preparation", "foreign_military_pressure", "precedent_shock", "protest_momentum"):
+        assert report.get(name).lit, name
+    flight = " ".join(e.text for e in report.get("flight_preparation").evidence)
+    assert "contingency plan" in flight or "plan B" in flight or "plan to bug out" in flight
+    precedent = " ".join(e.text for e in report.get("precedent_shock").evidence)
+    assert "Maduro" in precedent
+    foreign = report.get("foreign_military_pressure").evidence
+    assert all("Iran" in e.text for e in foreign if e.weight > 0)
+
+
+def test_example_article_and_samples_light_the_expected_indicators(tmp_path, example_article):
+    with Store(tmp_path / "example.duckdb") as store:
+        _check_example(_example_report(store, example_article))
+
+
+@pytest.mark.slow
+def test_example_article_with_the_full_reader(tmp_path, example_article):
+    """Slow twin of the test above: the real reader codes events and claims."""
+    with Store(tmp_path / "full.duckdb") as store:
+        ingest([samples_path(), example_article], store=store)
+        _check_example(compute_indicators(store, "IRN"))
