@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "forecast_cmds",
     "eval_cmds",
     "report_cmds",
+    "indicators_cmds",
 )
 
 
