@@ -29,6 +29,7 @@ _QUOTED_AS = re.compile(r"(?P<outer>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 _MAX_SUBJECT_WORDS = 30
 _THAT = re.compile(r"\s*that\b")
+_LEADING_TIME = re.compile(r"(?:on|last|this|earlier|late)\s+(?:\w+day|week|month|year|night)\s+", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1)
@@ -47,12 +48,14 @@ def _relay_phrases() -> tuple[re.Pattern[str], str]:
 class Attribution:
     """What one sentence says about who says what: ``chain`` (innermost first, before the
     document-level links are added), ``content`` ((start, end) of what is claimed, sentence
-    offsets), ``quote`` (direct quotation), ``exclude`` (spans naming sources, not actors)."""
+    offsets), ``quote`` (direct quotation), ``exclude`` (spans naming sources, not actors), ``verb``
+    (the verb of saying, lower case, when there is one)."""
 
     chain: list[Source]
     content: tuple[int, int]
     quote: bool = False
     exclude: list[tuple[int, int]] = field(default_factory=list)
+    verb: str | None = None
 
     @property
     def speaker(self) -> Source | None:
@@ -62,10 +65,21 @@ class Attribution:
 def _content(sentence: str, start: int, end: int) -> tuple[int, int]:
     text = sentence[start:end]
     lead = len(text) - len(text.lstrip(" ,:“\""))
+    when = _LEADING_TIME.match(text, lead)
+    if when and text[when.end():].lower().startswith("that "):
+        lead = when.end()
     if text[lead:].lower().startswith("that "):
         lead += 5
     trail = len(text.rstrip(" ,.:”\""))
     return start + lead, start + max(trail, lead)
+
+
+def blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with ``spans`` replaced by spaces (offsets kept): a source phrase left out of a
+    subject, or speaker descriptions ("who left in 2019") left out of date finding."""
+    for start, end in spans:
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
 
 
 def find_attribution(sentence: str, offset: int, mentions: list[Mention]) -> Attribution | None:
@@ -103,8 +117,7 @@ def find_attribution(sentence: str, offset: int, mentions: list[Mention]) -> Att
 def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
                         blank: tuple[int, int] = (0, 0)) -> Attribution | None:
     """"X said ...", "..., said X", "X told Reuters"; ``blank`` is a span left out of the subject."""
-    if blank != (0, 0):
-        sentence = sentence[: blank[0]] + " " * (blank[1] - blank[0]) + sentence[blank[1]:]
+    sentence = blank_spans(sentence, [blank])
     for verb in _speech_verbs().finditer(sentence):
         before = sentence[: verb.start()].rstrip()
         after = sentence[verb.end():]
@@ -114,7 +127,8 @@ def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
             if source is not None:
                 quote = _QUOTE.search(before)
                 content = (quote.start(1), quote.end(1)) if quote else _content(sentence, 0, len(before))
-                return Attribution([source], content, quote=bool(quote), exclude=[(verb.start(), len(sentence))])
+                return Attribution([source], content, quote=bool(quote), exclude=[(verb.start(), len(sentence))],
+                                   verb=verb.group())
             if not before:
                 continue
             # Not inverted after all: "Beni Sabti, a former official who ..., said X would ..."
@@ -123,6 +137,12 @@ def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
         if len(subject.split()) > _MAX_SUBJECT_WORDS:
             continue
         source = parse_source(subject, offset=offset + subject_start, mentions=mentions)
+        if source is None and "," in before[subject_start:]:
+            # "He may leave, analysts said.": the speaker is the last comma-separated part.
+            tail = before.rfind(",") + 1
+            source = parse_source(before[tail:], offset=offset + tail, mentions=mentions)
+            if source is not None:
+                return Attribution([source], _content(sentence, 0, tail), exclude=[(tail, verb.end())], verb=verb.group())
         if source is None:
             continue
         chain = [source]
@@ -133,14 +153,15 @@ def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
                 chain.append(parse_source(listener.group(1)))
                 listener_end += listener.end()
         quote = _QUOTE.search(after)
-        quoted_before = _QUOTE.search(before[:subject_start]) if not after.strip(" .") else None
+        rest = sentence[listener_end:]
+        quoted_before = _QUOTE.search(before[:subject_start]) if not rest.strip(" .") else None
         if quoted_before:  # "“...,” he said."
             content, is_quote = (quoted_before.start(1), quoted_before.end(1)), True
         elif quote and quote.start() < 3:
             content, is_quote = (verb.end() + quote.start(1), verb.end() + quote.end(1)), True
         else:
             content, is_quote = _content(sentence, listener_end, len(sentence)), False
-        return Attribution(chain, content, quote=is_quote, exclude=[(subject_start, listener_end)])
+        return Attribution(chain, content, quote=is_quote, exclude=[(subject_start, listener_end)], verb=verb.group())
     return None
 
 

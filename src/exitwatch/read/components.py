@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from exitwatch.read import classify
 from exitwatch.read.actors import Mention, doc_mentions
-from exitwatch.read.claims import Attribution, ChainBuilder, find_attribution
+from exitwatch.read.claims import Attribution, ChainBuilder, blank_spans, find_attribution
 from exitwatch.read.dates import find_date
 from exitwatch.read.events import code_events
 from exitwatch.read.modality import claim_modality, is_author_opinion, modality_at
@@ -119,7 +119,7 @@ def make_modality(nlp: Language, name: str):
             chain = builder.complete(found.chain if found else [], block=block)
             attributed = bool(found or block)
             opinion = not attributed and is_author_opinion(sentence.text)
-            date, date_text = find_date(sentence.text, document.published)
+            date, date_text = find_date(blank_spans(sentence.text, found.exclude if found else []), document.published)
             for draft in doc.user_data["exitwatch.drafts"][sentence.index]:
                 modality, conditions = modality_at(sentence.text, draft.position, attributed=attributed, opinion=opinion)
                 events.append(Event(
@@ -143,8 +143,8 @@ def _claim(document: Document, sentence, found: Attribution | None, block: list[
     """The sentence's claim: attributed statement, block-quoted statement, or author opinion."""
     if found:
         start, end = found.content
-        text = sentence.text[start:end].strip() or sentence.text
-        modality, conditions = claim_modality(text)
+        text = sentence.text[start:end].strip(" ,") or sentence.text
+        modality, conditions = claim_modality(text, verb=found.verb)
         return Claim(doc_id=document.id, sentence_index=sentence.index, text=text, speaker=chain[0],
                      attribution=chain, modality=modality, quote=found.quote,
                      span=(sentence.start + start, sentence.start + end), conditions=conditions)

@@ -24,8 +24,9 @@ def _cues() -> dict[str, re.Pattern[str]]:
         "hypothetical": phrases_regex(cues["hypothetical"]["cues"]),
         "denied": phrases_regex(cues["denied"]["cues"]),
         "reported": phrases_regex(cues["reported"]["cues"]),
-        "first_person": phrases_regex(cues["opinion"]["first_person"], flags=0),
-        "first_person_ci": phrases_regex([w for w in cues["opinion"]["first_person"] if w != "i"]),
+        # Case-sensitive, lower case or capitalised ("We", "Our"): "US" is a country, not "us".
+        "first_person": phrases_regex([f for w in cues["opinion"]["first_person"] for f in (w, w.capitalize())
+                                       if f != "i"], flags=0),
         "evaluative": phrases_regex(cues["opinion"]["evaluative"]),
     }
 
@@ -63,7 +64,7 @@ def is_author_opinion(sentence: str) -> bool:
     if bare.rstrip().endswith("?"):
         return True
     cues = _cues()
-    if cues["first_person_ci"].search(bare) or re.search(r"\bI\b", bare):
+    if cues["first_person"].search(bare):
         return True
     return bool(cues["evaluative"].search(bare))
 
@@ -93,12 +94,14 @@ def modality_at(sentence: str, position: int, *, attributed: bool, opinion: bool
     return "asserted", ()
 
 
-def claim_modality(content: str) -> tuple[str, tuple[str, ...]]:
+def claim_modality(content: str, *, verb: str | None = None) -> tuple[str, tuple[str, ...]]:
     """Modality of an attributed statement: planned, conditional, hypothetical, denied (explicit
-    denial verbs), else reported."""
+    denial words in it, or a denial ``verb`` introducing it: "the government denied that ..."),
+    else reported."""
     cues = _cues()
     found_conditions = conditions(content)
-    if re.search(r"\b(?:denied|denies|deny|denying|refuted|dismissed reports)\b", content, re.IGNORECASE):
+    if (verb and cues["denied"].fullmatch(verb)) or \
+            re.search(r"\b(?:denied|denies|deny|denying|refuted|dismissed reports)\b", content, re.IGNORECASE):
         return "denied", found_conditions
     if cues["planned"].search(content):
         return "planned", found_conditions

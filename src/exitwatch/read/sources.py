@@ -62,7 +62,10 @@ def parse_source(text: str, *, offset: int = 0, mentions: list[Mention] = ()) ->
     named = bool(words) and all(w[:1].isupper() for w in words) and words[0].lower() not in ("a", "an", "the")
     if documents.search(name) and not named:
         return Source(text=name, kind="document", anonymous=False, description=description)
+    body = _body_in(offset, offset + len(text), list(mentions))
     if named:
+        if body is not None:  # "Tehran said", "the Kremlin said": a government or organisation
+            return Source(text=name, kind="organisation", description=description, actor=body)
         kind = "official" if description and _OFFICIAL.search(description) else "person"
         actor = Actor(text=name, country=actor_found.country if actor_found else None,
                       sector=actor_found.sector if actor_found else None,
@@ -71,6 +74,17 @@ def parse_source(text: str, *, offset: int = 0, mentions: list[Mention] = ()) ->
     if anonymous.search(name):
         actor = Actor(text=name, country=actor_found.country) if actor_found else None
         return Source(text=name, kind="anonymous", anonymous=True, description=description or name, actor=actor)
+    if body is not None:  # "The government denied ...", "the army said"
+        return Source(text=name, kind="organisation", description=description, actor=body)
+    return None
+
+
+def _body_in(start: int, end: int, mentions: list[Mention]) -> Actor | None:
+    """The actor when the phrase's head is a collective actor (government, army, a country or
+    capital, an organisation) rather than a person."""
+    for mention in mentions:
+        if start <= mention.start and mention.end <= end and mention.actor.sector and not mention.actor.person:
+            return mention.actor if mention.start - start <= 4 else None
     return None
 
 
