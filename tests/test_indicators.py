@@ -5,9 +5,12 @@ example article."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
+from click.testing import CliRunner
 
+from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.indicators import compute_indicators, compute_indicators_parquet, load_definitions
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
@@ -153,6 +156,23 @@ def test_parquet_input_gives_the_same_indicators(tmp_path):
     from_parquet = compute_indicators_parquet(tmp_path / "parquet", "IRN")
     assert [(i.name, i.lit, i.score) for i in from_parquet.indicators] == [(i.name, i.lit, i.score) for i in direct.indicators]
     assert from_parquet.get("revenue_shock").lit
+
+
+def test_indicators_command_text_and_json(tmp_path):
+    db = tmp_path / "ind.duckdb"
+    with Store(db) as store:
+        ingest(sample_files("precedent_shock", "_1", "_2"), store=store, read=sentences_only_reader)
+    runner = CliRunner()
+    result = runner.invoke(main, ["indicators", "IRN", "--db", str(db), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    precedent = next(i for i in data["indicators"] if i["name"] == "precedent_shock")
+    assert precedent["lit"] is True and precedent["value"] >= precedent["threshold"]
+    assert precedent["evidence"][0]["text"] and precedent["evidence"][0]["outlet"]
+    text = runner.invoke(main, ["indicators", "Iran", "--db", str(db), "--period", "month"])
+    assert text.exit_code == 0 and "LIT Precedent shock" in text.output
+    unknown = runner.invoke(main, ["indicators", "Atlantis", "--db", str(db)])
+    assert unknown.exit_code == 2 and "unknown country" in unknown.output
 
 
 def _example_report(store, example_article):

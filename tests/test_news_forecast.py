@@ -1,0 +1,112 @@
+"""The news-updated forecast: odds-space update with documented factors and a cap, user factor
+overrides, the breakdown in JSON, and the end-to-end call on a store."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+
+import pytest
+
+from exitwatch.errors import ConfigError
+from exitwatch.forecast import LeaderForecast
+from exitwatch.indicators import apply_news, compute_indicators, load_definitions, news_updated_forecast, update_probability
+from exitwatch.indicators.news import load_factor_config
+from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
+from exitwatch.ingest import ingest
+from exitwatch.store import Store
+
+BASE = LeaderForecast(
+    country_iso3="IRN", country_name="Iran", gwcode=630, leader="Ali Khamenei", in_office_since=dt.date(1989, 6, 4),
+    as_of=dt.date(2026, 1, 25), p_exit={1: 0.004, 3: 0.012, 6: 0.025, 12: 0.05},
+    p_irregular={1: 0.002, 3: 0.006, 6: 0.012, 12: 0.025}, exit_modes={"regular": 0.5, "irregular": 0.5},
+    fates={"ok": 0.6, "exile": 0.2, "imprisonment": 0.1, "death": 0.1}, destinations=(), inputs_age={}, imputed=(),
+    model_version="test",
+)
+
+
+def _report(tmp_path, files):
+    with Store(tmp_path / "news.duckdb") as store:
+        ingest(files, store=store, read=sentences_only_reader)
+        return compute_indicators(store, "IRN")
+
+
+def _odds(p):
+    return p / (1 - p)
+
+
+def test_update_probability_multiplies_the_odds():
+    assert update_probability(0.1, 2.0) == pytest.approx(2 / 11)
+    assert _odds(update_probability(0.3, 1.7)) == pytest.approx(1.7 * _odds(0.3))
+    assert update_probability(0.25, 1.0) == pytest.approx(0.25)
+    assert update_probability(0.0, 3.0) == 0.0 and update_probability(1.0, 0.5) == 1.0
+    with pytest.raises(ConfigError, match="outside"):
+        update_probability(1.5, 2.0)
+
+
+def test_lit_indicators_raise_the_forecast_by_their_factors(tmp_path):
+    definitions = load_definitions()
+    report = _report(tmp_path, sample_files("flight_preparation", "_1", "_2") + sample_files("precedent_shock", "_1", "_2"))
+    assert {i.name for i in report.lit} == {"flight_preparation", "precedent_shock"}
+    news = apply_news(BASE, report, definitions)
+    expected = definitions.get("flight_preparation").factor * definitions.get("precedent_shock").factor
+    assert news.combined_factor == pytest.approx(expected) and news.multiplier == pytest.approx(expected)
+    for kind in ("p_exit", "p_irregular"):
+        for months, p in news.base[kind].items():
+            assert _odds(news.updated[kind][months]) == pytest.approx(expected * _odds(p), rel=1e-4)
+    applied = {c.name: c.applied for c in news.contributions}
+    assert applied["flight_preparation"] == definitions.get("flight_preparation").factor
+    assert applied["revenue_shock"] == 1.0 and len(news.contributions) == len(definitions.indicators)
+    assert all(c.factor_source for c in news.contributions)
+    data = json.loads(json.dumps(news.to_dict(), default=str))
+    assert data["base"]["p_exit"]["12"] == 0.05 and data["updated"]["p_exit"]["12"] > 0.05
+    assert not data["stale"] and data["news_end"] == "2026-01-21"
+
+
+def test_the_cap_bounds_the_combined_factor(tmp_path):
+    report = _report(tmp_path, [samples_path()])
+    assert len(report.lit) == len(report.indicators)
+    news = apply_news(BASE, report, load_definitions())
+    assert news.combined_factor > news.cap and news.multiplier == news.cap
+    assert _odds(news.updated["p_exit"][12]) == pytest.approx(news.cap * _odds(0.05), rel=1e-4)
+
+
+def test_nothing_lit_leaves_the_forecast_unchanged(tmp_path):
+    report = _report(tmp_path, sample_files("security_defection", "_neg"))
+    news = apply_news(BASE, report, load_definitions())
+    assert news.multiplier == 1.0 and news.updated["p_exit"] == pytest.approx(news.base["p_exit"])
+
+
+def test_factor_config_overrides_factors_and_cap(tmp_path):
+    definitions = load_definitions()
+    config = tmp_path / "factors.toml"
+    config.write_text("[factors]\nflight_preparation = 5.0\n[update]\ncap = 3.0\n")
+    factors, cap, source = load_factor_config(config, definitions)
+    assert factors["flight_preparation"] == 5.0 and cap == 3.0 and str(config) in source
+    assert factors["elite_split"] == definitions.get("elite_split").factor
+    report = _report(tmp_path, sample_files("flight_preparation", "_1", "_2"))
+    news = apply_news(BASE, report, definitions, factors, cap)
+    assert news.combined_factor == 5.0 and news.multiplier == 3.0
+    config.write_text("[factors]\nflight = 2.0\n")
+    with pytest.raises(ConfigError, match="choose one of"):
+        load_factor_config(config, definitions)
+    config.write_text("[update]\ncap = 0.5\n")
+    with pytest.raises(ConfigError, match="cap"):
+        load_factor_config(config, definitions)
+
+
+def test_stale_news_is_flagged(tmp_path):
+    report = _report(tmp_path, sample_files("ally_loss", "_1", "_2"))
+    later = dataclasses.replace(BASE, as_of=dt.date(2026, 6, 1))
+    assert apply_news(later, report, load_definitions()).stale
+
+
+def test_news_updated_forecast_on_a_store(tmp_path):
+    with Store(tmp_path / "e2e.duckdb") as store:
+        ingest(sample_files("foreign_military_pressure", "_1", "_2"), store=store, read=sentences_only_reader)
+        news = news_updated_forecast(store, "Iran", as_of=dt.date(2026, 1, 23))
+    assert news.country_iso3 == "IRN" and news.as_of == dt.date(2026, 1, 23)
+    assert [c.name for c in news.contributions if c.lit] == ["foreign_military_pressure"]
+    assert news.multiplier == load_definitions().get("foreign_military_pressure").factor
+    assert all(news.updated["p_exit"][h] > p for h, p in news.base["p_exit"].items() if 0 < p < 1)
