@@ -28,6 +28,7 @@ _QUOTED_AS = re.compile(r"(?P<outer>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w
                         r"|\b(?:[Tt]he|[Aa]n?)\s+(?:[\w-]+\s+){0,5}?[\w-]+)\s+quoted\s+(?P<inner>.+?)\s+as\s+saying")
 _QUOTE = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 _MAX_SUBJECT_WORDS = 30
+_MAX_TAIL_WORDS = 8
 _THAT = re.compile(r"\s*that\b")
 _LEADING_TIME = re.compile(r"(?:on|last|this|earlier|late)\s+(?:\w+day|week|month|year|night)\s+", re.IGNORECASE)
 
@@ -136,13 +137,13 @@ def _speech_attribution(sentence: str, offset: int, mentions: list[Mention], *,
         subject = re.sub(r",\s+(?=,)|\s{2,}", " ", before[subject_start:]).strip(" ,")
         if len(subject.split()) > _MAX_SUBJECT_WORDS:
             continue
+        tail = before.rfind(",") + 1
+        if tail > subject_start and 0 < len(before[tail:].split()) <= _MAX_TAIL_WORDS:
+            # "Police fired on crowds, the opposition said.": the speaker is the last comma-separated part.
+            speaker = parse_source(before[tail:], offset=offset + tail, mentions=mentions)
+            if speaker is not None:
+                return Attribution([speaker], _content(sentence, 0, tail), exclude=[(tail, verb.end())], verb=verb.group())
         source = parse_source(subject, offset=offset + subject_start, mentions=mentions)
-        if source is None and "," in before[subject_start:]:
-            # "He may leave, analysts said.": the speaker is the last comma-separated part.
-            tail = before.rfind(",") + 1
-            source = parse_source(before[tail:], offset=offset + tail, mentions=mentions)
-            if source is not None:
-                return Attribution([source], _content(sentence, 0, tail), exclude=[(tail, verb.end())], verb=verb.group())
         if source is None:
             continue
         chain = [source]

@@ -1,0 +1,93 @@
+"""``exitwatch read`` and ``read_file``: JSON that validates against docs/read.schema.json, the text
+rendering, metadata overrides, errors, and a store round trip of a real reading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from exitwatch.cli import main
+from exitwatch.read import read_file, read_text
+
+SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "read.schema.json").read_text(encoding="utf-8"))
+TEXT = ("Security forces fired on protesters in Minsk on Monday, the opposition said.\n"
+        "According to two diplomats cited by Reuters, the president could leave the country if the army defects.\n"
+        "He denied that he had any such plan.")
+
+
+@pytest.fixture()
+def article(tmp_path) -> Path:
+    path = tmp_path / "story.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def validate(data: dict) -> None:
+    jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(data)
+
+
+def test_schema_is_valid():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def test_cli_json_validates_and_has_the_documented_keys(article):
+    result = CliRunner().invoke(main, ["read", str(article), "--mode", "lexical", "--outlet", "Test Wire",
+                                       "--published", "2025-05-07"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    validate(data)
+    assert {"document", "body", "removed", "sentences", "events", "claims"} <= set(data)
+    assert data["document"]["outlet"] == "Test Wire" and data["document"]["published"] == "2025-05-07"
+    assert len(data["sentences"]) == 3
+    assault = [e for e in data["events"] if e["event_type"] == "ASSAULT"]
+    assert assault and assault[0]["target"]["sector"] == "PRO"
+    assert assault[0]["date"] == "2025-05-05"  # "on Monday" before Wednesday 7 May
+    assert [s["text"] for s in assault[0]["attribution"]] == ["the opposition", "Test Wire"]
+
+
+def test_claims_chain_modality_and_anonymity(article):
+    reading = read_file(str(article), mode="lexical", outlet="Test Wire")
+    by_sentence = {c.sentence_index: c for c in reading.claims}
+    relayed = by_sentence[1]
+    assert [s.text for s in relayed.attribution] == ["two diplomats", "Reuters", "Test Wire"]
+    assert relayed.speaker.anonymous
+    assert relayed.modality == "conditional" and relayed.conditions == ("the army defects",)
+    assert by_sentence[2].modality == "denied"
+
+
+def test_text_format(article):
+    result = CliRunner().invoke(main, ["read", str(article), "--format", "text", "--mode", "lexical"])
+    assert result.exit_code == 0, result.output
+    assert "EVENT ASSAULT" in result.output and "CLAIM" in result.output and "chain:" in result.output
+
+
+def test_bad_date_is_one_line_error(article):
+    result = CliRunner().invoke(main, ["read", str(article), "--published", "someday", "--mode", "lexical"])
+    assert result.exit_code == 2
+    assert "YYYY-MM-DD" in result.output
+
+
+def test_unknown_mode_is_refused(article):
+    from exitwatch.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="lexical, model, auto"):
+        read_file(str(article), mode="fast")
+
+
+def test_unknown_actors_are_kept_as_text():
+    reading = read_text("The Zorvian Liberation Front attacked a convoy near Qarth.", mode="lexical")
+    event = reading.events[0]
+    assert event.source.text == "Zorvian Liberation Front" and event.source.country is None
+
+
+def test_reading_round_trips_through_the_store(article, store):
+    reading = read_file(str(article), mode="lexical", outlet="Test Wire", published="2025-05-07")
+    assert reading.events and reading.claims
+    store.add_document(reading.document, reading=reading)
+    again = store.reading(reading.document.id)
+    assert again == reading
+    validate(again.to_json())
