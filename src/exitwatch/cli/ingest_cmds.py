@@ -17,6 +17,13 @@ from exitwatch.cli.common import db_option
 @click.option("--outlet-column", default=None, help="Column/field holding the outlet [default: outlet, source, ...].")
 @click.option("--outlet", default=None, help="Outlet name for every document (overrides the files' own).")
 @click.option("--no-read", is_flag=True, help="Store documents without reading them (no events or claims).")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="local: one process into --db; dask: partitions on a Dask cluster into Parquet under --out.")
+@click.option("--scheduler", default=None, metavar="ADDRESS", help="Dask scheduler address [default: a local cluster].")
+@click.option("--workers", type=click.IntRange(min=1), default=None, help="Local Dask workers [default: one per core].")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Parquet output folder (dask engine).")
+@click.option("--partition-size", type=click.IntRange(min=1), default=None, help="Bytes of input per Dask partition [default: 8000000].")
+@click.option("--retry", is_flag=True, help="Dask engine: continue the run in --out, redoing only failed or missing partitions.")
 def ingest(
     paths: tuple[str, ...],
     db_path: str,
@@ -27,6 +34,12 @@ def ingest(
     outlet_column: str | None,
     outlet: str | None,
     no_read: bool,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    out_dir: str | None,
+    partition_size: int | None,
+    retry: bool,
 ) -> None:
     """Ingest text, HTML, JSON, JSONL, CSV and RSS/Atom files, folders (recursive) or - (stdin).
 
@@ -34,13 +47,43 @@ def ingest(
     files are printed as warnings and the rest goes on; the exit code is non-zero only when
     nothing at all could be ingested.
 
+    With --engine dask the same stages run on partitions of the input on a Dask cluster and write
+    Parquet in the store's schema to --out (load it with import-parquet); failed partitions are
+    listed, and --retry redoes only those. See docs/scale.md.
+
     \b
     Example:
       exitwatch ingest article.txt feed.xml news/ --db risk.duckdb
       exitwatch ingest stories.csv --text-column body --no-read
       cat page.html | exitwatch ingest -
+      exitwatch ingest big.jsonl news/ --engine dask --workers 2 --out parts/
+      exitwatch ingest big.jsonl news/ --engine dask --out parts/ --retry
+      exitwatch ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786 --out parts/
     """
     from exitwatch.cli.progress import progress_callback
+
+    reader_opts = dict(text_column=text_column, title_column=title_column, date_column=date_column,
+                       url_column=url_column, outlet_column=outlet_column, outlet=outlet)
+    dask_only = {"--scheduler": scheduler, "--workers": workers, "--out": out_dir, "--partition-size": partition_size, "--retry": retry}
+    if engine == "dask":
+        if out_dir is None:
+            raise click.UsageError("--engine dask writes Parquet and needs --out DIR")
+        from exitwatch.scale import PARTITION_SIZE, run_dask
+
+        with progress_callback("partitions") as progress:
+            report = run_dask(list(paths), out_dir=out_dir, scheduler=scheduler, n_workers=workers,
+                              partition_size=partition_size or PARTITION_SIZE, mode=None if no_read else "auto",
+                              progress=progress, retry_failed=retry, **reader_opts)
+        for problem in report.problems:
+            click.secho(f"{problem.severity}: {problem}", fg="yellow", err=True)
+        for failure in report.failed:
+            click.secho(f"failed: {failure}", fg="red", err=True)
+        click.echo(f"{out_dir}: {report.summary()}")
+        if report.failed:
+            raise click.exceptions.Exit(1)
+        return
+    if given := [name for name, value in dask_only.items() if value]:
+        raise click.UsageError(f"{', '.join(given)} only apply to --engine dask")
     from exitwatch.ingest import ingest as run_ingest
     from exitwatch.store import Store
 
@@ -50,12 +93,7 @@ def ingest(
             store=store,
             read=False if no_read else None,
             progress=progress,
-            text_column=text_column,
-            title_column=title_column,
-            date_column=date_column,
-            url_column=url_column,
-            outlet_column=outlet_column,
-            outlet=outlet,
+            **reader_opts,
         )
     for problem in report.problems:
         click.secho(f"{problem.severity}: {problem}", fg="yellow", err=True)

@@ -110,6 +110,10 @@ class StoreCore:
         """Row count of every table."""
         return {t: self.con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
 
+    def arrow_schemas(self) -> dict[str, pa.Schema]:
+        """The Arrow schema of every table: the columns Parquet files for ``import_parquet`` hold."""
+        return {t: self.con.sql(f"SELECT * FROM {t} LIMIT 0").to_arrow_table().schema for t in TABLES}
+
     def export_parquet(self, directory: str | os.PathLike) -> dict[str, Path]:
         """Write every table to ``directory/<table>.parquet``; returns the files written."""
         out = Path(directory)
