@@ -88,7 +88,8 @@ def line_chart(
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="tick">{_tick(top * frac, percent)}</text>')
     for i in sorted({0, len(xs) // 2, len(xs) - 1} if xs else set()):
-        parts.append(f'<text x="{px(i):.1f}" y="{height - bottom + 16}" text-anchor="middle" class="tick">{escape(xs[i])}</text>')
+        anchor = "start" if i == 0 else "end" if i == len(xs) - 1 else "middle"
+        parts.append(f'<text x="{px(i):.1f}" y="{height - bottom + 16}" text-anchor="{anchor}" class="tick">{escape(xs[i])}</text>')
     for n, s in enumerate(series):
         colour = PALETTE[n % len(PALETTE)]
         points = [(px(i), py(v)) for i, (_, v) in enumerate(s.points) if v is not None]

@@ -6,6 +6,7 @@ gathered once: the history forecast, the news-updated forecast, the indicators, 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from exitwatch.forecast import LeaderForecast, forecast, forecast_one
@@ -17,6 +18,8 @@ from exitwatch.store.report import StoreVintage
 HEADLINE_MONTHS = 12
 #: Points of the trend chart (one per period, oldest first).
 TREND_POINTS = 8
+#: Smallest move of the headline probability worth a "what would change" line.
+MIN_CHANGE = 0.005
 _PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
 
 
@@ -72,7 +75,7 @@ def _headline(news: NewsForecast) -> float:
 def what_would_change(base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[str, ...]:
     """Lines saying how the headline probability would move if each unlit indicator lit up or
     each lit one faded (the same update as the news-updated forecast, on a report with that one
-    indicator switched), biggest move first."""
+    indicator switched), biggest move first; moves under ``MIN_CHANGE`` are left out."""
     current = _headline(apply_news(base, indicators, definitions))
     lines = []
     for ind in indicators.indicators:
@@ -81,10 +84,27 @@ def what_would_change(base: LeaderForecast, indicators: IndicatorReport, definit
         switched = replace(indicators, indicators=tuple(replace(i, lit=not i.lit) if i is ind else i
                                                         for i in indicators.indicators))
         p = _headline(apply_news(base, switched, definitions))
+        if abs(p - current) < MIN_CHANGE:
+            continue  # e.g. the update is already at its cap
         verb = "faded" if ind.lit else "lit up"
         lines.append((abs(p - current), f"If {ind.title[0].lower() + ind.title[1:]} {verb}, the {HEADLINE_MONTHS}-month "
                       f"probability would go from {current:.0%} to {p:.0%}."))
+    if not lines and indicators.lit:
+        lines.append((0.0, _at_cap(indicators, definitions.cap)))
     return tuple(line for _, line in sorted(lines, key=lambda t: -t[0]))
+
+
+def _at_cap(indicators: IndicatorReport, cap: float) -> str:
+    """Why no single change moves the forecast: the update is capped; how many lit indicators,
+    strongest first, would have to fade before it moves."""
+    factors = sorted((i.factor for i in indicators.lit), reverse=True)
+    product, faded = math.prod(factors), 0
+    while faded < len(factors) and product >= cap:
+        product /= factors[faded]
+        faded += 1
+    return (f"The news update is at its cap (odds x {cap:g}): no single indicator lighting up or fading moves "
+            f"the {HEADLINE_MONTHS}-month probability; it falls only if {faded} of the {len(factors)} lit "
+            "indicators fade.")
 
 
 def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[TrendPoint, ...]:
