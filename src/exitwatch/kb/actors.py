@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from exitwatch.kb.countries import country_tables, mention_kind
 from exitwatch.kb.leaders import Person, known_people
+from exitwatch.kb.names import leading_country, merge_titled_names
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
 from exitwatch.records import Actor, Record
 
@@ -183,7 +184,7 @@ class ActorRecogniser:
             i += used
         mentions += self._pronouns(doc, mentions, context)
         mentions += self._unknown_names(doc, mentions)
-        mentions.sort(key=lambda m: m.start)
+        mentions = merge_titled_names(doc.text, sorted(mentions, key=lambda m: m.start))
         if context is not None:
             if persons_here:
                 context.last_person = persons_here[0]
@@ -352,7 +353,9 @@ class ActorRecogniser:
                 continue
             if len(run) >= 2:
                 span = doc[run[0].i : run[-1].i + 1]
-                found.append(ActorMention(span.start_char, span.end_char, span.text, Actor(span.text)))
+                # "British Defence Secretary Tom King": a leading demonym or country gives the country.
+                found.append(ActorMention(span.start_char, span.end_char, span.text,
+                                          Actor(span.text, country=leading_country(run))))
             run = []
         return found
 

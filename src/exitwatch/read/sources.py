@@ -16,6 +16,7 @@ _RELAY_SPLIT = re.compile(r"\s+(?:as\s+)?(?:cited|quoted|reported|published|seen
 _DESCRIPTION_CUT = re.compile(r"\s+(?:who|which|that|whose|where)\s+.*$")
 _OFFICIAL = re.compile(r"\b(?:official|minister|spokes\w*|ambassador|diplomat|president|general|commander|envoy|secretary|adviser|advisor)\b", re.IGNORECASE)
 _PRONOUNS = {"he", "she", "they", "it"}
+_MAX_SOURCE_WORDS = 8
 
 
 @lru_cache(maxsize=1)
@@ -60,6 +61,8 @@ def parse_source(text: str, *, offset: int = 0, mentions: list[Mention] = ()) ->
     actor_found = _country_in(offset, offset + len(text), list(mentions))
     words = name.split()
     named = bool(words) and all(w[:1].isupper() for w in words) and words[0].lower() not in ("a", "an", "the")
+    if not named and len(words) > _MAX_SOURCE_WORDS:
+        return None  # a clause ("Rebels killed ten soldiers, sources"), not a source phrase
     if documents.search(name) and not named:
         return Source(text=name, kind="document", anonymous=False, description=description)
     body = _body_in(offset, offset + len(text), list(mentions))
