@@ -19,15 +19,15 @@ def leading_country(run) -> str | None:
 
 
 def merge_titled_names(text: str, mentions: list) -> list:
-    """"Israeli Prime Minister Ehud Barak": a title (resolved by role to today's office holder)
-    directly followed by an unknown name is that named person, not today's office holder; the
+    """"Israeli Prime Minister Ehud Barak", "Iran's religious leader Ayatollah Ruhollah Khomeini": a
+    singular title directly followed by an unknown name is that named person, not today's office holder; the
     merged mention keeps the title's country and sector and the name as text (person unresolved)."""
     merged: list = []
     for mention in mentions:
         previous = merged[-1] if merged else None
         if previous and previous.actor.sector and mention.actor.country is None and mention.actor.sector is None \
                 and mention.actor.person is None and text[previous.end : mention.start] == " " \
-                and mention.text[:1].isupper() and previous.text.split()[-1][:1].isupper():
+                and mention.text[:1].isupper() and not previous.text.endswith("s"):
             span_text = text[previous.start : mention.end]
             merged[-1] = type(mention)(previous.start, mention.end, span_text,
                                       Actor(span_text, previous.actor.country, previous.actor.sector, None,

@@ -9,6 +9,9 @@ metadata (``records.Document``) and the reading mode are put there before the pi
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -94,6 +97,8 @@ def make_events(nlp: Language, name: str, lexicon: str | None, min_model_proba: 
             exclude = found.exclude if found else []
             drafts[sentence.index] = code_events(sentence.text, sentence.start, _in(mentions, sentence.start, sentence.end),
                                                  exclude=exclude, lexicon=lexicon)
+            if found:
+                _speaker_as_subject(sentence.text, found, drafts[sentence.index])
         mode = doc.user_data.get(MODE, "lexical")
         if mode != "lexical":
             classify.apply_classifier(doc.user_data["exitwatch.sentences"], drafts, mentions,
@@ -102,6 +107,22 @@ def make_events(nlp: Language, name: str, lexicon: str | None, min_model_proba: 
         return doc
 
     return component
+
+
+_PRONOUN_SUBJECT = re.compile(r"(?:(?:today|yesterday|on \w+day)\s+)?(?:that\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
+
+
+def _speaker_as_subject(sentence: str, found: Attribution, drafts: list) -> None:
+    """"Switzerland said it had expelled two diplomats": a pronoun opening what the speaker said
+    is the speaker, so events in it without a source get the speaker's actor."""
+    speaker = found.speaker
+    start, end = found.content
+    if speaker is None or speaker.actor is None or speaker.kind not in ("organisation", "person", "official") \
+            or not _PRONOUN_SUBJECT.match(sentence, start):
+        return
+    for index, draft in enumerate(drafts):
+        if draft.source is None and start <= draft.position < end:
+            drafts[index] = replace(draft, source=speaker.actor)
 
 
 @Language.factory("exitwatch_modality_v1")
