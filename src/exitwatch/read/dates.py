@@ -85,14 +85,12 @@ def _resolve(kind: str, text: str, match: re.Match[str], published: dt.date | No
 
 def find_date(sentence: str, published: dt.date | None) -> tuple[dt.date | None, str | None]:
     """The first date expression in ``sentence``: (resolved date or None, expression or None)."""
-    best: tuple[int, str, re.Match[str]] | None = None
-    for kind, pattern in _PATTERNS:
-        match = pattern.search(sentence)
-        if match and (best is None or match.start() < best[2].start()):
-            best = (match.start(), kind, match)
-    if best is None:
+    found = [(m, kind) for kind, pattern in _PATTERNS if (m := pattern.search(sentence))]
+    if not found:
         return None, None
-    _, kind, match = best
+    first = min(found, key=lambda f: f[0].start())[0]
+    # Among matches overlapping the first, the longest ("on 3 March 2024", not "on 3 March").
+    match, kind = max((f for f in found if f[0].start() < first.end()), key=lambda f: f[0].end() - f[0].start())
     text = match.group()
     try:
         return _resolve(kind, text, match, published), text

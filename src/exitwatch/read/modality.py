@@ -11,7 +11,11 @@ from functools import lru_cache
 
 from exitwatch.read.lexicon import load_toml, phrases_regex
 
-_CLAUSE_END = re.compile(r"[;:]|,\s+(?=(?:according|said|says|per|the assessment|he said|she said)\b)|\.\s*$|\.(?=\s)")
+# A condition runs to the end of its clause: a semicolon or colon, a full stop, or a comma that opens
+# a new clause (a determiner, pronoun or name: "if X, the president will ...") or an attribution
+# ("..., aides said"); commas inside a list of verbs ("refuse orders, defect, or lose control") do not end it.
+_CLAUSE_END = re.compile(r"[;:]|,\s+(?=(?:according|per|the|a|an|he|she|it|they|we|i|this|that|[A-Z])\b)"
+                         r"|,\s+(?=(?:\w+\s+){0,3}(?:said|says|told|added|reported)\b)|\.\s*$|\.(?=\s)")
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
