@@ -1,9 +1,11 @@
 """The link pass: exact repeats across partitions and near-copies, in input order, in one process.
 
-It replays what ``ingest`` does document by document, but over the staged MinHash signatures
-only (about 1 kB a document, never the texts): the first copy of an id is kept, a later one is
-dropped; a document whose signature matches an earlier one is linked to that one's first copy.
-Partitions are visited in input order, so the links are the single-process path's links.
+It gives what ``ingest`` gives document by document (``NearDuplicateIndex``: MinHash LSH with
+datasketch's bands for the threshold, best earlier match by estimated Jaccard, ties to the
+smallest id, linked to that match's first copy), but from the staged signatures only, held as
+one compact matrix: about 2 kB a document instead of the ~10 kB of an in-memory LSH index, and
+never a text. The first copy of an id is kept and later ones dropped; partitions are visited in
+input order.
 """
 
 from __future__ import annotations
@@ -11,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, from_signature
+import numpy as np
+from datasketch import MinHashLSH
+
+from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NUM_PERM
 from exitwatch.scale.partition import Decisions, staged_signatures
 
 
@@ -19,23 +24,58 @@ def link_partitions(
     out_dir: Path, partition_ids: Iterable[str], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
 ) -> dict[str, Decisions]:
     """Decisions for every partition, from the staged signatures of all of them."""
-    index = NearDuplicateIndex(threshold)
+    partition_ids = list(partition_ids)
     seen: set[str] = set()
-    canonical: dict[str, str] = {}
-    decisions = {}
-    for pid in partition_ids:
-        dropped, links = set(), {}
+    ids: list[str] = []
+    owner: list[int] = []
+    blocks: list[np.ndarray] = []
+    dropped: dict[str, set[str]] = {pid: set() for pid in partition_ids}
+    for n, pid in enumerate(partition_ids):
+        kept = []
         for doc_id, data in zip(*staged_signatures(out_dir, pid)):
             if doc_id in seen:
-                dropped.add(doc_id)
+                dropped[pid].add(doc_id)
                 continue
             seen.add(doc_id)
-            signature = from_signature(data)
-            match = index.find(signature)
-            if match is not None:
-                first = canonical.get(match[0], match[0])
-                links[doc_id] = (first, match[1], METHOD)
-                canonical[doc_id] = first
-            index.add(doc_id, signature)
-        decisions[pid] = Decisions(frozenset(dropped), links)
-    return decisions
+            ids.append(doc_id)
+            owner.append(n)
+            kept.append(np.frombuffer(data, dtype="<u8"))
+        if kept:
+            blocks.append(np.vstack(kept))
+    del seen
+    signatures = np.vstack(blocks) if blocks else np.zeros((0, NUM_PERM), dtype="<u8")
+    links: dict[str, dict] = {pid: {} for pid in partition_ids}
+    for j, (first, similarity) in _near_copies(signatures, ids, threshold):
+        links[partition_ids[owner[j]]][ids[j]] = (first, similarity, METHOD)
+    return {pid: Decisions(frozenset(dropped[pid]), links[pid]) for pid in partition_ids}
+
+
+def _near_copies(signatures: np.ndarray, ids: list[str], threshold: float):
+    """``(j, (first copy's id, similarity))`` for every document ``j`` with an earlier match."""
+    bands = []
+    for start, end in MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges:
+        _, group = np.unique(signatures[:, start:end], axis=0, return_inverse=True)
+        group = group.reshape(-1)
+        order = np.argsort(group, kind="stable")  # members of a group, in input order
+        bounds = np.searchsorted(group[order], np.arange(group.max() + 2 if len(group) else 1))
+        bands.append((group, order, bounds))
+    shared = np.zeros(len(ids), dtype=bool)
+    for group, _, bounds in bands:
+        shared |= (bounds[group + 1] - bounds[group]) > 1
+    canonical: dict[int, int] = {}
+    for j in np.flatnonzero(shared):
+        candidates = []
+        for group, order, bounds in bands:
+            members = order[bounds[group[j]] : bounds[group[j] + 1]]
+            candidates.append(members[: np.searchsorted(members, j)])
+        earlier = np.unique(np.concatenate(candidates))
+        if not len(earlier):
+            continue
+        similarity = np.count_nonzero(signatures[earlier] == signatures[j], axis=1) / float(NUM_PERM)
+        best = None
+        for i, s in zip(earlier.tolist(), similarity.tolist()):
+            if s >= threshold and (best is None or (-s, ids[i]) < (-best[1], ids[best[0]])):
+                best = (i, s)
+        if best is not None:
+            canonical[j] = canonical.get(best[0], best[0])
+            yield int(j), (ids[canonical[j]], best[1])

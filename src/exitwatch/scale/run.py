@@ -98,7 +98,7 @@ def run_dask(
     _check_mode(mode)
     planned: list[IngestProblem] = []
     partitions = plan_partitions(paths, partition_size=partition_size, on_problem=planned.append)
-    manifest = Manifest.open(out, fingerprint(partitions, {"mode": mode, "reader": asdict(opts)}), partitions, retry=retry_failed)
+    manifest = Manifest.open(out, fingerprint(partitions, {"mode": mode, "reader": asdict(opts), "partition_size": partition_size}), partitions, retry=retry_failed)
     processed = 0
     with _client(scheduler, n_workers) as client:
         ticks = _ticker(progress, sum(not manifest.done(p.id, s) for p in partitions for s in RESULT.values()))
@@ -177,7 +177,7 @@ def _client(scheduler, n_workers: int | None) -> Iterator:
         return
     if n_workers is not None and n_workers < 1:
         raise ConfigError(f"number of workers must be at least 1, not {n_workers}")
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
         yield client
 
 
