@@ -8,7 +8,9 @@ import datetime as dt
 import json
 
 import pytest
+from click.testing import CliRunner
 
+from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.forecast import LeaderForecast
 from exitwatch.indicators import apply_news, compute_indicators, load_definitions, news_updated_forecast, update_probability
@@ -66,7 +68,8 @@ def test_lit_indicators_raise_the_forecast_by_their_factors(tmp_path):
 
 def test_the_cap_bounds_the_combined_factor(tmp_path):
     report = _report(tmp_path, [samples_path()])
-    assert len(report.lit) == len(report.indicators)
+    assert {i.name for i in report.lit} == {"protest_momentum", "flight_preparation", "foreign_military_pressure",
+                                           "precedent_shock"}
     news = apply_news(BASE, report, load_definitions())
     assert news.combined_factor > news.cap and news.multiplier == news.cap
     assert _odds(news.updated["p_exit"][12]) == pytest.approx(news.cap * _odds(0.05), rel=1e-4)
@@ -102,7 +105,10 @@ def test_stale_news_is_flagged(tmp_path):
     assert apply_news(later, report, load_definitions()).stale
 
 
+@pytest.mark.slow
 def test_news_updated_forecast_on_a_store(tmp_path):
+    """Slow (loads the shipped forecast models); the fast twins above test ``apply_news`` on a
+    LeaderForecast record."""
     with Store(tmp_path / "e2e.duckdb") as store:
         ingest(sample_files("foreign_military_pressure", "_1", "_2"), store=store, read=sentences_only_reader)
         news = news_updated_forecast(store, "Iran", as_of=dt.date(2026, 1, 23))
@@ -110,3 +116,13 @@ def test_news_updated_forecast_on_a_store(tmp_path):
     assert [c.name for c in news.contributions if c.lit] == ["foreign_military_pressure"]
     assert news.multiplier == load_definitions().get("foreign_military_pressure").factor
     assert all(news.updated["p_exit"][h] > p for h, p in news.base["p_exit"].items() if 0 < p < 1)
+    db = str(tmp_path / "e2e.duckdb")
+    result = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-01-23", "--db", db, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)[0]["news"]
+    assert data["base"]["p_exit"]["12"] == pytest.approx(news.base["p_exit"][12])
+    assert data["updated"]["p_exit"]["12"] == pytest.approx(news.updated["p_exit"][12])
+    text = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-01-23", "--db", db])
+    assert "P(exit) updated" in text.output and "LIT Foreign military pressure" in text.output
+    bare = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-01-23", "--db", str(tmp_path / "none.duckdb")])
+    assert bare.exit_code == 0 and "news update" not in bare.output

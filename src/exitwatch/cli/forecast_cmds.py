@@ -7,6 +7,8 @@ import datetime as dt
 import click
 
 from exitwatch.cli.common import echo_json, format_option
+from exitwatch.cli.indicators_cmds import format_news_forecast
+from exitwatch.store import DEFAULT_DB_ENV, default_db_path
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
@@ -112,8 +114,14 @@ def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: st
 @click.argument("country", required=False)
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="Date to forecast from (YYYY-MM-DD) [default: today].")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), default=default_db_path,
+              show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb",
+              help="Store whose news (lit indicators) updates the forecast of COUNTRY, when it exists and holds read documents.")
+@click.option("--factors", type=click.Path(dir_okay=False, exists=True), default=None,
+              help="TOML file overriding the indicators' odds factors and cap (see docs/indicators.md).")
 @format_option("text", "json")
-def forecast_command(country: str | None, as_of: dt.datetime | None, output_format: str) -> None:
+def forecast_command(country: str | None, as_of: dt.datetime | None, db_path: str, factors: str | None,
+                     output_format: str) -> None:
     """Forecast when today's leader goes (P(exit), P(irregular exit) within 1, 3, 6, 12 months),
     how (exit modes), what happens to him (fates) and where he could flee. Without COUNTRY:
     every country of the current-leaders table, riskiest first.
@@ -121,15 +129,21 @@ def forecast_command(country: str | None, as_of: dt.datetime | None, output_form
     \b
     Example:
       exitwatch forecast IRN
+      exitwatch forecast IRN --db risk.duckdb --factors my-factors.toml
       exitwatch forecast Venezuela --as-of 2026-06-01 --format json
       exitwatch forecast
     """
     from exitwatch.forecast import forecast
+    from exitwatch.indicators import stored_news_forecast
 
     results = forecast(country, as_of=as_of.date() if as_of else None)
     results.sort(key=lambda r: -r.p_irregular[12])
+    news = None
+    if country is not None:  # with news in the store: the update by the lit indicators (docs/indicators.md)
+        news = stored_news_forecast(db_path, country, as_of=as_of.date() if as_of else None, config=factors)
     if output_format == "json":
-        echo_json([r.to_dict() for r in results])
+        echo_json([r.to_dict() | ({"news": news.to_dict()} if news and news.country_iso3 == r.country_iso3 else {})
+                   for r in results])
         return
     if country is None:
         click.echo(f"{'country':<8}{'leader':<34}{'P(exit 12m)':>12}{'P(irreg 12m)':>13}")
@@ -138,6 +152,8 @@ def forecast_command(country: str | None, as_of: dt.datetime | None, output_form
         return
     for r in results:
         click.echo(_text(r))
+        if news and news.country_iso3 == r.country_iso3:
+            click.echo(format_news_forecast(news))
 
 
 def _pct(p: float) -> str:

@@ -101,3 +101,20 @@ def watch_command(config_path: str | None, output_format: str, db_path: str) -> 
 def register(group: click.Group) -> None:
     group.add_command(indicators_command)
     group.add_command(watch_command)
+
+
+def format_news_forecast(news) -> str:
+    """Text of a NewsForecast: base and updated probabilities, and each indicator's part."""
+    horizons = list(news.base["p_exit"])
+    lines = [f"  news update ({news.news_period} starting {news.news_period_start}, news up to {news.news_end}, "
+             f"{news.news_documents} documents{'; STALE news' if news.stale else ''}):",
+             "    horizon              " + "".join(f"{h:>4} mo " for h in horizons)]
+    for kind, label in (("p_exit", "P(exit)"), ("p_irregular", "P(irregular)")):
+        for stage in ("base", "updated"):
+            values = getattr(news, stage)[kind]
+            lines.append(f"    {label + ' ' + stage:<21}" + "".join(f"{100 * values[h]:>7.1f}%" for h in horizons))
+    lines.append(f"    odds x{news.multiplier:g} (lit factors multiply to {news.combined_factor:g}, cap {news.cap:g})")
+    for c in news.contributions:
+        mark = "LIT" if c.lit else " - "
+        lines.append(f"    {mark} {c.title}: value {c.value:.2f} / threshold {c.threshold:.2f} -> x{c.applied:g}")
+    return "\n".join(lines)

@@ -4,12 +4,19 @@ Public API: ``compute_indicators(store, country, *, period="week", end=None) -> 
 ``compute_indicators_parquet(parquet_dir, country, ...)``, ``load_definitions(path=None)``,
 ``news_updated_forecast(store, country, *, as_of=None, config=None) -> NewsForecast``,
 ``apply_news(base, report, definitions)``, ``update_probability(p, multiplier)``,
-``load_watch_config(path)`` and ``watch(store, config)``.
+``stored_news_forecast(db_path, country)``, ``load_watch_config(path)`` and ``watch(store, config)``.
 """
 
 from exitwatch.indicators.compute import compute_indicators, compute_indicators_parquet, period_start
 from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef, load_definitions
-from exitwatch.indicators.news import Contribution, NewsForecast, apply_news, news_updated_forecast, update_probability
+from exitwatch.indicators.news import (
+    Contribution,
+    NewsForecast,
+    apply_news,
+    news_updated_forecast,
+    stored_news_forecast,
+    update_probability,
+)
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
 from exitwatch.indicators.watch import StateChange, WatchConfig, WatchReport, load_watch_config, watch
 
@@ -32,6 +39,7 @@ __all__ = [
     "load_watch_config",
     "news_updated_forecast",
     "period_start",
+    "stored_news_forecast",
     "update_probability",
     "watch",
 ]

@@ -160,3 +160,18 @@ def news_updated_forecast(
     base = forecast_one(country, as_of=as_of)
     report = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=defs)
     return apply_news(base, report, defs, factors, cap, factors_source=source or defs.source)
+
+
+def stored_news_forecast(
+    db_path: str | os.PathLike, country: str, *, as_of: dt.date | None = None, config: str | os.PathLike | None = None
+) -> NewsForecast | None:
+    """``news_updated_forecast`` over the store at ``db_path``, or None when there is no such store
+    or it holds no read documents (so ``exitwatch forecast`` uses stored news when there is any)."""
+    from exitwatch.store import Store
+
+    if str(db_path) != ":memory:" and not Path(db_path).is_file():
+        return None
+    with Store(db_path) as store:
+        if not store.table_counts()["readings"]:
+            return None
+        return news_updated_forecast(store, country, as_of=as_of, config=config)

@@ -16,7 +16,7 @@ from exitwatch.records import Document, Reading
 
 def samples_path() -> Path:
     """The folder of the indicator sample articles (plain text with a Title/Outlet/Date header)."""
-    return Path(str(resources.files("exitwatch.indicators").joinpath("samples")))
+    return Path(str(resources.files("exitwatch.indicators").joinpath("samples", "articles")))
 
 
 def sample_files(indicator: str, *suffixes: str) -> list[Path]:
