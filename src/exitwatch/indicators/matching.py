@@ -55,8 +55,8 @@ def _direction_ok(event: Event, spec: EventSpec, iso3: str, view: _SentenceView)
     tgt = event.target.country if event.target else None
     if spec.direction == "source":
         return src == iso3 or (src is None and (event.location_country == iso3 or iso3 in view.countries))
-    if spec.direction == "target":
-        return tgt == iso3 and src != iso3
+    if spec.direction == "target":  # a named actor of unknown country (crowds, protesters) is no foreign state
+        return tgt == iso3 and src != iso3 and (src is not None or event.source is None)
     if spec.direction == "other":
         return iso3 not in (src, tgt) and (src or tgt) is not None
     return iso3 in (src, tgt, event.location_country)
