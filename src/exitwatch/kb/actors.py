@@ -167,10 +167,10 @@ class ActorRecogniser:
     def find(self, text: str, context: ActorContext | None = None) -> list[ActorMention]:
         """Actor mentions in ``text`` in order (see module docstring for the rules)."""
         doc = self.nlp.make_doc(text)
-        return self.find_in_doc(doc, context)
+        return self.find_in_doc(doc, context, text=text)
 
-    def find_in_doc(self, doc, context: ActorContext | None = None) -> list[ActorMention]:
-        """Like :meth:`find` on an already tokenised spaCy Doc."""
+    def find_in_doc(self, doc, context: ActorContext | None = None, *, text: str | None = None) -> list[ActorMention]:
+        """Like :meth:`find` on an already tokenised spaCy Doc (``text``: its text, when known)."""
         matches = self._matches(doc)
         mentions: list[ActorMention] = []
         persons_here: list[Person] = []
@@ -184,7 +184,7 @@ class ActorRecogniser:
             i += used
         mentions += self._pronouns(doc, mentions, context)
         mentions += self._unknown_names(doc, mentions)
-        mentions = merge_titled_names(doc.text, sorted(mentions, key=lambda m: m.start))
+        mentions = merge_titled_names(doc.text if text is None else text, sorted(mentions, key=lambda m: m.start))
         if context is not None:
             if persons_here:
                 context.last_person = persons_here[0]
@@ -306,7 +306,7 @@ class ActorRecogniser:
 
     def _leader_by_role(self, doc, m, agent, country, context, persons_here) -> Person | None:
         """Resolve "the supreme leader", "the 86-year-old leader", "the president"."""
-        before = doc.text[max(0, doc[m.start].idx - 40) : doc[m.start].idx]
+        before = doc[max(0, m.start - 8) : m.start].text + " "  # doc.text would rebuild the whole text
         age = _AGE.search(before)
         focus = country or (context.focus_country if context else None)
         recent = [*reversed(persons_here), *([context.last_person] if context and context.last_person else [])]

@@ -46,7 +46,8 @@ def make_claims(nlp: Language, name: str):
 
     def component(doc: Doc) -> Doc:
         document = _document(doc)
-        sentences = doc_sentences(doc, document.id)
+        text = document.body  # the doc's text (doc.text rebuilds it from the tokens on every access)
+        sentences = doc_sentences(doc, document.id, text=text)
         mentions = doc_mentions(doc)
         builder = ChainBuilder(_outlet(document))
         attributions: dict[int, Attribution] = {}
@@ -55,7 +56,7 @@ def make_claims(nlp: Language, name: str):
         block_paragraphs = 0
         previous_paragraph = 0
         for sentence in sentences:
-            paragraph = doc.text.count("\n", 0, sentence.start)
+            paragraph = text.count("\n", 0, sentence.start)
             if paragraph != previous_paragraph and block:
                 block_paragraphs += 1
                 # The first paragraph after "X notes that ...:" is always the quotation; later
@@ -72,7 +73,7 @@ def make_claims(nlp: Language, name: str):
                 attributions[sentence.index] = found
             if block:
                 blocks[sentence.index] = block
-            ends_paragraph = "\n" in doc.text[sentence.end: sentence.end + 2] or sentence.end >= len(doc.text.rstrip())
+            ends_paragraph = "\n" in text[sentence.end: sentence.end + 2] or sentence.end >= len(text.rstrip())
             if found and ends_paragraph and sentence.text.rstrip().endswith(":"):
                 block, block_paragraphs = list(found.chain), 0
             previous_paragraph = paragraph

@@ -32,10 +32,11 @@ def paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
-def doc_sentences(doc: Doc, doc_id: str) -> list[Sentence]:
-    """The sentences of a processed spaCy ``doc`` (whitespace trimmed, empty ones dropped)."""
+def doc_sentences(doc: Doc, doc_id: str, *, text: str | None = None) -> list[Sentence]:
+    """The sentences of a processed spaCy ``doc`` (whitespace trimmed, empty ones dropped);
+    ``text``: the doc's text when the caller has it (saves rebuilding it from the tokens)."""
     sentences: list[Sentence] = []
-    text = doc.text
+    text = doc.text if text is None else text
     for span in doc.sents:
         start, end = span.start_char, span.end_char
         while start < end and text[start].isspace():
