@@ -62,8 +62,8 @@ def ingest(
     """
     from exitwatch.cli.progress import progress_callback
 
-    reader_opts = dict(text_column=text_column, title_column=title_column, date_column=date_column,
-                       url_column=url_column, outlet_column=outlet_column, outlet=outlet)
+    reader_opts = {"text_column": text_column, "title_column": title_column, "date_column": date_column,
+                   "url_column": url_column, "outlet_column": outlet_column, "outlet": outlet}
     dask_only = {"--scheduler": scheduler, "--workers": workers, "--out": out_dir, "--partition-size": partition_size, "--retry": retry}
     if engine == "dask":
         if out_dir is None:

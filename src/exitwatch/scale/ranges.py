@@ -26,7 +26,7 @@ class _RangeReader(io.RawIOBase):
     """Raw stream of ``prefix`` followed by bytes ``start:end`` of a file (``end`` None = to EOF)."""
 
     def __init__(self, path: Path, prefix: bytes, start: int, end: int | None):
-        self._file = open(path, "rb")
+        self._file = open(path, "rb")  # noqa: SIM115 - closed by close(), which BufferedReader calls
         self._file.seek(start)
         self._prefix = prefix
         self._left = None if end is None else end - start
