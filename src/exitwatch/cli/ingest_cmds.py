@@ -74,32 +74,23 @@ def ingest(
             report = run_dask(list(paths), out_dir=out_dir, scheduler=scheduler, n_workers=workers,
                               partition_size=partition_size or PARTITION_SIZE, mode=None if no_read else "auto",
                               progress=progress, retry_failed=retry, **reader_opts)
-        for problem in report.problems:
-            click.secho(f"{problem.severity}: {problem}", fg="yellow", err=True)
-        for failure in report.failed:
-            click.secho(f"failed: {failure}", fg="red", err=True)
-        click.echo(f"{out_dir}: {report.summary()}")
-        if report.failed:
-            raise click.exceptions.Exit(1)
-        return
-    if given := [name for name, value in dask_only.items() if value]:
-        raise click.UsageError(f"{', '.join(given)} only apply to --engine dask")
-    from exitwatch.ingest import ingest as run_ingest
-    from exitwatch.store import Store
+        target, failed = out_dir, report.failed
+    else:
+        if given := [name for name, value in dask_only.items() if value]:
+            raise click.UsageError(f"{', '.join(given)} only apply to --engine dask")
+        from exitwatch.ingest import ingest as run_ingest
+        from exitwatch.store import Store
 
-    with Store(db_path) as store, progress_callback("ingesting") as progress:
-        report = run_ingest(
-            list(paths),
-            store=store,
-            read=False if no_read else None,
-            progress=progress,
-            **reader_opts,
-        )
+        with Store(db_path) as store, progress_callback("ingesting") as progress:
+            report = run_ingest(list(paths), store=store, read=False if no_read else None, progress=progress, **reader_opts)
+        target, failed = db_path, ()
     for problem in report.problems:
         click.secho(f"{problem.severity}: {problem}", fg="yellow", err=True)
-    click.echo(f"{db_path}: {report.summary()}")
+    for failure in failed:
+        click.secho(f"failed: {failure}", fg="red", err=True)
+    click.echo(f"{target}: {report.summary()}")
     nothing = report.added + report.duplicates + report.near_duplicates == 0
-    if nothing:
+    if nothing or failed:
         raise click.exceptions.Exit(1)
 
 
