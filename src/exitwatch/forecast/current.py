@@ -45,8 +45,9 @@ class LeaderForecast(Record):
     Fields: ``country_iso3``, ``country_name``, ``gwcode``, ``leader``, ``in_office_since``
     (date), ``as_of`` (date the forecast is made for), ``p_exit`` and ``p_irregular`` (horizon in
     months 1, 3, 6, 12 -> probability that the leader leaves / leaves irregularly within it),
-    ``exit_modes`` (mode -> probability, given that he leaves), ``fates`` (ok / exile /
-    imprisonment / death -> probability, given that he leaves), ``destinations`` (best first),
+    ``exit_modes`` (mode -> probability, given that he leaves; ``natural_death`` covers death
+    or ill health in office), ``fates`` (ok / exile / imprisonment / death -> probability, given
+    that he leaves office alive), ``destinations`` (best first),
     ``inputs_age`` (input -> as-of date or vintage), ``imputed`` (covariates the history had no
     value for, replaced by the training mean), ``model_version``.
     """
@@ -84,26 +85,27 @@ def _check_date(leader, as_of: dt.date) -> None:
             f"(checked {leader.as_of}); choose a date up to {limit} or update the table")
 
 
-def _probabilities(bundle: ForecastBundle, X: np.ndarray, kind: str) -> dict[int, float]:
-    """Per-horizon probabilities, made non-decreasing in the horizon (the per-horizon models
-    are fitted separately and can cross by a little)."""
-    p = [float(bundle.hazard[(kind, h)].predict_proba(X)[0, 1]) for h in HORIZONS]
-    return dict(zip(HORIZONS, np.maximum.accumulate(p).round(4).tolist(), strict=True))
+def _probabilities(bundle: ForecastBundle, X: np.ndarray, kind: str) -> np.ndarray:
+    """Rows x horizons, made non-decreasing in the horizon (the per-horizon models are fitted
+    separately and can cross by a little)."""
+    p = np.stack([bundle.hazard[(kind, h)].predict_proba(X)[:, 1] for h in HORIZONS], axis=1)
+    return np.maximum.accumulate(p, axis=1)
 
 
-def _outcomes(bundle: ForecastBundle, X: np.ndarray) -> tuple[dict[str, float], dict[str, float]]:
-    """Exit-mode distribution and the fate distribution mixed over exit modes."""
-    modes = dict(zip(bundle.exit_mode.classes_, bundle.exit_mode.predict_proba(X)[0], strict=True))
+def _outcomes(bundle: ForecastBundle, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Exit-mode distribution (rows x ``exit_mode.classes_``) and the fate distribution (rows x
+    ``fate.classes_``) for a leader who leaves office alive, mixed over the other exit modes."""
+    modes = bundle.exit_mode.predict_proba(X)
     rows = pd.DataFrame(X, columns=list(FEATURES))
-    fates = dict.fromkeys(bundle.fate.classes_, 0.0)
-    for mode in EXIT_MODES:
-        weight = modes.get(mode, 0.0)
-        if weight:
-            p = bundle.fate.predict_proba(fate_design(rows, np.array([mode])))[0]
-            for fate, q in zip(bundle.fate.classes_, p, strict=True):
-                fates[fate] += weight * q
-    return ({m: round(float(p), 4) for m, p in sorted(modes.items(), key=lambda kv: -kv[1])},
-            {f: round(float(p), 4) for f, p in sorted(fates.items(), key=lambda kv: -kv[1])})
+    fates = np.zeros((len(X), len(bundle.fate.classes_)))
+    alive = [(i, m) for i, m in enumerate(bundle.exit_mode.classes_) if m in EXIT_MODES and m != "natural_death"]
+    for i, mode in alive:
+        fates += modes[:, [i]] * bundle.fate.predict_proba(fate_design(rows, np.full(len(X), mode)))
+    return modes, fates / fates.sum(axis=1, keepdims=True)
+
+
+def _ranked(names, values) -> dict[str, float]:
+    return {str(n): round(float(v), 4) for n, v in sorted(zip(names, values, strict=True), key=lambda kv: -kv[1])}
 
 
 def _destinations(bundle: ForecastBundle, iso3: str) -> tuple[Destination, ...]:
@@ -114,32 +116,46 @@ def _destinations(bundle: ForecastBundle, iso3: str) -> tuple[Destination, ...]:
                  for host, score, reasons in bundle.destinations.get(iso3, ()))
 
 
-def _forecast_leader(bundle: ForecastBundle, leader, as_of: dt.date) -> LeaderForecast:
-    from exitwatch.kb import resolve_country
-
+def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float]:
+    """The model inputs for one leader: stored country context plus his own covariates."""
     _check_date(leader, as_of)
     context = bundle.context.get(leader.country_iso3)
     if context is None:
         raise ModelError(f"the model bundle has no country context for {leader.country_iso3}: "
                          "run `exitwatch train` after adding the country to the current-leaders table")
-    values = {**context, **leader_features(in_office_since=leader.in_office_since,
-                                           birth_year=leader.birth_year, entry=leader.entry,
-                                           month=pd.Period(as_of, "M"))}
-    X = np.array([[values[f] for f in FEATURES]], dtype=float)
-    modes, fates = _outcomes(bundle, X)
-    p_exit = _probabilities(bundle, X, "exit")
+    return {**context, **leader_features(in_office_since=leader.in_office_since, birth_year=leader.birth_year,
+                                         entry=leader.entry, month=pd.Period(as_of, "M"))}
+
+
+def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> list[LeaderForecast]:
+    """Forecasts for many leaders at once (one prediction call per model)."""
+    from threadpoolctl import threadpool_limits
+
+    from exitwatch.kb import resolve_country
+
+    values = [_features(bundle, leader, as_of) for leader in leaders]
+    X = np.array([[v[f] for f in FEATURES] for v in values], dtype=float)
+    with threadpool_limits(limits=1, user_api="openmp"):  # threads only slow down tiny predictions
+        p_exit, p_irregular = _probabilities(bundle, X, "exit"), _probabilities(bundle, X, "irregular")
+        modes, fates = _outcomes(bundle, X)
     # An irregular exit is an exit: cap P(irregular) at P(exit) horizon by horizon.
-    p_irregular = {h: min(p, p_exit[h]) for h, p in _probabilities(bundle, X, "irregular").items()}
-    inputs_age = {"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
-                  "models_trained_through": bundle.trained_through, **bundle.vintage}
-    return LeaderForecast(
-        country_iso3=leader.country_iso3, country_name=resolve_country(leader.country_iso3).name,
-        gwcode=leader.gwcode, leader=leader.leader, in_office_since=leader.in_office_since, as_of=as_of,
-        p_exit=p_exit, p_irregular=p_irregular,
-        exit_modes=modes, fates=fates, destinations=_destinations(bundle, leader.country_iso3),
-        inputs_age=inputs_age, imputed=tuple(f for f in FEATURES if values[f] != values[f]),
-        model_version=bundle.version,
-    )
+    p_irregular = np.minimum(p_irregular, p_exit)
+    out = []
+    for i, leader in enumerate(leaders):
+        out.append(LeaderForecast(
+            country_iso3=leader.country_iso3, country_name=resolve_country(leader.country_iso3).name,
+            gwcode=leader.gwcode, leader=leader.leader, in_office_since=leader.in_office_since, as_of=as_of,
+            p_exit=dict(zip(HORIZONS, p_exit[i].round(4).tolist(), strict=True)),
+            p_irregular=dict(zip(HORIZONS, p_irregular[i].round(4).tolist(), strict=True)),
+            exit_modes=_ranked(bundle.exit_mode.classes_, modes[i]),
+            fates=_ranked(bundle.fate.classes_, fates[i]),
+            destinations=_destinations(bundle, leader.country_iso3),
+            inputs_age={"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
+                        "models_trained_through": bundle.trained_through, **bundle.vintage},
+            imputed=tuple(f for f in FEATURES if values[i][f] != values[i][f]),
+            model_version=bundle.version,
+        ))
+    return out
 
 
 def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderForecast:
@@ -148,8 +164,7 @@ def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderF
     ConfigError for an as-of date before the leader took office or past the table's validity."""
     from exitwatch.kb import current_leader
 
-    leader = current_leader(country)
-    return _forecast_leader(_bundle(), leader, as_of or dt.date.today())
+    return _forecast_leaders(_bundle(), [current_leader(country)], as_of or dt.date.today())[0]
 
 
 def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) -> list[LeaderForecast]:
@@ -159,5 +174,4 @@ def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) 
 
     if country is not None:
         return [forecast_one(country, as_of=as_of)]
-    bundle, when = _bundle(), as_of or dt.date.today()
-    return [_forecast_leader(bundle, leader, when) for leader in current_leaders()]
+    return _forecast_leaders(_bundle(), current_leaders(), as_of or dt.date.today())

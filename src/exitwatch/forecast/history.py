@@ -21,6 +21,8 @@ from exitwatch.forecast import importers
 
 #: Exits counted as irregular (PITF's "irregular leadership change" includes foreign removal).
 IRREGULAR_EXITS = ("Irregular", "Foreign")
+#: Archigos exits that become the exit mode "natural_death" (whatever the exit code says).
+NATURAL_EXITS = ("Natural Death", "Retired Due to Ill Health")
 #: Kilometres between borders under which two states count as neighbours.
 NEIGHBOUR_KM = 400.0
 #: Regime groups, in the order of the one-hot columns.

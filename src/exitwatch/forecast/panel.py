@@ -3,7 +3,8 @@
 ``build_panel(history)`` gives covariates (``FEATURES``) known at the start of the month and the
 outcomes: ``exit_h``/``irregular_h`` (the leader leaves, or leaves irregularly, within h months:
 the month itself and the h-1 after it; NaN when the data end before the window does), the
-``exit_mode`` and ``fate`` of the spell (on every row of the spell; models use the last row).
+``exit_mode`` (``natural_death`` for death or ill health in office) and ``fate`` of the spell
+(on every row of the spell; models use the last row).
 ``add_covariates(rows, history)`` computes the same covariates for any (country, month, leader)
 rows, which is how today's leaders get theirs.
 """
@@ -17,7 +18,7 @@ import pandas as pd
 
 from exitwatch.errors import DataFileError
 from exitwatch.forecast.history import (
-    IRREGULAR_EXITS, REGIME_GROUPS, History, count_events_before, exit_modes, fates, region_of,
+    IRREGULAR_EXITS, NATURAL_EXITS, REGIME_GROUPS, History, count_events_before, exit_modes, fates, region_of,
 )
 
 HORIZONS = (1, 3, 6, 12)
@@ -200,7 +201,8 @@ def build_panel(history: History, *, start: str | pd.Period = FIRST_MONTH, end: 
         event = ~in_office & (ahead < h)
         panel[f"exit_{h}"] = np.where(observed, event.astype(float), np.nan)
         panel[f"irregular_{h}"] = np.where(observed, (event & irregular).astype(float), np.nan)
-    panel["exit_mode"] = s["exitcode"].map(exit_modes()).where(~in_office).to_numpy()
+    mode = s["exitcode"].map(exit_modes()).where(~s["exit"].isin(NATURAL_EXITS), "natural_death")
+    panel["exit_mode"] = mode.where(~in_office).to_numpy()
     panel["fate"] = s["posttenurefate"].map(fates()).to_numpy()
     panel["last_month"] = ~in_office & (ahead == 0)
     if progress:

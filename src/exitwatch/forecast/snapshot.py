@@ -42,8 +42,9 @@ def leader_features(*, in_office_since, birth_year: int | None, entry: str, mont
 
 
 def country_context(history: History, leaders: Iterable, month: pd.Period) -> dict[str, dict[str, float]]:
-    """ISO3 -> CONTEXT_FEATURES for each current leader's country in ``month``; NaN where the
-    history says nothing (the models impute the training mean and the forecast lists them)."""
+    """ISO3 -> CONTEXT_FEATURES for each current leader's country in ``month``, with armed
+    conflict carried forward from UCDP's latest year; NaN where the history says nothing (the
+    models impute the training mean and the forecast lists them as imputed)."""
     leaders = [r for r in leaders if r.gwcode is not None]
     rows = pd.DataFrame({
         "gwcode": [r.gwcode for r in leaders],
@@ -54,6 +55,10 @@ def country_context(history: History, leaders: Iterable, month: pd.Period) -> di
         "prev_times": [0.0] * len(leaders),
     })
     features = add_covariates(rows, history)
+    # UCDP lags a year or two behind today: carry its latest year forward (inputs_age says which).
+    last_conflict_year = max(max(s.index) for s in history.conflict_years.values())
+    latest = [history.conflict(g, min(month.year, last_conflict_year + 1)) for g in rows["gwcode"]]
+    features["conflict"] = features["conflict"].fillna(pd.Series(latest, index=features.index))
     return {r.country_iso3: {c: float(features.at[i, c]) for c in CONTEXT_FEATURES}
             for i, r in enumerate(leaders)}
 

@@ -1,0 +1,148 @@
+"""Today's forecasts from the shipped model: the library entry point, the CLI, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from exitwatch.cli import main
+from exitwatch.errors import ConfigError, ModelError, NotFoundError, UnknownCountryError
+from exitwatch.forecast import Destination, LeaderForecast, forecast, forecast_one
+from exitwatch.forecast.panel import HORIZONS
+from exitwatch.kb import current_leader, current_leaders
+
+AS_OF = dt.date(2026, 11, 1)
+
+
+@pytest.fixture(scope="module")
+def iran() -> LeaderForecast:
+    return forecast_one("IRN", as_of=AS_OF)
+
+
+def test_iran_forecast_shape(iran):
+    assert iran.country_iso3 == "IRN" and iran.gwcode == 630 and "Khamenei" in iran.leader
+    assert iran.in_office_since == dt.date(1989, 6, 4) and iran.as_of == AS_OF
+    assert list(iran.p_exit) == list(HORIZONS) == list(iran.p_irregular)
+    for h in HORIZONS:
+        assert 0.0 < iran.p_irregular[h] <= iran.p_exit[h] < 1.0
+    assert list(iran.p_exit.values()) == sorted(iran.p_exit.values())
+    assert sum(iran.exit_modes.values()) == pytest.approx(1.0, abs=1e-3)
+    assert sum(iran.fates.values()) == pytest.approx(1.0, abs=1e-3)
+    assert {"regular", "protest", "military"} <= set(iran.exit_modes)
+    assert set(iran.fates) == {"ok", "exile", "imprisonment", "death"}
+
+
+def test_iran_destinations_name_russia_with_reasons(iran):
+    assert iran.destinations and all(isinstance(d, Destination) for d in iran.destinations)
+    scores = [d.score for d in iran.destinations]
+    assert scores == sorted(scores, reverse=True)
+    russia = [d for d in iran.destinations if d.country_iso3 == "RUS"]
+    assert russia, [d.country_iso3 for d in iran.destinations]
+    assert any("Rome Statute" in r for r in russia[0].reasons)
+    assert any("hosted" in r for r in russia[0].reasons)
+
+
+def test_inputs_say_how_old_they_are(iran):
+    ages = iran.inputs_age
+    assert ages["current_leaders"] >= "2026-11-01"
+    assert ages["archigos"] == "2015-12-31"
+    assert {"country_context", "models_trained_through", "ucdp_acd", "recent_irregular_exits"} <= set(ages)
+    assert iran.model_version
+
+
+def test_to_dict_is_json(iran):
+    data = json.loads(json.dumps(iran.to_dict()))
+    assert data["as_of"] == AS_OF.isoformat()
+    assert data["destinations"][0]["reasons"]
+
+
+def test_tenure_moves_the_forecast():
+    young = forecast_one("VEN", as_of=dt.date(2026, 2, 1))
+    older = forecast_one("VEN", as_of=dt.date(2026, 11, 1))
+    assert young.p_exit[12] != older.p_exit[12]
+
+
+def test_all_countries_one_each():
+    results = forecast(as_of=AS_OF)
+    assert [r.country_iso3 for r in results] == [r.country_iso3 for r in current_leaders()]
+    democracies = np.mean([r.p_exit[12] for r in results if r.country_iso3 in ("USA", "GBR", "DEU", "FRA")])
+    assert 0.0 < democracies < 1.0
+
+
+def test_unknown_country():
+    with pytest.raises(UnknownCountryError, match="Atlantis"):
+        forecast_one("Atlantis")
+
+
+def test_country_without_a_leader_row():
+    with pytest.raises(NotFoundError, match="no current leader recorded for ISL"):
+        forecast_one("Iceland")
+
+
+def test_as_of_before_leader_took_office():
+    with pytest.raises(ConfigError, match="before Ahmed al-Sharaa took office"):
+        forecast_one("SYR", as_of=dt.date(2020, 1, 1))
+
+
+def test_as_of_too_far_past_the_table():
+    row = current_leader("IRN")
+    with pytest.raises(ConfigError, match="update the table"):
+        forecast_one("IRN", as_of=row.as_of + dt.timedelta(days=2000))
+
+
+def test_missing_or_broken_model_file(tmp_path):
+    from exitwatch.forecast.training import load_bundle
+
+    with pytest.raises(ModelError, match="run `exitwatch train`"):
+        load_bundle(tmp_path / "none.joblib")
+    broken = tmp_path / "broken.joblib"
+    broken.write_bytes(b"not a pickle")
+    with pytest.raises(ModelError, match="cannot load"):
+        load_bundle(broken)
+
+
+def test_leader_features_match_the_panel(shared_data):
+    """Today's leader covariates use the same definitions as the training panel."""
+    from exitwatch.forecast.history import History
+    from exitwatch.forecast.panel import add_covariates
+    from exitwatch.forecast.snapshot import LEADER_FEATURES, leader_features
+
+    history = History.load(shared_data)
+    month = pd.Period("2014-03", "M")
+    rows = pd.DataFrame({"gwcode": [630], "month": pd.PeriodIndex([month], freq="M"),
+                         "startdate": pd.to_datetime(["1989-06-04"]), "yrborn": [1939.0],
+                         "entry": ["Irregular"], "prev_times": [0.0]})
+    panel_values = add_covariates(rows, history).iloc[0]
+    mine = leader_features(in_office_since=dt.date(1989, 6, 4), birth_year=1939, entry="irregular", month=month)
+    for name in LEADER_FEATURES:
+        assert mine[name] == pytest.approx(panel_values[name]), name
+
+
+def test_cli_forecast_iran_text():
+    result = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-11-01"])
+    assert result.exit_code == 0, result.output
+    assert "Ali Khamenei" in result.output and "P(irregular)" in result.output
+    assert "Russia (RUS" in result.output
+    assert "current_leaders 2026-11" in result.output
+
+
+def test_cli_forecast_json_and_errors():
+    result = CliRunner().invoke(main, ["forecast", "VEN", "--as-of", "2026-11-01", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)[0]["leader"] == current_leader("VEN").leader
+    bad = CliRunner().invoke(main, ["forecast", "Atlantis"])
+    assert bad.exit_code == 2 and "unknown country" in bad.output
+    early = CliRunner().invoke(main, ["forecast", "SYR", "--as-of", "2001-01-01"])
+    assert early.exit_code == 2 and "took office" in early.output
+
+
+def test_cli_data_sources():
+    result = CliRunner().invoke(main, ["data", "sources", "--format", "json"])
+    assert result.exit_code == 0
+    keys = {row["key"] for row in json.loads(result.output)}
+    assert {"archigos", "reign_regimes", "ucdp_acd", "atop"} <= keys
