@@ -75,7 +75,24 @@ def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: 
     if subject is None:
         candidates = [m for m in reversed(before) if id(m) not in taken]
         subject = candidates[0] if candidates else (before[-1] if before else None)
-    return subject, (after[0] if after else None)
+    return subject, _recipient(sentence, offset, after)
+
+
+_HEAD_FOLLOWERS = {"in", "of", "from", "at", "on", "and", "or", "who", "which", "that", "to", "with", "for", "by",
+                   "as", "near", "after", "before", "into", "across", "inside", "over"}
+
+
+def _recipient(sentence: str, offset: int, after: list[Mention]) -> Mention | None:
+    """The first actor after the trigger, skipping a countryless agent word used as a modifier
+    ("military aid to Mozambique": Mozambique) when an actor with a country follows."""
+    if not after:
+        return None
+    first = after[0]
+    following = re.match(r"\s+([a-z]+)", sentence[first.end - offset:])
+    modifier = following is not None and following.group(1) not in _HEAD_FOLLOWERS and first.text.islower()
+    if modifier and first.actor.country is None and first.actor.person is None:
+        return next((m for m in after[1:] if m.actor.country), first)
+    return first
 
 
 def _location(sentence: str, offset: int, mentions: list[Mention]) -> tuple[str | None, str | None]:
