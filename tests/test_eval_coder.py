@@ -75,7 +75,7 @@ def test_bad_tsv_line_is_an_input_error(tmp_path):
 
 
 def test_unknown_format_is_refused(tmp_path):
-    path = tmp_path / "gold.csv"
+    path = tmp_path / "gold.xml"
     path.write_text("x", encoding="utf-8")
     with pytest.raises(InputError, match="unknown gold format"):
         load_gold(path)
@@ -94,3 +94,20 @@ def test_dev_gold_sample(shared_data):
     summary = evaluate_coder(shared_data / "plover" / "plover_gsr_dev.json", mode="lexical", limit=30).summary()
     assert summary["n"] == 30
     assert summary["event_accuracy"] >= 0.4
+
+
+def test_synthetic_stories_use_the_held_out_fold(tmp_path):
+    import csv
+    import gzip
+
+    path = tmp_path / "stories.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["text", "title", "prompt", "label", "mode"])
+        writer.writeheader()
+        for i in range(10):
+            label, verb = ("ASSAULT", "shelled") if i % 2 else ("PROTEST", "protested in")
+            writer.writerow({"text": f"Troops {verb} the town number {i}. More later.", "title": f"Template {i}",
+                             "prompt": f"Headline {i}\n", "label": label, "mode": ""})
+    fmt, gold = load_gold(path)
+    assert fmt == "synthetic" and 0 < len(gold) < 10
+    assert all(g.text.startswith("Troops") and g.event_type in ("ASSAULT", "PROTEST") for g in gold)

@@ -20,7 +20,8 @@ def eval_group() -> None:
 
 @eval_group.command("coder")
 @click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold file: PLOVER GSR JSON (.json) or 'sentence<TAB>class' five-class lines (.tsv).")
+              help="Gold file: PLOVER GSR JSON (.json), 'sentence<TAB>class' five-class lines (.tsv), or the NGEC "
+                   "synthetic stories (.csv.gz; their held-out fold).")
 @click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
               help="Reading mode: lexical triggers, the sentence classifier, or model when available.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N gold records.")
@@ -32,6 +33,7 @@ def coder(gold_path: str, mode: str, limit: int | None) -> None:
     Example:
       exitwatch eval coder --gold ../shared/data/plover/plover_gsr_dev.json
       exitwatch eval coder --gold ../shared/data/conflibert/cameo_pentaclass_train.tsv --mode lexical
+      exitwatch eval coder --gold ../shared/data/ngec/synthetic_events_2023-10-19.csv.gz --mode lexical
     """
     from exitwatch.read.evaluate import evaluate_coder
 

@@ -7,6 +7,9 @@ Two gold formats:
   are mapped onto the coder's (``data/gold_event_types.tsv``). Scores: ``event_accuracy``,
   ``event_macro_f1`` (over the gold types), ``source_country_accuracy`` and
   ``target_country_accuracy`` (over records whose gold actor has a country code).
+- NGEC synthetic stories (CSV, optionally gzipped): the held-out fold of
+  ``classifier_data.split_synthetic``, each story's first sentence with its PLOVER label; scored
+  like PLOVER JSON (no actor codes, so the country scores are null).
 - TSV lines ``sentence<TAB>class`` in the five-class scheme (0 neutral, 1 verbal cooperation,
   2 material cooperation, 3 verbal conflict, 4 material conflict); PLOVER types are mapped with
   ``data/pentaclass.tsv``, no event being 0. Scores: ``pentaclass_accuracy``,
@@ -114,14 +117,30 @@ def _load_tsv(path: Path) -> list[GoldSentence]:
     return gold
 
 
+def _load_synthetic(path: Path) -> list[GoldSentence]:
+    """The held-out fold of the NGEC synthetic stories (the fold the event classifier's recipe
+    never trains on), each story as its first sentence, as the classifier sees it."""
+    from exitwatch.read.classifier_data import load_synthetic, split_synthetic
+
+    _, test = split_synthetic(load_synthetic(path))
+    types = gold_type_map()
+    return [GoldSentence(text=s.first_sentence, event_type=types.get(s.event_type, s.event_type))
+            for s in test if s.first_sentence]
+
+
 def load_gold(path: str | Path) -> tuple[str, list[GoldSentence]]:
-    """``(format, records)`` from a gold file: ``.json`` = PLOVER GSR, ``.tsv``/``.txt`` = five-class."""
+    """``(format, records)`` from a gold file: ``.json`` = PLOVER GSR, ``.tsv``/``.txt`` =
+    five-class, ``.csv``/``.csv.gz`` = NGEC synthetic stories (held-out fold only)."""
     path = Path(path)
-    if path.suffix.lower() == ".json":
+    name = path.name.lower()
+    if name.endswith(".json"):
         return "plover", _load_plover(path)
-    if path.suffix.lower() in (".tsv", ".txt"):
+    if name.endswith((".tsv", ".txt")):
         return "pentaclass", _load_tsv(path)
-    raise InputError(str(path), "unknown gold format; use a PLOVER GSR .json file or a sentence<TAB>class .tsv file")
+    if name.endswith((".csv", ".csv.gz")):
+        return "synthetic", _load_synthetic(path)
+    raise InputError(str(path), "unknown gold format; use a PLOVER GSR .json file, a sentence<TAB>class .tsv "
+                                "file or the NGEC synthetic stories .csv(.gz)")
 
 
 def _predicted(events: Sequence[Event], wanted: str | None) -> Event | None:
