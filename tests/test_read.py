@@ -91,3 +91,11 @@ def test_reading_round_trips_through_the_store(article, store):
     again = store.reading(reading.document.id)
     assert again == reading
     validate(again.to_json())
+
+
+def test_age_is_counted_from_the_publication_date():
+    text = "Iran's supreme leader gave a speech. The 80-year-old leader could flee to Moscow."
+    reading = read_text(text, mode="lexical", published="2019-06-01")
+    flee = [e for e in reading.events if e.event_type == "RETREAT"]
+    assert flee and flee[0].source.person == "Ali Khamenei"
+    assert flee[0].modality == "hypothetical"

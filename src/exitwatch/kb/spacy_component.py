@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from exitwatch.kb.actors import RECOGNISER, default_recogniser
+from exitwatch.kb.actors import RECOGNISER, ActorContext, default_recogniser
 
 #: spaCy factory name (the versioned name with dots replaced, as spaCy requires).
 FACTORY = RECOGNISER.replace(".", "_")
@@ -29,14 +29,17 @@ if not Span.has_extension("actor"):
 
 class ActorsComponent:
     """Runs the shared ActorRecogniser on the doc's text and aligns mentions to its tokens
-    (expanding to token boundaries when the pipeline's tokenizer differs)."""
+    (expanding to token boundaries when the pipeline's tokenizer differs). Ages ("the 86-year-old
+    leader") are counted from the publication date of the reader's document when there is one."""
 
     def __init__(self, spans_key: str = "actors"):
         self.spans_key = spans_key
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for mention in default_recogniser().find(doc.text):
+        document = doc.user_data.get("exitwatch.document")  # set by the reader: its publication date
+        context = ActorContext(published=getattr(document, "published", None))
+        for mention in default_recogniser().find(doc.text, context):
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is not None:
                 span._.actor = mention.actor
