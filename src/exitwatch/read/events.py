@@ -27,6 +27,9 @@ _NOUN_ENDINGS = ("ure", "tion", "al", "ment", "ing", "ion")
 # lies before a conditional or causal conjunction that precedes the trigger.
 _CLAUSE_STOP = re.compile(r"[;:,]|\b(?:which|who|if|unless|because|while|when)\b", re.IGNORECASE)
 _SUBORDINATE = re.compile(r"[;:]|\b(?:if|unless|because|although|though)\b", re.IGNORECASE)
+# Verbs of commitment, refusal and demand govern the action they introduce ("agreed to resign").
+_GOVERNING = {"AGREE", "REJECT", "THREATEN", "REQUEST"}
+_GOVERNED_CHARS = 40
 _LOCATION = re.compile(r"\b(?:in|at|near|inside|across|outside)\s+$", re.IGNORECASE)
 
 
@@ -110,9 +113,15 @@ def code_events(sentence: str, offset: int, mentions: list[Mention], *,
     drafts: list[EventDraft] = []
     taken: set[int] = set()
     location = _location(sentence, offset, usable)
+    governed_until = -1
     for match in trigger_index(lexicon).find(sentence):
         if any(s <= match.start < e for s, e in exclude):
             continue
+        if match.start <= governed_until and match.trigger.event_type not in _GOVERNING:
+            continue  # "agreed to resign", "refused to commit troops": the commitment is the event
+        if match.trigger.event_type in _GOVERNING and re.match(r"\s*to\b", sentence[match.end:]) \
+                or match.trigger.pattern.endswith(" to"):
+            governed_until = match.end + _GOVERNED_CHARS
         trigger = match.trigger
         source, target = _pick_actors(sentence, offset, trigger, match.start, match.end, usable, taken)
         if source is target:
