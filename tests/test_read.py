@@ -99,3 +99,24 @@ def test_age_is_counted_from_the_publication_date():
     flee = [e for e in reading.events if e.event_type == "RETREAT"]
     assert flee and flee[0].source.person == "Ali Khamenei"
     assert flee[0].modality == "hypothetical"
+
+
+def _codes(actor):
+    return (actor.country, actor.sector) if actor else None
+
+
+@pytest.mark.parametrize("text, event_type, source, target", [
+    ("Five protesters were killed in the square.", "ASSAULT", None, (None, "PRO")),
+    ("A convoy was attacked by Zorvian gunmen.", "ASSAULT", (None, "REB"), None),
+    ("Iranian riots spread through the city.", "PROTEST", ("IRN", None), None),
+    ("Italy announced a suspension of flights to Serbia.", "SANCTION", ("ITA", "GOV"), ("SRB", "GOV")),
+])
+def test_actor_roles(text, event_type, source, target):
+    event = max(read_text(text, mode="lexical").events, key=lambda e: e.confidence)
+    assert event.event_type == event_type
+    assert (_codes(event.source), _codes(event.target)) == (source, target)
+
+
+def test_commitment_governs_the_action():
+    events = read_text("Ruritania agreed to resign from the council.", mode="lexical").events
+    assert [e.event_type for e in events] == ["AGREE"]

@@ -62,7 +62,8 @@ _SKIP_FIRST = {"The", "A", "An", "In", "On", "At", "But", "And", "If", "It", "Th
 
 
 @lru_cache(maxsize=4096)
-def _country_of(text: str) -> str | None:
+def country_of(text: str) -> str | None:
+    """ISO3 of a country name, demonym or capital (the kb's lookup; pycountry without the kb)."""
     try:
         kb = importlib.import_module("exitwatch.kb")
         return kb.country_of_mention(text)
@@ -88,7 +89,7 @@ def fallback_mentions(text: str) -> list[Mention]:
         phrase = " ".join(words)
         start = match.end() - len(match.group()) + match.group().index(words[0])
         bare = re.sub(r"['’]s$", "", phrase)
-        country = _country_of(bare)
+        country = country_of(bare)
         mentions.append(Mention(start, start + len(bare), bare, Actor(text=bare, country=country)))
     return mentions
 

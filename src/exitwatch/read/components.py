@@ -113,13 +113,18 @@ def make_events(nlp: Language, name: str, lexicon: str | None, min_model_proba: 
 _PRONOUN_SUBJECT = re.compile(r"(?:(?:today|yesterday|on \w+day)\s+)?(?:that\s+)?(?:it|they|he|she|we)\b", re.IGNORECASE)
 
 
+_ANNOUNCING = {"announced", "declared", "confirmed"}
+
+
 def _speaker_as_subject(sentence: str, found: Attribution, drafts: list) -> None:
     """"Switzerland said it had expelled two diplomats": a pronoun opening what the speaker said
-    is the speaker, so events in it without a source get the speaker's actor."""
+    is the speaker, and what a speaker announces it does ("Italy announced a suspension"), so
+    events there without a source get the speaker's actor."""
     speaker = found.speaker
     start, end = found.content
+    announced = found.verb in _ANNOUNCING  # "Italy announced a suspension of air links": Italy suspends
     if speaker is None or speaker.actor is None or speaker.kind not in ("organisation", "person", "official") \
-            or not _PRONOUN_SUBJECT.match(sentence, start):
+            or not (announced or _PRONOUN_SUBJECT.match(sentence, start)):
         return
     for index, draft in enumerate(drafts):
         if draft.source is None and start <= draft.position < end:

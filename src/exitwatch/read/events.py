@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from exitwatch.read.actors import Mention
+from exitwatch.read.actors import Mention, country_of
 from exitwatch.read.lexicon import Trigger, trigger_index
 from exitwatch.records import Actor
 
@@ -30,6 +30,7 @@ _SUBORDINATE = re.compile(r"[;:]|\b(?:if|unless|because|although|though)\b", re.
 # Verbs of commitment, refusal and demand govern the action they introduce ("agreed to resign").
 _GOVERNING = {"AGREE", "REJECT", "THREATEN", "REQUEST"}
 _GOVERNED_CHARS = 40
+_IRREGULAR_PARTICIPLES = {"shot", "struck", "hit", "held", "fought", "caught", "hung", "seized", "beat", "burnt"}
 _LOCATION = re.compile(r"\b(?:in|at|near|inside|across|outside)\s+$", re.IGNORECASE)
 
 
@@ -70,8 +71,9 @@ def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: 
     if trigger.voice == "self":
         target = after[0] if after and re.match(r"^\s*(?:against|outside)\b", tail) else None
         return (before[-1] if before else None), target
-    if _PASSIVE_BEFORE.search(head) and _BY_AFTER.match(tail) and after:
-        return after[0], (before[-1] if before else None)
+    if _PASSIVE_BEFORE.search(head) and _participle(sentence[start:end]):
+        # "was captured by X": X did it; "were killed in Tehran": no agent named.
+        return (after[0] if after and _BY_AFTER.match(tail) else None), (before[-1] if before else None)
     if possessor and sentence[start:end].lower().endswith(_NOUN_ENDINGS) and not _OF_AFTER.match(tail):
         return None, possessor  # "Maduro's capture": the possessor underwent it
     subject = possessor
@@ -96,6 +98,18 @@ def _recipient(sentence: str, offset: int, after: list[Mention]) -> Mention | No
     if modifier and first.actor.country is None and first.actor.person is None:
         return next((m for m in after[1:] if m.actor.country), first)
     return first
+
+
+def _participle(trigger_text: str) -> bool:
+    first = trigger_text.split()[0].lower()
+    return first.endswith(("ed", "en")) or first in _IRREGULAR_PARTICIPLES
+
+
+def _demonym_before(sentence: str, start: int) -> Actor | None:
+    """"Palestinian riots", "Iranian missiles": a demonym right before the trigger is its source."""
+    word = re.search(r"([A-Z][\w-]+)\s+$", sentence[:start])
+    country = country_of(word.group(1)) if word else None
+    return Actor(text=word.group(1), country=country) if country else None
 
 
 def _location(sentence: str, offset: int, mentions: list[Mention]) -> tuple[str | None, str | None]:
@@ -128,10 +142,11 @@ def code_events(sentence: str, offset: int, mentions: list[Mention], *,
             target = None
         if target is not None:
             taken.add(id(target))
-        found = (source is not None) + (target is not None)
+        source_actor = source.actor if source else _demonym_before(sentence, match.start)
+        found = (source_actor is not None) + (target is not None)
         drafts.append(EventDraft(
             event_type=trigger.event_type, mode=trigger.mode,
-            source=source.actor if source else None, target=target.actor if target else None,
+            source=source_actor, target=target.actor if target else None,
             trigger=sentence[match.start:match.end], span=(offset + match.start, offset + match.end),
             position=match.start, confidence=round(trigger.confidence * (0.6 + 0.2 * found), 3),
             location=location[0], location_country=location[1],
