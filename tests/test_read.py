@@ -9,6 +9,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from exitwatch.cli import main
 from exitwatch.read import read_file, read_text
@@ -120,3 +122,26 @@ def test_actor_roles(text, event_type, source, target):
 def test_commitment_governs_the_action():
     events = read_text("Ruritania agreed to resign from the council.", mode="lexical").events
     assert [e.event_type for e in events] == ["AGREE"]
+
+
+WORDS = ["Iran", "Israel", "the army", "protesters", "Tehran said", "attacked", "fled to Moscow", "if", "may", "not",
+         "according to a diplomat", "“", "”", ",", ".", "\n", "he", "the 86-year-old leader", "in June", "Reuters"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(WORDS), min_size=1, max_size=30))
+def test_any_reading_validates_and_round_trips(words, tmp_path):
+    """Readings of arbitrary word salads: valid JSON per the schema, offsets inside the body,
+    and the same Reading back from the store."""
+    from exitwatch.store import Store
+
+    text = " ".join(words).strip() or "Iran"
+    reading = read_text(text, mode="lexical", outlet="Test Wire", published="2025-07-01")
+    data = reading.to_json()
+    validate(data)
+    body = data["body"]
+    assert all(0 <= e["span"][0] <= e["span"][1] <= len(body) for e in data["events"])
+    assert all(body[s["start"]:s["end"]] == s["text"] for s in data["sentences"])
+    with Store(tmp_path / f"{reading.document.id}.duckdb") as store:
+        store.add_document(reading.document, reading=reading)
+        assert store.reading(reading.document.id) == reading
