@@ -1,8 +1,8 @@
 """Claims: direct and indirect quotes and reported statements, with attribution chains.
 
 Per sentence, ``find_attribution`` recognises "according to X", "per X", "Y quoted X as saying",
-"X said/told/wrote/notes (that) ...", the inverted "..., said X, a description" and quotes with
-"he said". ``ChainBuilder`` then works over the whole document: pronouns resolve to the last named
+"X said/told/wrote/notes/denied (that) ...", the inverted "..., said X, a description", "...,
+analysts said" and quotes with "he said". ``ChainBuilder`` then works over the whole document: pronouns resolve to the last named
 speaker; "the assessment" to the earlier "an intelligence assessment"; an anonymous source quoted
 by the same outlet and sharing a modifier ("an intelligence source") becomes the assessment's
 innermost link; "picked up by other outlets" follows an outlet that the text says was relayed; a
