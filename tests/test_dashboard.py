@@ -1,0 +1,130 @@
+"""The dashboard's pages through TestClient (the fast twin of tests/test_browser.py), and the
+article view's segments."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+from fastapi.testclient import TestClient
+from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+
+from exitwatch.ingest import make_document
+from exitwatch.report import create_app
+from exitwatch.report.highlight import segments
+from exitwatch.store import Store
+
+HOSTILE = ("Protesters chanted in Tabriz <script>alert('x')</script> while police detained dozens, "
+           "the governor said.\n\nSign up for our newsletter.")
+
+
+class Tags(HTMLParser):
+    """Collects start tags with their attributes, and the text."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+    def find(self, tag: str, **attrs) -> list[dict]:
+        return [a for t, a in self.tags if t == tag and all(a.get(k) == v for k, v in attrs.items())]
+
+
+@pytest.fixture(scope="module")
+def hostile_id(sample_db):  # noqa: F811
+    doc = make_document(HOSTILE, title="Unrest <b>spreads</b>", outlet="Test Wire", published="2026-01-16")
+    with Store(sample_db) as s:
+        s.add_document(doc, reading=lexical(doc))
+    return doc.id
+
+
+@pytest.fixture(scope="module")
+def client(sample_db, hostile_id, tmp_path_factory):  # noqa: F811
+    copy = tmp_path_factory.mktemp("dash") / "dash.duckdb"
+    shutil.copy(sample_db, copy)
+    with TestClient(create_app(str(copy))) as c:
+        yield c
+
+
+def test_index_ranks_countries_by_risk(client):
+    page = client.get("/")
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    table = page.text.split('<table id="ranking">')[1].split("</table>")[0]
+    order = re.findall(r'href="/country/([A-Z]{3})"', table)
+    ranked = client.get("/api/forecasts").json()
+    assert len(order) >= 20 and order == [f["country_iso3"] for f in ranked]
+    iran_row = page.text.split('href="/country/IRN"')[1].split("</tr>")[0]
+    assert "<strong>" in iran_row, "countries with stored news show the news-updated figure"
+
+
+def test_country_page(client):
+    page = client.get("/country/Iran")
+    assert page.status_code == 200
+    forecast = client.get("/api/forecasts/IRN").json()
+    html = Tags(page.text)
+    text = " ".join(html.text)
+    assert forecast["forecast"]["leader"] in text
+    assert f"{round(forecast['news']['updated']['p_exit']['12'] * 100)}%" in text
+    assert page.text.count("<svg") == 2
+    indicators = client.get("/api/countries/IRN/indicators").json()["indicators"]
+    for ind in indicators:
+        assert ind["title"] in text
+    for d in forecast["forecast"]["destinations"][:3]:
+        assert d["name"] in text
+    evidence_links = {a["href"] for a in html.find("a") if a.get("href", "").startswith("/document/")}
+    assert evidence_links
+    for href in sorted(evidence_links)[:3]:
+        assert client.get(href).status_code == 200
+
+
+def test_document_page_highlights_events_claims_and_boilerplate(client, hostile_id):
+    page = client.get(f"/document/{hostile_id}")
+    assert page.status_code == 200
+    assert "<script>alert" not in page.text and "&lt;script&gt;alert" in page.text
+    assert "Unrest &lt;b&gt;spreads&lt;/b&gt;" in page.text
+    html = Tags(page.text)
+    marks = html.find("mark")
+    assert any("event" in m["class"] for m in marks)
+    doc = client.get(f"/api/documents/{hostile_id}").json()
+    assert doc["removed"], "the newsletter prompt is removed as boilerplate"
+    removed = html.find("del")
+    assert len(removed) == len(doc["removed"]) and removed[0]["title"] == f"removed: {doc['removed'][0]['reason']}"
+    assert len(html.find("tr", id="event-0")) == 1
+    for n, _ in enumerate(doc["claims"]):
+        assert html.find("tr", id=f"claim-{n}")
+
+
+def test_brief_pages(client):
+    html = client.get("/brief/IRN")
+    assert html.status_code == 200 and html.text.startswith("<!doctype html>")
+    md = client.get("/brief/Iran", params={"format": "md"})
+    assert md.headers["content-type"].startswith("text/markdown") and md.text.startswith("# Brief: Iran")
+    assert client.get("/brief/IRN", params={"format": "pdf"}).status_code == 422
+
+
+def test_static_files(client):
+    assert "mark.event" in client.get("/static/style.css").text
+    assert "addEventListener" in client.get("/static/app.js").text
+    assert client.get("/static/../../errors.py").status_code == 404
+
+
+def test_segments_rebuild_the_article():
+    doc = make_document("Editor's note: this story was updated.\n\nSoldiers fired on protesters in Zahedan, "
+                        "residents said.\n\nSign up for our newsletter.", outlet="Test Wire")
+    reading = lexical(doc)
+    parts = segments(reading)
+    assert doc.removed and reading.events
+    assert "".join(p.text for p in parts if p.removed is None) == doc.body
+    assert [p.text for p in parts if p.removed] == [s.text for s in doc.removed]
+    for n, event in enumerate(reading.events):
+        covered = "".join(p.text for p in parts if n in p.events)
+        assert covered == doc.body[event.span[0]:event.span[1]]
