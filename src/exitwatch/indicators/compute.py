@@ -67,7 +67,8 @@ def compute_indicators(
 
     iso3 = resolve_country(country).iso3
     defs = _definitions(definitions)
-    period_start(dt.date.today(), period)  # validates the period name
+    if period not in PERIODS:
+        raise ConfigError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
     words = list(country_words(iso3))
     if isinstance(end, str):
         try:
