@@ -161,8 +161,8 @@ def _pct(p: float) -> str:
 
 
 def _text(r) -> str:
-    lines = [f"{r.leader} ({r.country_name}, {r.country_iso3}), in office since {r.in_office_since}; "
-             f"forecast as of {r.as_of}",
+    lines = [(f"{r.leader} ({r.country_name}, {r.country_iso3}), in office since {r.in_office_since}; "
+              f"forecast as of {r.as_of}"),
              "  horizon     " + "".join(f"{h:>4} mo " for h in r.p_exit),
              "  P(exit)     " + "".join(f"{_pct(p):>8}" for p in r.p_exit.values()),
              "  P(irregular)" + "".join(f"{_pct(p):>8}" for p in r.p_irregular.values()),

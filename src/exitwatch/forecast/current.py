@@ -20,7 +20,12 @@ import pandas as pd
 from exitwatch.errors import ConfigError, ModelError
 from exitwatch.forecast.panel import FEATURES, HORIZONS
 from exitwatch.forecast.snapshot import leader_features
-from exitwatch.forecast.training import EXIT_MODES, ForecastBundle, fate_design, load_bundle
+from exitwatch.forecast.training import (
+    EXIT_MODES,
+    ForecastBundle,
+    fate_design,
+    load_bundle,
+)
 from exitwatch.records import Record
 
 #: How long after a current-leaders row was checked it may be used for a forecast.
@@ -152,7 +157,7 @@ def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> 
             destinations=_destinations(bundle, leader.country_iso3),
             inputs_age={"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
                         "models_trained_through": bundle.trained_through, **bundle.vintage},
-            imputed=tuple(f for f in FEATURES if values[i][f] != values[i][f]),
+            imputed=tuple(f for f in FEATURES if np.isnan(values[i][f])),
             model_version=bundle.version,
         ))
     return out

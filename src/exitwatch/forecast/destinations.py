@@ -3,7 +3,8 @@
 The cases are ``data/exiles.csv`` (deposed leaders exiled since 1945, hand-written); the candidate
 hosts and their exposure to prosecution are ``data/hosts.csv`` (Rome Statute party since which
 year). For an (origin, host, year) pair the features are: an ATOP alliance in force, log distance
-between capitals, same region, same regime group, the host's record of hosting deposed leaders
+between capitals, same region, a former colonial or imperial tie (``data/colonial_ties.csv``),
+same regime group, the host's record of hosting deposed leaders
 before that year, whether the host is a Rome Statute party (a leader fearing the ICC avoids
 those), and the host being a democracy. A logistic regression over stacked candidate rows (the
 conditional-logit idea) scores hosts. ``evaluate_loo`` scores it leave-one-out against the
@@ -21,7 +22,7 @@ import pandas as pd
 
 from exitwatch.forecast.history import History, region_of
 
-PAIR_FEATURES = ("allied", "log_distance", "same_region", "same_regime", "hosting_record",
+PAIR_FEATURES = ("allied", "log_distance", "same_region", "colonial_tie", "same_regime", "hosting_record",
                  "rome_party", "host_democracy")
 
 
@@ -50,6 +51,14 @@ def host_table() -> pd.DataFrame:
     """Candidate hosts (``iso3`` index) with ``rome_statute_since`` (year or NaN) and ``note``."""
     with resources.files("exitwatch.forecast").joinpath("data/hosts.csv").open() as handle:
         return pd.read_csv(handle).set_index("iso3")
+
+
+@lru_cache(maxsize=1)
+def colonial_ties() -> frozenset[tuple[str, str]]:
+    """(state, former colonial or imperial ruler) pairs from ``data/colonial_ties.csv``."""
+    with resources.files("exitwatch.forecast").joinpath("data/colonial_ties.csv").open() as handle:
+        frame = pd.read_csv(handle, comment="#")
+    return frozenset(zip(frame["iso3"], frame["former_ruler"], strict=True))
 
 
 class PairFeatures:
@@ -106,6 +115,7 @@ class PairFeatures:
         o = self.gw.get(origin)
         origin_regime = self.regime(o, year) if o else None
         since = host_table()["rome_statute_since"]
+        ties = colonial_ties()
         out = []
         for host in hosts:
             g = self.gw[host]
@@ -113,9 +123,10 @@ class PairFeatures:
             dist = self.distance_km(o, g) if o else float("nan")
             out.append({
                 "host": host, "allied": float(bool(o) and self.allied(o, g, year)),
-                "log_distance": np.log1p(dist) if dist == dist else np.log1p(8000.0),
+                "log_distance": np.log1p(8000.0) if np.isnan(dist) else np.log1p(dist),
                 "distance_km": dist,
                 "same_region": float(bool(o) and region_of(o) == region_of(g)),
+                "colonial_tie": float((origin, host) in ties or (host, origin) in ties),
                 "same_regime": float(origin_regime is not None and origin_regime == host_regime),
                 "host_regime": host_regime,
                 "rome_party": float(pd.notna(since.get(host)) and year >= since.get(host)),
@@ -141,7 +152,7 @@ class DestinationRanker:
             rows["chosen"] = (rows["host"] == case.destination).astype(int)
             frames.append(rows)
         data = pd.concat(frames, ignore_index=True)
-        self.model_ = LogisticRegression(C=self.C, max_iter=2000, class_weight="balanced").fit(
+        self.model_ = LogisticRegression(C=self.C, max_iter=2000).fit(
             data[list(PAIR_FEATURES)].to_numpy(float), data["chosen"].to_numpy())
         self.features_, self.cases_ = features, cases
         return self
@@ -188,12 +199,14 @@ def reasons(row: pd.Series, origin: str, year: int) -> tuple[str, ...]:
     out = []
     if row["allied"]:
         out.append(f"alliance or pact with {origin} in ATOP (latest year used)")
+    if row["colonial_tie"]:
+        out.append("former colonial or imperial tie")
     if row["hosted"]:
         out.append(f"has hosted {row['hosted']} deposed leader(s) since 1945 in the exile table")
     out.append("Rome Statute party: could be asked to surrender him to the ICC" if row["rome_party"]
                else "not a Rome Statute party: no ICC surrender obligation")
     if row["same_regime"]:
         out.append(f"same regime type ({row['host_regime']})")
-    if row["distance_km"] == row["distance_km"]:
+    if not np.isnan(row["distance_km"]):
         out.append(f"capital {row['distance_km']:,.0f} km away" + (" (same region)" if row["same_region"] else ""))
     return tuple(out)
