@@ -16,9 +16,17 @@ import time
 from pathlib import Path
 
 import pytest
-from test_api import sample_db  # noqa: F401  (sample_db is a fixture)
+from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+
+from exitwatch.ingest import make_document
 
 CHROMIUM = Path("/usr/bin/chromium")
+#: An invented article with an event, a quoted claim and a boilerplate tail.
+QUOTED = make_document(
+    "Security forces arrested dozens of protesters in Isfahan on Sunday, residents said. "
+    "\"We will not allow chaos in our city,\" the provincial governor told state television.\n\n"
+    "Sign up for our newsletter.",
+    title="Crackdown in Isfahan after night of protests", outlet="Test Wire", published="2026-01-19")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -40,8 +48,12 @@ def server(sample_db, tmp_path_factory):  # noqa: F811
     uvicorn = pytest.importorskip("uvicorn")
     from exitwatch.report import create_app
 
+    from exitwatch.store import Store
+
     copy = tmp_path_factory.mktemp("browser") / "b.duckdb"
     shutil.copy(sample_db, copy)
+    with Store(copy) as store:
+        store.add_document(QUOTED, reading=lexical(QUOTED))
     port = _free_port()
     config = uvicorn.Config(create_app(str(copy)), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -104,3 +116,10 @@ def test_dashboard_country_and_document_pages(page, server, tmp_path):
     active = page.locator("tr[data-active]")
     assert active.count() >= 1 and active.first.get_attribute("id").startswith(("event-", "claim-"))
     _shoot(page, tmp_path, "3-document")
+
+    page.goto(f"{server}/document/{QUOTED.id}")
+    assert page.locator("h1").inner_text() == QUOTED.title
+    assert page.locator("#article mark.claim").count() >= 1
+    assert page.locator("#article del.removed").inner_text() == "Sign up for our newsletter."
+    assert page.locator("tr[id^=claim-]").count() >= 1
+    _shoot(page, tmp_path, "4-document-claims")

@@ -61,9 +61,19 @@ def test_index_ranks_countries_by_risk(client):
     table = page.text.split('<table id="ranking">')[1].split("</table>")[0]
     order = re.findall(r'href="/country/([A-Z]{3})"', table)
     ranked = client.get("/api/forecasts").json()
-    assert len(order) >= 20 and order == [f["country_iso3"] for f in ranked]
-    iran_row = page.text.split('href="/country/IRN"')[1].split("</tr>")[0]
+    assert len(order) == len(ranked) >= 20 and set(order) == {f["country_iso3"] for f in ranked}
+    iran_row = table.split('href="/country/IRN"')[1].split("</tr>")[0]
     assert "<strong>" in iran_row, "countries with stored news show the news-updated figure"
+    history = {f["country_iso3"]: f["p_exit"]["12"] for f in ranked}
+    best = []
+    for row in table.split("</tr>")[:-1]:
+        if 'href="/country/' not in row:
+            continue
+        iso3 = re.search(r'href="/country/([A-Z]{3})"', row).group(1)
+        news = re.search(r"<strong>([0-9]+)%</strong>", row)
+        best.append(int(news.group(1)) / 100 if news else history[iso3])
+    assert all(a >= b - 0.006 for a, b in zip(best, best[1:])), "rank follows the best estimate"
+    assert order[0] == "IRN", "the Iran samples lift Iran's news-updated risk above every history figure"
 
 
 def test_country_page(client):

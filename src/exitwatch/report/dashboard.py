@@ -1,6 +1,7 @@
 """The dashboard: server-rendered pages over the same store and views as the JSON API.
 
-``/`` ranks countries by risk, ``/country/{country}`` shows one assessment, ``/document/{id}``
+``/`` ranks countries by risk (the news-updated probability where news is stored, else the
+history model's), ``/country/{country}`` shows one assessment, ``/document/{id}``
 shows an article with its events, claims and removed boilerplate highlighted, and
 ``/brief/{country}`` serves the brief (HTML, or Markdown with ``?format=md``).
 """
@@ -39,6 +40,7 @@ def _ranking(store) -> dict:
         n = counts.get(f.country_iso3, 0)
         news = news_updated_forecast(store, f.country_iso3).updated["p_exit"][HEADLINE_MONTHS] if n else None
         rows.append({"forecast": f, "news": news, "documents": n})
+    rows.sort(key=lambda r: -(r["forecast"].p_exit[HEADLINE_MONTHS] if r["news"] is None else r["news"]))
     as_of = rows[0]["forecast"].as_of if rows else None
     return {"rows": rows, "as_of": as_of, "vintage": store.vintage()}
 
