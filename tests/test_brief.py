@@ -55,7 +55,7 @@ def test_trend_ends_at_the_headline(view):
     assert view.trend[-1].news == pytest.approx(view.headline)
     assert all(p.base == view.forecast.p_exit[12] for p in view.trend)
     dates = [p.as_of for p in view.trend]
-    assert dates == sorted(dates) and dates[-1] == view.indicators.end
+    assert dates == sorted(dates) and dates[-1] == view.indicators.period_start
 
 
 def test_changes_follow_the_update(view):

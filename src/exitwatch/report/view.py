@@ -20,13 +20,12 @@ HEADLINE_MONTHS = 12
 TREND_POINTS = 8
 #: Smallest move of the headline probability worth a "what would change" line.
 MIN_CHANGE = 0.005
-_PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
 
 
 @dataclass(frozen=True)
 class TrendPoint:
-    """The 12-month exit probability ``as_of`` a date: ``base`` (history model) and ``news``
-    (updated by the indicators lit as of that date)."""
+    """The 12-month exit probability in the period starting ``as_of``: ``base`` (history model)
+    and ``news`` (updated by the indicators lit in that period)."""
 
     as_of: dt.date
     base: float
@@ -107,16 +106,32 @@ def _at_cap(indicators: IndicatorReport, cap: float) -> str:
             "indicators fade.")
 
 
+def _lit_at(values: list[float], position: int, definition) -> bool:
+    """The indicators' lit rule (``indicators.compute``) for the period at ``position`` of a
+    series: score minus the mean of the ``baseline_periods`` before it reaches the threshold."""
+    earlier = values[max(0, position - definition.baseline_periods):position]
+    baseline = sum(earlier) / len(earlier) if earlier else 0.0
+    return values[position] - baseline >= definition.threshold - 1e-9
+
+
 def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[TrendPoint, ...]:
-    """The headline probability at the end of each of the last ``TREND_POINTS`` periods: the
-    history forecast updated with the indicators lit at that time."""
+    """The headline probability in each of the last ``TREND_POINTS`` periods: the history
+    forecast updated with the indicators lit in that period. One extra indicator run with
+    windows ``TREND_POINTS`` periods longer gives every period's score and baseline."""
+    longer = replace(definitions, indicators=tuple(replace(d, baseline_periods=d.baseline_periods + TREND_POINTS - 1)
+                                                   for d in definitions.indicators))
+    history = compute_indicators(store, indicators.country_iso3, period=indicators.period, end=indicators.end,
+                                 definitions=longer)
+    series = {i.name: list(i.series.values()) for i in history.indicators}
+    starts = list(history.indicators[0].series)
     points = []
     for k in range(TREND_POINTS - 1, -1, -1):
-        end = indicators.end - dt.timedelta(days=_PERIOD_DAYS[indicators.period] * k)
-        past = indicators if k == 0 else compute_indicators(store, indicators.country_iso3, period=indicators.period,
-                                                             end=end, definitions=definitions)
+        position = len(starts) - 1 - k
+        past = replace(indicators, indicators=tuple(
+            replace(i, lit=_lit_at(series[i.name], position, definitions.get(i.name))) for i in indicators.indicators))
         news = apply_news(base, past, definitions)
-        points.append(TrendPoint(as_of=end, base=base.p_exit[HEADLINE_MONTHS], news=_headline(news)))
+        points.append(TrendPoint(as_of=dt.date.fromisoformat(starts[position]), base=base.p_exit[HEADLINE_MONTHS],
+                                 news=_headline(news)))
     return tuple(points)
 
 
