@@ -17,7 +17,7 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NUM_PERM
-from exitwatch.scale.partition import Decisions, staged_signatures
+from exitwatch.scale.partition import Decisions, staged_count, staged_signatures
 
 
 def link_partitions(
@@ -28,8 +28,8 @@ def link_partitions(
     seen: set[str] = set()
     ids: list[str] = []
     owner: list[int] = []
-    blocks: list[np.ndarray] = []
     dropped: dict[str, set[str]] = {pid: set() for pid in partition_ids}
+    signatures = np.empty((sum(staged_count(out_dir, pid) for pid in partition_ids), NUM_PERM), dtype="<u8")
     for n, pid in enumerate(partition_ids):
         kept = []
         for doc_id, data in zip(*staged_signatures(out_dir, pid)):
@@ -37,13 +37,13 @@ def link_partitions(
                 dropped[pid].add(doc_id)
                 continue
             seen.add(doc_id)
+            kept.append(data)
             ids.append(doc_id)
             owner.append(n)
-            kept.append(np.frombuffer(data, dtype="<u8"))
         if kept:
-            blocks.append(np.vstack(kept))
+            signatures[len(ids) - len(kept) : len(ids)] = np.frombuffer(b"".join(kept), dtype="<u8").reshape(-1, NUM_PERM)
     del seen
-    signatures = np.vstack(blocks) if blocks else np.zeros((0, NUM_PERM), dtype="<u8")
+    signatures = signatures[: len(ids)]
     links: dict[str, dict] = {pid: {} for pid in partition_ids}
     for j, (first, similarity) in _near_copies(signatures, ids, threshold):
         links[partition_ids[owner[j]]][ids[j]] = (first, similarity, METHOD)
@@ -55,9 +55,9 @@ def _near_copies(signatures: np.ndarray, ids: list[str], threshold: float):
     bands = []
     for start, end in MinHashLSH(threshold=threshold, num_perm=NUM_PERM).hashranges:
         _, group = np.unique(signatures[:, start:end], axis=0, return_inverse=True)
-        group = group.reshape(-1)
-        order = np.argsort(group, kind="stable")  # members of a group, in input order
-        bounds = np.searchsorted(group[order], np.arange(group.max() + 2 if len(group) else 1))
+        group = group.reshape(-1).astype(np.int32)
+        order = np.argsort(group, kind="stable").astype(np.int32)  # members of a group, in input order
+        bounds = np.searchsorted(group[order], np.arange(group.max() + 2 if len(group) else 1)).astype(np.int32)
         bands.append((group, order, bounds))
     shared = np.zeros(len(ids), dtype=bool)
     for group, _, bounds in bands:

@@ -98,6 +98,11 @@ def prepare_partition(partition: Partition, opts: ReaderOptions, out_dir: Path) 
     return PrepareResult(partition.id, len(ids), len(repeats), tuple(problems))
 
 
+def staged_count(out_dir: Path, partition_id: str) -> int:
+    """Rows staged by a partition (from the Parquet footer, without reading the rows)."""
+    return pq.ParquetFile(stage_path(out_dir, partition_id)).metadata.num_rows
+
+
 def staged_signatures(out_dir: Path, partition_id: str) -> tuple[list[str], list[bytes]]:
     table = pq.read_table(stage_path(out_dir, partition_id))
     return table.column("doc_id").to_pylist(), table.column("signature").to_pylist()
