@@ -9,9 +9,10 @@ near copies and every one is read (replicating whole articles would make dedup d
 Each configuration runs on the same JSONL file into a fresh store / Parquet folder. Printed:
 documents, cluster start-up seconds (worker processes importing exitwatch), run seconds (the
 reader pipeline is built inside the run, in every path), documents/second of the run, ratio to
-the one-process path, and peak RSS of the
-process tree (the client plus its workers), sampled every 0.2 s. The link pass (serial, in the
-client) is timed on its own as well, for the projection in docs/scale.md.
+the one-process path, CPU seconds and documents per CPU-second (start-up included), and
+peak RSS of the process tree (the client plus its workers), sampled every 0.2 s. On a shared
+machine wall time depends on the load; documents per CPU-second does not, much. The link
+pass (serial, in the client) is timed on its own as well, for the projection in docs/scale.md.
 """
 
 from __future__ import annotations
@@ -55,22 +56,25 @@ def _third(text: str, k: int) -> str:
     return text[start:end].strip()
 
 
-class PeakMemory:
-    """Peak summed RSS of this process and its children while the ``with`` block runs."""
+class Usage:
+    """Peak summed RSS and CPU seconds of this process and its children while the ``with`` block
+    runs (sampled every 0.2 s; a child's CPU time is its last sample)."""
 
     def __enter__(self):
-        self.peak, self._stop = 0, threading.Event()
+        self.peak, self._cpu, self._stop = 0, {}, threading.Event()
+        self._me = psutil.Process()
+        self._start_cpu = _cpu(self._me)
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
 
     def _sample(self) -> None:
-        me = psutil.Process()
         while not self._stop.is_set():
             total = 0
-            for p in [me, *me.children(recursive=True)]:
+            for p in [self._me, *self._me.children(recursive=True)]:
                 try:
                     total += p.memory_info().rss
+                    self._cpu[p.pid] = _cpu(p)
                 except psutil.Error:
                     pass
             self.peak = max(self.peak, total)
@@ -79,6 +83,13 @@ class PeakMemory:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+        self._cpu[self._me.pid] = _cpu(self._me)
+        self.cpu_seconds = sum(self._cpu.values()) - self._start_cpu
+
+
+def _cpu(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
 
 
 def run_single(corpus: Path, tmp: Path, mode: str | None) -> int:
@@ -137,7 +148,7 @@ def main() -> None:
         print(f"corpus: {args.docs} documents, {size / 1e6:.1f} MB; mode={args.mode}; partition size {partition_size / 1e6:.2f} MB")
         results = []
         for workers in (0, 1, 2):
-            with PeakMemory() as memory:
+            with Usage() as usage:
                 start = time.perf_counter()
                 cluster, client = start_cluster(workers) if workers else (None, None)
                 startup = time.perf_counter() - start
@@ -147,12 +158,14 @@ def main() -> None:
                     client.close()
                     cluster.close()
             label = f"dask, {workers} worker{'s' * (workers > 1)}" if workers else "one process"
-            results.append((label, n, startup, seconds, memory.peak))
+            results.append((label, n, startup, seconds, usage.peak, usage.cpu_seconds))
             print(f"  done: {label}", flush=True)
         base = results[0][1] / results[0][3]
-        print("\n| path | documents | cluster start s | run s | docs/s | ratio | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|")
-        for label, n, startup, seconds, peak in results:
-            print(f"| {label} | {n} | {startup:.1f} | {seconds:.1f} | {n / seconds:.2f} | {n / seconds / base:.2f} | {peak / 1e6:.0f} |")
+        print("\n| path | documents | cluster start s | run s | docs/s | ratio | CPU s | docs/CPU-s | peak RSS MB |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for label, n, startup, seconds, peak, cpu in results:
+            print(f"| {label} | {n} | {startup:.1f} | {seconds:.1f} | {n / seconds:.2f} | {n / seconds / base:.2f} | {cpu:.1f} "
+                  f"| {n / cpu:.2f} | {peak / 1e6:.0f} |")
         n, seconds = time_link_pass(corpus, tmp, partition_size)
         print(f"\nlink pass alone: {n} signatures in {seconds:.2f}s ({seconds / max(n, 1) * 1e6:.0f} µs/document)")
 

@@ -253,7 +253,7 @@ def _peak_growth(tmp_path, megabytes: int) -> dict:
 def test_big_jsonl_is_streamed_in_bounded_memory(tmp_path):
     result = _peak_growth(tmp_path, 50)
     assert result["added"] > 900
-    assert result["growth"] < 0.4 * result["size"], result  # peak RSS grows by far less than the file
+    assert result["growth"] < 0.3 * result["size"], result  # peak RSS grows by far less than the file
 
 
 def test_cli_dask_engine_needs_out_and_local_refuses_dask_options(tmp_path):
