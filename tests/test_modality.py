@@ -8,7 +8,12 @@ import pytest
 
 from exitwatch.read import read_text
 from exitwatch.read.dates import find_date
-from exitwatch.read.modality import claim_modality, conditions, is_author_opinion, modality_at
+from exitwatch.read.modality import (
+    claim_modality,
+    conditions,
+    is_author_opinion,
+    modality_at,
+)
 
 PUBLISHED = dt.date(2025, 9, 17)  # a Wednesday
 

@@ -8,8 +8,19 @@ Public API: ``resolve_country``, ``country_of_mention``, ``all_countries``, ``cu
 ``exitwatch.kb.spacy_component`` registers the spaCy factory ``exitwatch.actors.v1``.
 """
 
-from exitwatch.kb.actors import ActorContext, ActorMention, ActorRecogniser, default_recogniser, find_actors
-from exitwatch.kb.countries import Country, all_countries, country_of_mention, resolve_country
+from exitwatch.kb.actors import (
+    ActorContext,
+    ActorMention,
+    ActorRecogniser,
+    default_recogniser,
+    find_actors,
+)
+from exitwatch.kb.countries import (
+    Country,
+    all_countries,
+    country_of_mention,
+    resolve_country,
+)
 from exitwatch.kb.leaders import (
     CurrentLeader,
     Person,
@@ -19,7 +30,16 @@ from exitwatch.kb.leaders import (
     load_leaders_from_archigos,
     load_leaders_from_reign,
 )
-from exitwatch.kb.lexicons import AgentPattern, Organisation, Outlet, agent_patterns, load_petrarch_agents, organisations, outlets, sectors
+from exitwatch.kb.lexicons import (
+    AgentPattern,
+    Organisation,
+    Outlet,
+    agent_patterns,
+    load_petrarch_agents,
+    organisations,
+    outlets,
+    sectors,
+)
 
 __all__ = [
     "ActorContext",

@@ -23,10 +23,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from exitwatch.kb.countries import country_tables, mention_kind
+from exitwatch.kb.countries import country_tables
 from exitwatch.kb.leaders import Person, known_people
-from exitwatch.kb.names import leading_country, merge_titled_names
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
+from exitwatch.kb.names import leading_country, merge_titled_names
 from exitwatch.records import Actor, Record
 
 #: Name and version of this recogniser (recorded by the reader in ``Event.coder``).
@@ -296,9 +296,9 @@ class ActorRecogniser:
     def _leader_of(self, country: str | None, agent) -> Person | None:
         """The current leader of ``country`` when the title fits ("Iran's supreme leader")."""
         for p in self._people:
-            if p.is_leader and p.end is None and p.country_iso3 == country and p.start is not None:
-                if agent.pattern in ("leader", "ruler", "dictator", "head of state") or agent.pattern in p.role.lower():
-                    return p
+            current = p.is_leader and p.end is None and p.country_iso3 == country and p.start is not None
+            if current and (agent.pattern in ("leader", "ruler", "dictator", "head of state") or agent.pattern in p.role.lower()):
+                return p
         for p in self._people:  # "Iran's president" is not the leader: look among other people
             if p.country_iso3 == country and agent.pattern in p.role.lower():
                 return p

@@ -18,7 +18,13 @@ from functools import lru_cache
 
 from exitwatch.read.actors import Mention
 from exitwatch.read.lexicon import load_toml, phrases_regex
-from exitwatch.read.sources import head_noun, modifiers, outlet_name, parse_chain, parse_source
+from exitwatch.read.sources import (
+    head_noun,
+    modifiers,
+    outlet_name,
+    parse_chain,
+    parse_source,
+)
 from exitwatch.records import Source
 
 _ACCORDING = re.compile(r"\b(?:according to|per)\s+([^,;:.]+(?:,\s*(?:per|cited by)[^,;:.]+)?)", re.IGNORECASE)

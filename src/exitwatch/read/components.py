@@ -17,7 +17,12 @@ from spacy.tokens import Doc
 
 from exitwatch.read import classify
 from exitwatch.read.actors import Mention, doc_mentions
-from exitwatch.read.claims import Attribution, ChainBuilder, blank_spans, find_attribution
+from exitwatch.read.claims import (
+    Attribution,
+    ChainBuilder,
+    blank_spans,
+    find_attribution,
+)
 from exitwatch.read.dates import find_date
 from exitwatch.read.events import code_events
 from exitwatch.read.modality import claim_modality, is_author_opinion, modality_at

@@ -10,7 +10,7 @@ import csv
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -132,7 +132,7 @@ def trigger_index(path: str | None = None) -> TriggerIndex:
     return TriggerIndex(load_triggers(path))
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_toml(name: str) -> dict:
     """A packaged TOML cue file (``modality_cues.toml``, ``attribution_cues.toml``)."""
     with (DATA / name).open("rb") as handle:

@@ -34,9 +34,10 @@ def _event_line(event: Event) -> str:
 def render_text(reading: Reading) -> str:
     """A human-readable summary of ``reading``."""
     doc = reading.document
+    counts = (f"{len(reading.sentences)} sentences, {len(reading.events)} events, {len(reading.claims)} claims, "
+              f"{len(doc.removed)} removed spans")
     head = [f"document {doc.id}" + (f": {doc.title}" if doc.title else ""),
-            f"outlet {doc.outlet or '-'} | published {doc.published or '-'} | {len(reading.sentences)} sentences, "
-            f"{len(reading.events)} events, {len(reading.claims)} claims, {len(doc.removed)} removed spans",
+            f"outlet {doc.outlet or '-'} | published {doc.published or '-'} | {counts}",
             f"pipeline {reading.pipeline}"]
     lines = ["\n".join(head)]
     for sentence in reading.sentences:

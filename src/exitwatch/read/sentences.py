@@ -10,7 +10,6 @@ from spacy.tokens import Doc
 
 from exitwatch.records import Sentence
 
-
 #: Words that start a sentence after a single-letter abbreviation ("his Plan B. The Journal ...").
 _STARTERS = {"The", "A", "An", "He", "She", "It", "They", "We", "But", "And", "In", "This", "That", "His", "Her"}
 
@@ -22,9 +21,9 @@ def paragraph_breaks(doc: Doc) -> Doc:
     quotation mark left at the end of a sentence goes to the next one."""
     for token in doc[:-1]:
         after = doc[token.i + 1]
-        if "\n" in token.text or "\n" in token.whitespace_:
-            after.is_sent_start = True
-        elif len(token.text) == 2 and token.text[0].isupper() and token.text[1] == "." and after.text in _STARTERS:
+        line_break = "\n" in token.text or "\n" in token.whitespace_
+        initial = len(token.text) == 2 and token.text[0].isupper() and token.text[1] == "."
+        if line_break or (initial and after.text in _STARTERS):
             after.is_sent_start = True
         elif token.text in ("“", '"') and after.is_sent_start and token.i > 0 and not token.is_sent_start \
                 and not token.whitespace_ and token.nbor(-1).whitespace_:
