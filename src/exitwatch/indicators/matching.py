@@ -50,13 +50,13 @@ def _chain(sources: tuple[Source, ...]) -> tuple[str, ...]:
     return tuple(s.text for s in sources)
 
 
-def _direction_ok(event: Event, spec: EventSpec, iso3: str, view: _SentenceView) -> bool:
+def _direction_ok(event: Event, spec: EventSpec, iso3: str) -> bool:
     src = event.source.country if event.source else None
     tgt = event.target.country if event.target else None
-    if spec.direction == "source":
-        return src == iso3 or (src is None and (event.location_country == iso3 or iso3 in view.countries))
-    if spec.direction == "target":  # a named actor of unknown country (crowds, protesters) is no foreign state
-        return tgt == iso3 and src != iso3 and (src is not None or event.source is None)
+    if spec.direction == "source":  # agentless events count where they happen; cue words cover the rest
+        return src == iso3 or (src is None and event.location_country == iso3)
+    if spec.direction == "target":  # a foreign state acts; agentless strikes are left to the cue words
+        return tgt == iso3 and src is not None and src != iso3
     if spec.direction == "other":
         return iso3 not in (src, tgt) and (src or tgt) is not None
     return iso3 in (src, tgt, event.location_country)
@@ -130,7 +130,7 @@ class Matcher:
         candidates = []
         for event in view.events:
             for spec in definition.events:
-                if _spec_fits(event, spec) and _direction_ok(event, spec, self.iso3, view):
+                if _spec_fits(event, spec) and _direction_ok(event, spec, self.iso3):
                     if spec.direction == "other" and not self._concerns(definition, view):
                         continue
                     weight = weights.get(event.modality, 0.0) * match_weights["event"]
