@@ -20,6 +20,13 @@ AS_OF = dt.date(2026, 11, 1)
 
 
 @pytest.fixture(scope="module")
+def history(shared_data):
+    from exitwatch.forecast.history import History
+
+    return History.load(shared_data)
+
+
+@pytest.fixture(scope="module")
 def iran() -> LeaderForecast:
     return forecast_one("IRN", as_of=AS_OF)
 
@@ -106,13 +113,11 @@ def test_missing_or_broken_model_file(tmp_path):
         load_bundle(broken)
 
 
-def test_leader_features_match_the_panel(shared_data):
+def test_leader_features_match_the_panel(history):
     """Today's leader covariates use the same definitions as the training panel."""
-    from exitwatch.forecast.history import History
     from exitwatch.forecast.panel import add_covariates
     from exitwatch.forecast.snapshot import LEADER_FEATURES, leader_features
 
-    history = History.load(shared_data)
     month = pd.Period("2014-03", "M")
     rows = pd.DataFrame({"gwcode": [630], "month": pd.PeriodIndex([month], freq="M"),
                          "startdate": pd.to_datetime(["1989-06-04"]), "yrborn": [1939.0],
@@ -146,3 +151,29 @@ def test_cli_data_sources():
     assert result.exit_code == 0
     keys = {row["key"] for row in json.loads(result.output)}
     assert {"archigos", "reign_regimes", "ucdp_acd", "atop"} <= keys
+
+
+def test_country_context_counts_recent_exits(history):
+    """Today's country covariates see exits after Archigos (our table) and carry conflict on."""
+    from exitwatch.forecast.snapshot import CONTEXT_FEATURES, country_context
+
+    leaders = [current_leader("VEN"), current_leader("COL"), current_leader("IRN")]
+    context = country_context(history, leaders, pd.Period("2026-11", "M"))
+    assert set(context) == {"VEN", "COL", "IRN"}
+    assert set(context["VEN"]) == set(CONTEXT_FEATURES)
+    assert context["VEN"]["country_irregular_10y"] >= 1  # Maduro, January 2026
+    assert context["COL"]["neighbour_irregular_12m"] >= 1  # ... and Venezuela borders Colombia
+    assert context["IRN"]["country_irregular_10y"] == 0
+    assert not np.isnan(context["COL"]["conflict"])
+
+
+@pytest.mark.training
+def test_train_writes_a_loadable_bundle(shared_data, tmp_path):
+    """Full rebuild (minutes); fast twins: test_backtest.py fits the same models on a subset."""
+    from exitwatch.forecast.training import load_bundle, train
+
+    report = train(data_dir=shared_data, out=tmp_path / "f.joblib", context_month="2026-11")
+    bundle = load_bundle(report.path)
+    assert report.trained_through == "2015-12" and bundle.context_month == "2026-11"
+    assert "RUS" in [host for host, _, _ in bundle.destinations["IRN"]]
+    assert report.metrics["fate"]["log_loss"] < report.metrics["fate"]["log_loss_prior"]
