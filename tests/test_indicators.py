@@ -87,6 +87,21 @@ def test_syndicated_copy_in_another_outlet_counts_once(tmp_path):
     assert independent.score > alone.score and independent.lit
 
 
+def test_a_second_story_from_the_same_outlet_counts_half(tmp_path):
+    texts = ["Iranian army units defected in Tabriz on Monday.", "Iranian border guards defected to the rebels on Tuesday."]
+    results = {}
+    for label, outlets in (("same", ("A", "A")), ("independent", ("A", "B"))):
+        with Store(tmp_path / f"{label}.duckdb") as store:
+            for text, outlet in zip(texts, outlets):
+                d = make_document(text, outlet=outlet, published="2026-02-03")
+                store.add_document(d, reading=sentences_only_reader(d))
+            results[label] = compute_indicators(store, "IRN").get("security_defection")
+    weight = results["same"].evidence[0].weight
+    assert results["same"].score == pytest.approx(weight * (1 + load_definitions().same_outlet))
+    assert results["independent"].score == pytest.approx(2 * weight)
+    assert results["independent"].lit and not results["same"].lit and results["same"].outlets == 1
+
+
 def _event_reading(text: str, event: Event) -> Reading:
     doc = make_document(text, outlet="Event Test", published="2026-02-03")
     sentence = Sentence(doc_id=doc.id, index=0, start=0, end=len(doc.body), text=doc.body)

@@ -2,7 +2,8 @@
 and evidence of every indicator.
 
 Score of a period = sum over independent documents (near-copies merged into their first copy) of
-the heaviest matching sentence of that document. Baseline = mean score of the ``baseline_periods``
+the heaviest matching sentence of that document, further documents of an outlet that already
+counted in the period weighing ``same_outlet`` (0.5) as much. Baseline = mean score of the ``baseline_periods``
 periods before the current one. Lit when score - baseline >= threshold.
 """
 
@@ -92,7 +93,7 @@ def compute_indicators(
         for match in matcher.matches(reading):
             by_indicator[match.indicator].append(_evidence(match, doc, end))
     results = tuple(
-        _result(d, by_indicator[d.name], cluster_of, period, current) for d in defs.indicators
+        _result(d, by_indicator[d.name], cluster_of, period, current, defs.same_outlet) for d in defs.indicators
     )
     return IndicatorReport(country_iso3=iso3, period=period, end=end, period_start=current,
                            documents=len(readings), indicators=results, definitions=defs.source)
@@ -113,18 +114,30 @@ def _evidence(match: Match, doc: dict, end: dt.date) -> Evidence:
     )
 
 
-def _result(definition: IndicatorDef, evidence: list[Evidence], cluster_of: dict[str, str],
-            period: str, current: dt.date) -> IndicatorResult:
-    starts = [shift_period(current, period, -n) for n in range(definition.baseline_periods, -1, -1)]
-    best: dict[tuple[dt.date, str], float] = {}
+def _scores(evidence: list[Evidence], cluster_of: dict[str, str], period: str, same_outlet: float) -> dict[dt.date, float]:
+    """Score per period start: each document cluster counts with its heaviest sentence; within an
+    outlet, documents after the heaviest count ``same_outlet`` times their weight."""
+    best: dict[tuple[dt.date, str], tuple[float, str]] = {}
     for item in evidence:
-        key = (period_start(item.date, period), cluster_of.get(item.doc_id, item.doc_id))
-        best[key] = max(best.get(key, 0.0), item.weight)
-    series = {s.isoformat(): 0.0 for s in starts}
-    for (start, _), weight in best.items():
-        if start.isoformat() in series:
-            series[start.isoformat()] += weight
-    series = {k: round(v, 4) for k, v in series.items()}
+        cluster = cluster_of.get(item.doc_id, item.doc_id)
+        key = (period_start(item.date, period), cluster)
+        if key not in best or item.weight > best[key][0]:
+            best[key] = (item.weight, item.outlet or cluster)  # unknown outlet: the document stands alone
+    by_outlet: dict[tuple[dt.date, str], list[float]] = defaultdict(list)
+    for (start, _), (weight, outlet) in best.items():
+        by_outlet[(start, outlet)].append(weight)
+    scores: dict[dt.date, float] = defaultdict(float)
+    for (start, _), weights in by_outlet.items():
+        weights.sort(reverse=True)
+        scores[start] += weights[0] + same_outlet * sum(weights[1:])
+    return scores
+
+
+def _result(definition: IndicatorDef, evidence: list[Evidence], cluster_of: dict[str, str],
+            period: str, current: dt.date, same_outlet: float) -> IndicatorResult:
+    starts = [shift_period(current, period, -n) for n in range(definition.baseline_periods, -1, -1)]
+    scores = _scores(evidence, cluster_of, period, same_outlet)
+    series = {s.isoformat(): round(scores.get(s, 0.0), 4) for s in starts}
     score = series[current.isoformat()]
     earlier = [series[s.isoformat()] for s in starts[:-1]]
     baseline = round(sum(earlier) / len(earlier), 4) if earlier else 0.0

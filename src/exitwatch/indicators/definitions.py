@@ -59,13 +59,15 @@ class Definitions(Record):
     """All definitions of one file: ``indicators`` (IndicatorDef tuple, file order), ``match_weights``
     (``event``/``cue`` -> weight), ``cap`` (largest odds multiplier of the news update), ``source``
     (the file they came from), ``cue_modality`` (the ``[cue_modality]`` table: ``denial_verbs``,
-    ``negations``, ``negation_window``, ``after_words``)."""
+    ``negations``, ``negation_window``, ``after_words``), ``same_outlet`` (share counted for each
+    further document of an outlet in the same period)."""
 
     indicators: tuple[IndicatorDef, ...]
     match_weights: dict[str, float] = field(default_factory=dict)
     cap: float = 4.0
     source: str = ""
     cue_modality: dict = field(default_factory=dict)
+    same_outlet: float = 0.5
 
     def get(self, name: str) -> IndicatorDef:
         for indicator in self.indicators:
@@ -155,6 +157,7 @@ def load_definitions(path: str | None = None) -> Definitions:
         source=str(source),
         cue_modality={"denial_verbs": [], "negations": [], "negation_window": 3, "after_words": 3}
         | raw.get("cue_modality", {}),
+        same_outlet=float(weights.get("source", {}).get("same_outlet", 0.5)),
     )
 
 
