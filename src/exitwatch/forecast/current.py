@@ -134,15 +134,12 @@ def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float
 
 def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> list[LeaderForecast]:
     """Forecasts for many leaders at once (one prediction call per model)."""
-    from threadpoolctl import threadpool_limits
-
     from exitwatch.kb import resolve_country
 
     values = [_features(bundle, leader, as_of) for leader in leaders]
     X = np.array([[v[f] for f in FEATURES] for v in values], dtype=float)
-    with threadpool_limits(limits=1, user_api="openmp"):  # threads only slow down tiny predictions
-        p_exit, p_irregular = _probabilities(bundle, X, "exit"), _probabilities(bundle, X, "irregular")
-        modes, fates = _outcomes(bundle, X)
+    p_exit, p_irregular = _probabilities(bundle, X, "exit"), _probabilities(bundle, X, "irregular")
+    modes, fates = _outcomes(bundle, X)
     # An irregular exit is an exit: cap P(irregular) at P(exit) horizon by horizon.
     p_irregular = np.minimum(p_irregular, p_exit)
     out = []

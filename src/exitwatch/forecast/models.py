@@ -25,6 +25,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
+from threadpoolctl import threadpool_limits
 
 
 class _Classifier(ClassifierMixin, BaseEstimator):
@@ -90,7 +91,13 @@ class HazardModel(_Classifier):
         raise ValueError(f"learner must be 'hgb' or 'logit', got {self.learner!r}")
 
     def fit(self, X, y):
-        """Fit on feature rows ``X`` and labels ``y``; returns self."""
+        """Fit on feature rows ``X`` and labels ``y``; returns self. Runs on one OpenMP thread:
+        the trees' threads spin-wait, and on a shared 2-core machine two of them made a fit
+        10-20 times slower than one."""
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return self._fit(X, y)
+
+    def _fit(self, X, y):
         X, y_index = self._validate_fit(X, y)
         if self.calibration not in ("sigmoid", "isotonic", None):
             raise ValueError(f"calibration must be 'sigmoid', 'isotonic' or None, got {self.calibration!r}")
@@ -111,7 +118,8 @@ class HazardModel(_Classifier):
         X = self._validate_predict(X)
         if self.estimator_ is None:
             return np.tile(self.base_rate_, (len(X), 1))
-        return self.estimator_.predict_proba(X)
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return self.estimator_.predict_proba(X)
 
 
 class OutcomeModel(_Classifier):

@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from exitwatch.errors import ModelError
-from exitwatch.forecast.models import BaseRateClassifier, HazardModel, OutcomeModel, TenureAgeClassifier
+from exitwatch.forecast.models import (
+    BaseRateClassifier,
+    HazardModel,
+    OutcomeModel,
+    TenureAgeClassifier,
+)
 from exitwatch.forecast.panel import FEATURES, HORIZONS, TENURE_AGE, month_number
 
 KINDS = ("exit", "irregular")
@@ -96,18 +101,8 @@ def fit_forecast_models(panel: pd.DataFrame, *, train_end: str | dt.date | pd.Pe
                         horizons: tuple[int, ...] = HORIZONS, hazard_params: dict | None = None,
                         vintage: dict | None = None, progress: Progress | None = None) -> ForecastBundle:
     """Fit hazard models (each kind x horizon), baselines, exit-mode and fate models on the
-    panel rows known by ``train_end``. ``hazard_params`` overrides HazardModel settings.
-
-    Fitting runs on one OpenMP thread: the gradient-boosted trees' threads spin-wait, and on a
-    shared small machine two of them made a fit 10-20 times slower than one."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=1, user_api="openmp"):
-        return _fit_all(panel, pd.Period(train_end, "M"), horizons, hazard_params, vintage, progress)
-
-
-def _fit_all(panel: pd.DataFrame, train_end: pd.Period, horizons: tuple[int, ...], hazard_params: dict | None,
-             vintage: dict | None, progress: Progress | None) -> ForecastBundle:
+    panel rows known by ``train_end``. ``hazard_params`` overrides HazardModel settings."""
+    train_end = pd.Period(train_end, "M")
     steps = len(KINDS) * len(horizons) + 2
     done = 0
     hazard, baselines = {}, {}
