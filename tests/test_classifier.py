@@ -6,6 +6,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -29,6 +30,7 @@ def classifier() -> SentenceClassifier:
 def recipe():
     spec = importlib.util.spec_from_file_location("event_classifier_recipe", RECIPE)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -88,8 +90,11 @@ def test_missing_or_broken_model_files_raise_model_error(tmp_path):
 def test_held_out_quad_accuracy_beats_floor_and_is_the_split_the_model_never_saw(classifier, shared_data):
     path = shared_data / PENTACLASS_FILE
     assert file_sha256(path) == classifier.metadata["training_data"][path.name]
-    train, test = split_pentaclass(load_pentaclass(path), seed=classifier.metadata["seed"])
-    assert len(test) == classifier.metadata["splits"]["quad_test"] and not {r.text for r in train} & {r.text for r in test}
+    rows = load_pentaclass(path)
+    train, test = split_pentaclass(rows, seed=classifier.metadata["seed"])
+    assert len(test) == classifier.metadata["splits"]["quad_test"]
+    repeated = len(rows) - len({r.text for r in rows})  # the file repeats a few sentences
+    assert len({r.text for r in train} & {r.text for r in test}) <= repeated
     scores = score_quad(classifier, test)
     assert scores["n_quad"] == len(test)
     assert scores["quad_accuracy"] >= 0.80, scores
@@ -149,3 +154,35 @@ def test_recipe_trains_exports_and_loads_a_tiny_model(recipe, prepared, tmp_path
     assert json.loads((tmp_path / METADATA_FILE).read_text())["options"]["max_length"] == 32
     model = SentenceClassifier.load(tmp_path)
     assert len(model.predict([VIOLENT, NEUTRAL_TEXT])) == 2
+
+
+def _write_own_stories(path: Path) -> None:
+    """Ten invented stories, five headline templates for each of two event types."""
+    import csv
+
+    stories = [("ASSAULT", f"Militants Shell Border Town {i}", f"Militants shelled border town number {i} overnight, "
+                f"killing {i + 2} people. Officials condemned it.") for i in range(5)]
+    stories += [("AGREE", f"Rivals Sign Ceasefire Deal {i}", f"The rival factions agreed to ceasefire number {i} "
+                 "on Monday. Talks continue.") for i in range(5)]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["disclaimer", "text", "title", "prompt", "label", "mode"])
+        for label, title, text in stories:
+            writer.writerow(["invented", text, title, f"{title}\n\n(Reuters) --", label, ""])
+
+
+def test_eval_classifier_command_scores_a_given_file_whole(tmp_path):
+    from click.testing import CliRunner
+
+    from exitwatch.cli import main
+
+    gold = tmp_path / "gold.tsv"
+    gold.write_text(f"{VIOLENT}\t4\n{COOPERATIVE}\t1\n{NEUTRAL_TEXT}\t0\n", encoding="utf-8")
+    stories = tmp_path / "stories.csv"
+    _write_own_stories(stories)
+    result = CliRunner().invoke(main, ["eval", "classifier", "--data", str(gold), "--synthetic", str(stories)])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.output)
+    assert scores["quad_split"] == "whole file" and scores["n_quad"] == 3
+    assert scores["quad_accuracy"] >= 2 / 3 and scores["sentences_per_second"] > 0
+    assert scores["n_event"] == 2 and scores["event_accuracy"] is not None
