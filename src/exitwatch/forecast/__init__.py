@@ -7,6 +7,11 @@ models); ``training.train`` (``exitwatch train``) and ``backtest.run_backtest``
 (``exitwatch backtest``).
 """
 
-from exitwatch.forecast.current import Destination, LeaderForecast, forecast, forecast_one
+from exitwatch.forecast.current import (
+    Destination,
+    LeaderForecast,
+    forecast,
+    forecast_one,
+)
 
 __all__ = ["Destination", "LeaderForecast", "forecast", "forecast_one"]

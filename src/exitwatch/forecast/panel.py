@@ -18,7 +18,14 @@ import pandas as pd
 
 from exitwatch.errors import DataFileError
 from exitwatch.forecast.history import (
-    IRREGULAR_EXITS, NATURAL_EXITS, REGIME_GROUPS, History, count_events_before, exit_modes, fates, region_of,
+    IRREGULAR_EXITS,
+    NATURAL_EXITS,
+    REGIME_GROUPS,
+    History,
+    count_events_before,
+    exit_modes,
+    fates,
+    region_of,
 )
 
 HORIZONS = (1, 3, 6, 12)
