@@ -47,7 +47,7 @@ class Options:
     lr: float = 5e-5
     head_lr: float = 1e-3
     seed: int = DEFAULT_SEED
-    per_class: int = 60
+    per_class: int = 50
     limit: int = 0
     max_steps: int = 0
     freeze_embeddings: bool = True
