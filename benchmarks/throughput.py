@@ -124,7 +124,7 @@ def time_link_pass(corpus: Path, tmp: Path, partition_size: int) -> tuple[int, f
     from exitwatch.scale.plan import plan_partitions
 
     out = tmp / "link"
-    partitions = plan_partitions([corpus], partition_size=partition_size, on_problem=print)
+    partitions = plan_partitions([corpus], partition_size=partition_size, on_problem=[].append)
     n = sum(prepare_partition(p, ReaderOptions(), out).documents for p in partitions)
     start = time.perf_counter()
     link_partitions(out, [p.id for p in partitions])

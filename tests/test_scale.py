@@ -94,7 +94,7 @@ def test_dask_store_equals_single_process(tmp_path, shared_data, client):
     assert links[by_line[max(by_line)]] == by_line[min(by_line)]  # the appended near-copy, linked across partitions
     assert len(got["events"]) > 10 and len(got["claims"]) > 5 and len(got["sentences"]) > 100
     assert not (tmp_path / "out" / "_stage").exists()  # staged signatures are removed when the run is complete
-    guardian_parts = [p for p in plan_partitions(paths, partition_size=20_000, on_problem=print) if "guardian" in p.units[0].label]
+    guardian_parts = [p for p in plan_partitions(paths, partition_size=20_000, on_problem=[].append) if "guardian" in p.units[0].label]
     assert len(guardian_parts) > 2 and any(p.units[0].start > 0 for p in guardian_parts)
 
 
@@ -144,7 +144,7 @@ def test_byte_ranges_read_like_the_whole_file(tmp_path, fmt):
             writer = csv.DictWriter(f, fieldnames=["title", "text", "date"])
             writer.writeheader()
             writer.writerows(records)  # texts hold quoted newlines: ranges must cut between records
-    [_, *more] = parts = plan_partitions([path], partition_size=700, on_problem=print)
+    [_, *more] = parts = plan_partitions([path], partition_size=700, on_problem=[].append)
     assert len(parts) > 5 and all(len(p.units) == 1 for p in parts) and more[0].units[0].start > 0
     problems = []
     ranged = [doc for p in parts for doc in unit_documents(p.units[0], ReaderOptions(), problems.append)]
