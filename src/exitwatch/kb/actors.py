@@ -26,7 +26,7 @@ from functools import lru_cache
 from exitwatch.kb.countries import country_tables
 from exitwatch.kb.leaders import Person, known_people
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
-from exitwatch.kb.names import leading_country, merge_titled_names
+from exitwatch.kb.names import leading_country, merge_titled_names, part_of_name, with_focus_country
 from exitwatch.records import Actor, Record
 
 #: Name and version of this recogniser (recorded by the reader in ``Event.coder``).
@@ -159,6 +159,8 @@ class ActorRecogniser:
         taken: set[int] = set()
         kept = []
         for m in raw:
+            if m.kind == "agent" and part_of_name(doc, m.start, taken):
+                continue
             if not taken.intersection(range(m.start, m.end)):
                 kept.append(m)
                 taken.update(range(m.start, m.end))
@@ -185,11 +187,12 @@ class ActorRecogniser:
         mentions += self._pronouns(doc, mentions, context)
         mentions += self._unknown_names(doc, mentions)
         mentions = merge_titled_names(doc.text if text is None else text, sorted(mentions, key=lambda m: m.start))
-        if context is not None:
-            if persons_here:
-                context.last_person = persons_here[0]
-            context.country_counts.update(m.actor.country for m in mentions if m.actor.country)
-        return mentions
+        context = context if context is not None else ActorContext()
+        if persons_here:
+            context.last_person = persons_here[0]
+        # Outlets ("The Guardian") say where the news was published, not where it happened.
+        context.country_counts.update(m.actor.country for m in mentions if m.actor.country and m.actor.sector != "MED")
+        return with_focus_country(mentions, context.focus_country)
 
     # -- composition ----------------------------------------------------------------------
     def _compose(self, doc, matches, i, context, persons_here):
@@ -216,6 +219,8 @@ class ActorRecogniser:
                 return 1, None, None  # an adjective on a thing ("Iranian missiles")
             else:
                 sector = "CVL" if how == "demonym" else "GOV"
+            if how == "demonym" and start > 0 and doc[start - 1].lower_ == "ethnic":
+                country = None  # "ethnic Albanians in Macedonia": a people, not a state's citizens
         elif m.kind == "agent":
             agent = m.payload
             sector = agent.sector
@@ -236,6 +241,8 @@ class ActorRecogniser:
             country, sector, org = person.country_iso3, person.sector, person.organisation
         elif m.kind == "org":
             org, country, sector = m.payload.name, m.payload.country_iso3, m.payload.sector
+            if nxt and nxt.kind == "agent" and nxt.start == end:  # "Hezbollah guerrillas"
+                used, end, sector = 2, nxt.end, nxt.payload.sector
         elif m.kind == "outlet":
             org, country, sector = m.payload.name, m.payload.country_iso3, "MED"
         start = self._extend_left(doc, start, determiners=_DETERMINERS["agent" if used > 1 else m.kind])
@@ -265,6 +272,8 @@ class ActorRecogniser:
             return True
         if stop - start > 3 or not (possessive or how == "demonym"):
             return False
+        if possessive:  # "Iran's religious leader": any lower-case qualifier
+            return all(t.is_lower and t.is_alpha or t.lower_ in self._modifiers for t in doc[start:stop])
         return all(t.lower_ in self._modifiers for t in doc[start:stop])
 
     def _describe(self, m: _Match, country: str, doc, context):

@@ -1,9 +1,12 @@
-"""Post-processing of actor mentions: names that start with a demonym, titles before names.
+"""Post-processing of actor mentions: names that start with a demonym, titles before names, agent
+words inside names, and the document's country for agents named without one.
 
 Kept apart from ``actors`` (the recogniser) so that both stay small; records only, no spaCy.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from exitwatch.kb.countries import mention_kind
 from exitwatch.records import Actor
@@ -36,3 +39,29 @@ def merge_titled_names(text: str, mentions: list) -> list:
         merged.append(mention)
     return merged
 
+
+
+#: Sectors of agents that belong to a state or society ("police", "rebels"); international and
+#: non-governmental bodies have no country of their own.
+_NATIONAL_SECTORS = {"GOV", "MIL", "POL", "SPY", "REB", "OPP", "PRO", "CVL", "MED", "BUS", "JUD", "LEG", "REL",
+                     "PTY", "LAB", "EDU", "REF", "CRM"}
+
+
+def part_of_name(doc, start: int, taken: set[int]) -> bool:
+    """True when a capitalised agent word at token ``start`` continues an unrecognised name
+    ("Defence Secretary Tom King": "King" is a surname, not a monarch)."""
+    if start < 2 or not doc[start].is_title:  # the text's first word is capitalised anyway
+        return False
+    previous = doc[start - 1]
+    return previous.i not in taken and previous.is_title and previous.is_alpha
+
+
+def with_focus_country(mentions: list, focus: str | None) -> list:
+    """Agents named without a country ("police", "the army", "President X") are coded with the
+    document's focus country, as PLOVER coders do; persons, organisations and bare names keep None."""
+    if focus is None:
+        return mentions
+    return [replace(m, actor=replace(m.actor, country=focus))
+            if m.actor.country is None and m.actor.sector in _NATIONAL_SECTORS and m.actor.person is None
+            and m.actor.organisation is None else m
+            for m in mentions]

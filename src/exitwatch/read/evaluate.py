@@ -6,7 +6,8 @@ Two gold formats:
   ``{"actorText", "code"}``; as in the PLOVER gold-standard records). Older PLOVER type names
   are mapped onto the coder's (``data/gold_event_types.tsv``). Scores: ``event_accuracy``,
   ``event_macro_f1`` (over the gold types), ``source_country_accuracy`` and
-  ``target_country_accuracy`` (over records whose gold actor has a country code).
+  ``target_country_accuracy`` (over records whose gold actor has a country code; CAMEO codes are
+  mapped to ISO3 and non-state codes such as IGO/IMG dropped with ``data/gold_country_codes.tsv``).
 - NGEC synthetic stories (CSV, optionally gzipped): the held-out fold of
   ``classifier_data.split_synthetic``, each story's first sentence with its PLOVER label; scored
   like PLOVER JSON (no actor codes, so the country scores are null).
@@ -80,11 +81,18 @@ def pentaclass_map() -> dict[str, int]:
     return {row["event_type"]: int(row["pentaclass"]) for row in _read_rows(DATA / "pentaclass.tsv")}
 
 
+@lru_cache(maxsize=1)
+def gold_country_codes() -> dict[str, str]:
+    """CAMEO actor codes of gold files -> ISO3 ("" for codes that name no country, such as IGO)."""
+    return {row["gold_code"]: row["iso3"] for row in _read_rows(DATA / "gold_country_codes.tsv")}
+
+
 def _countries(actors) -> tuple[str, ...]:
     if not isinstance(actors, list):
         return ()
     codes = (str(a.get("code") or "").upper() for a in actors if isinstance(a, dict))
-    return tuple(c for c in codes if len(c) == 3 and c != "IGO")
+    iso3 = (gold_country_codes().get(c, c) for c in codes)
+    return tuple(c for c in iso3 if len(c) == 3)
 
 
 def _load_plover(path: Path) -> list[GoldSentence]:

@@ -3,7 +3,8 @@ component.
 
 Source = the actor just before the trigger (a possessor "Trump's strikes", or the nearest subject
 that was not the previous event's target); target = the first actor after it ("strikes on Iran",
-"seizure of Maduro"). Passives ("was captured by X") swap the two; a possessor before a patient
+"seizure of Maduro"); a protest without one is addressed to the first state actor after it.
+Passives ("was captured by X") swap the two; a possessor before a patient
 noun without "of" ("Maduro's capture") is the target. Actors inside attribution phrases (speakers,
 outlets) are never event actors.
 """
@@ -31,6 +32,8 @@ _SUBORDINATE = re.compile(r"[;:]|\b(?:if|unless|because|although|though)\b", re.
 _GOVERNING = {"AGREE", "REJECT", "THREATEN", "REQUEST"}
 _GOVERNED_CHARS = 40
 _IRREGULAR_PARTICIPLES = {"shot", "struck", "hit", "held", "fought", "caught", "hung", "seized", "beat", "burnt"}
+# A protest without an explicit target is addressed to the state named after it.
+_STATE_SECTORS = {"GOV", "MIL", "POL", "JUD", "LEG"}
 _LOCATION = re.compile(r"\b(?:in|at|near|inside|across|outside)\s+$", re.IGNORECASE)
 
 
@@ -62,6 +65,7 @@ def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: 
     before = [m for m in mentions if m.end - offset <= start
               and not _SUBORDINATE.search(sentence, m.end - offset, start)]
     after = [m for m in mentions if m.start - offset >= end]
+    addressee = next((m for m in after if m.actor.sector in _STATE_SECTORS and m.actor.country), None)
     clause_stop = _CLAUSE_STOP.search(sentence, end)
     if clause_stop:
         after = [m for m in after if m.start - offset < clause_stop.start()]
@@ -70,6 +74,8 @@ def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: 
     possessor = before[-1] if before and _POSSESSIVE.search(head) and (start - (before[-1].end - offset)) < 12 else None
     if trigger.voice == "self":
         target = after[0] if after and re.match(r"^\s*(?:against|outside)\b", tail) else None
+        if target is None and trigger.event_type == "PROTEST":
+            target = addressee  # "rioted at a jail in northern Israel", "strike to demand ... of the government"
         return (before[-1] if before else None), target
     if _PASSIVE_BEFORE.search(head) and _participle(sentence[start:end]):
         # "was captured by X": X did it; "were killed in Tehran": no agent named.
@@ -95,7 +101,7 @@ def _recipient(sentence: str, offset: int, after: list[Mention]) -> Mention | No
     first = after[0]
     following = re.match(r"\s+([a-z]+)", sentence[first.end - offset:])
     modifier = following is not None and following.group(1) not in _HEAD_FOLLOWERS and first.text.islower()
-    if modifier and first.actor.country is None and first.actor.person is None:
+    if modifier and first.actor.person is None:
         return next((m for m in after[1:] if m.actor.country), first)
     return first
 
