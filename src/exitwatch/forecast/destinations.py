@@ -3,27 +3,36 @@
 The cases are ``data/exiles.csv`` (deposed leaders exiled since 1945, hand-written); the candidate
 hosts and their exposure to prosecution are ``data/hosts.csv`` (Rome Statute party since which
 year). For an (origin, host, year) pair the features are: an ATOP alliance in force, log distance
-between capitals, same region, a former colonial or imperial tie (``data/colonial_ties.csv``),
-same regime group, the host's record of hosting deposed leaders
-before that year, whether the host is a Rome Statute party (a leader fearing the ICC avoids
-those), and the host being a democracy. A logistic regression over stacked candidate rows (the
-conditional-logit idea) scores hosts. ``evaluate_loo`` scores it leave-one-out against the
-nearest-ally baseline.
+between capitals, the host's place in the nearest-ally order (allies nearest first, then the
+rest), same region, a former colonial or imperial tie (``data/colonial_ties.csv``), same regime
+group, whether the host is a Rome Statute party (a leader fearing the ICC avoids those), the host
+being a democracy, and the host's record of taking deposed leaders *before that year*: all of
+them, time-decayed, and those from the origin's region. A conditional logit (a softmax over each
+exile's candidate hosts, L2-penalised) scores hosts. ``evaluate_loo`` scores it leave-one-out
+against the nearest-ally baseline.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from exitwatch.forecast.history import History, region_of
 
-PAIR_FEATURES = ("allied", "log_distance", "same_region", "colonial_tie", "same_regime", "hosting_record",
-                 "rome_party", "host_democracy")
+#: Pair features that do not depend on the exile cases.
+STATIC_FEATURES = ("allied", "log_distance", "ally_rank", "same_region", "colonial_tie", "same_regime",
+                   "rome_party", "host_democracy")
+#: Hosting-record features, counted only over the cases before the exile's year.
+RECORD_FEATURES = ("hosting_record", "recent_record", "region_record")
+PAIR_FEATURES = STATIC_FEATURES + RECORD_FEATURES
+#: Half-life in years of an exile's weight in ``recent_record``.
+RECORD_HALF_LIFE = 15.0
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,7 @@ class PairFeatures:
         self.last_atop_year = int(atop["year"].max())
         self.allied_pairs = {(int(a), int(b), int(y)) for a, b, y in pacts.itertuples(index=False)}
         self._cache: dict[tuple[str, int], pd.DataFrame] = {}
+        self._matrices: dict[tuple[str, int], tuple[list[str], np.ndarray]] = {}
 
     def allied(self, a: int, b: int, year: int) -> bool:
         year = min(year, self.last_atop_year)
@@ -94,14 +104,43 @@ class PairFeatures:
         when = pd.Timestamp(min(year, int(self.history.regimes["end"].max().year)), 7, 1)
         return self.history.regime_group(gwcode, when)
 
+    def region(self, iso3: str) -> str | None:
+        return region_of(self.gw[iso3]) if iso3 in self.gw else None
+
     def rows(self, origin: str, year: int, cases: tuple[DestinationCase, ...]) -> pd.DataFrame:
         """One row per candidate host (not the origin) with the pair features; ``cases`` are
         the exiles that count towards each host's hosting record (those before ``year``)."""
         rows = self._static_rows(origin, year).copy()
-        record = pd.Series([c.destination for c in cases if c.year < year], dtype=object).value_counts()
-        rows["hosted"] = rows["host"].map(record).fillna(0).astype(int)
-        rows["hosting_record"] = np.log1p(rows["hosted"].to_numpy(float))
+        hosted, record = self.record(rows["host"].tolist(), origin, year, cases)
+        rows["hosted"] = hosted
+        rows[list(RECORD_FEATURES)] = record
         return rows
+
+    def matrix(self, origin: str, year: int, cases: tuple[DestinationCase, ...]) -> tuple[list[str], np.ndarray]:
+        """The candidate hosts and their ``PAIR_FEATURES`` matrix (what ``rows`` holds, faster)."""
+        key = (origin, year)
+        if key not in self._matrices:
+            static = self._static_rows(origin, year)
+            self._matrices[key] = (static["host"].tolist(), static[list(STATIC_FEATURES)].to_numpy(float))
+        hosts, static = self._matrices[key]
+        _, record = self.record(hosts, origin, year, cases)
+        return hosts, np.hstack([static, record])
+
+    def record(self, hosts: list[str], origin: str, year: int,
+               cases: tuple[DestinationCase, ...]) -> tuple[np.ndarray, np.ndarray]:
+        """Per host: the count of earlier exiles it took, and the ``RECORD_FEATURES`` columns
+        (log count, half-life-decayed count, log count of those from the origin's region)."""
+        earlier = [c for c in cases if c.year < year]
+        counts = Counter(c.destination for c in earlier)
+        region = self.region(origin)
+        from_region = Counter(c.destination for c in earlier if region and self.region(c.origin) == region)
+        decayed = Counter()
+        for c in earlier:
+            decayed[c.destination] += 0.5 ** ((year - c.year) / RECORD_HALF_LIFE)
+        hosted = np.array([counts[h] for h in hosts], dtype=int)
+        record = np.column_stack([np.log1p(hosted), [decayed[h] for h in hosts],
+                                  np.log1p([from_region[h] for h in hosts])])
+        return hosted, record
 
     def _static_rows(self, origin: str, year: int) -> pd.DataFrame:
         """The features that do not depend on the exile cases, cached per (origin, year)."""
@@ -132,34 +171,61 @@ class PairFeatures:
                 "rome_party": float(pd.notna(since.get(host)) and year >= since.get(host)),
                 "host_democracy": float(host_regime == "democracy"),
             })
-        return pd.DataFrame(out)
+        frame = pd.DataFrame(out)
+        order = np.lexsort((frame["log_distance"].to_numpy(), -frame["allied"].to_numpy()))
+        frame.loc[order, "ally_rank"] = np.log1p(np.arange(len(frame)))
+        return frame
+
+
+def conditional_logit_loss(w: np.ndarray, X: np.ndarray, starts: np.ndarray, chosen: np.ndarray,
+                  alpha: float) -> tuple[float, np.ndarray]:
+    """Negative conditional-logit log likelihood plus ``alpha/2 |w|^2``, and its gradient.
+    ``X`` stacks every case's candidate rows; case ``k`` owns rows ``starts[k]:starts[k+1]``
+    and chose row ``chosen[k]``."""
+    logit = X @ w
+    peak = np.maximum.reduceat(logit, starts[:-1])
+    sizes = np.diff(starts)
+    expo = np.exp(logit - np.repeat(peak, sizes))
+    total = np.add.reduceat(expo, starts[:-1])
+    prob = expo / np.repeat(total, sizes)
+    loss = float(np.sum(peak + np.log(total) - logit[chosen])) + 0.5 * alpha * float(w @ w)
+    grad = X.T @ prob - X[chosen].sum(axis=0) + alpha * w
+    return loss, grad
 
 
 class DestinationRanker:
-    """Logistic regression over stacked candidate rows. ``fit(cases, features)`` then
-    ``rank(origin, year)`` -> DataFrame of hosts with ``score`` (softmax over candidates)."""
+    """Conditional logit over each exile's candidate hosts. ``fit(cases, features)`` then
+    ``rank(origin, year)`` -> DataFrame of hosts with ``score`` (softmax over candidates).
+    ``C`` is the inverse L2 strength on the standardised features, as in scikit-learn."""
 
     def __init__(self, C: float = 1.0):
         self.C = C
 
     def fit(self, cases: tuple[DestinationCase, ...], features: PairFeatures) -> DestinationRanker:
-        from sklearn.linear_model import LogisticRegression
+        from scipy.optimize import minimize
 
-        frames = []
+        blocks, chosen, starts = [], [], [0]
         for case in cases:
             others = tuple(c for c in cases if c is not case)
-            rows = features.rows(case.origin, case.year, others)
-            rows["chosen"] = (rows["host"] == case.destination).astype(int)
-            frames.append(rows)
-        data = pd.concat(frames, ignore_index=True)
-        self.model_ = LogisticRegression(C=self.C, max_iter=2000).fit(
-            data[list(PAIR_FEATURES)].to_numpy(float), data["chosen"].to_numpy())
+            hosts, X = features.matrix(case.origin, case.year, others)
+            if case.destination not in hosts:
+                continue
+            chosen.append(starts[-1] + hosts.index(case.destination))
+            starts.append(starts[-1] + len(hosts))
+            blocks.append(X)
+        X = np.vstack(blocks)
+        self.mean_, self.scale_ = X.mean(axis=0), X.std(axis=0) + 1e-9
+        X = (X - self.mean_) / self.scale_
+        with threadpool_limits(limits=1, user_api="blas"):  # BLAS threads spin on a busy machine
+            result = minimize(conditional_logit_loss, np.zeros(X.shape[1]), jac=True, method="L-BFGS-B",
+                              args=(X, np.array(starts), np.array(chosen), 1.0 / self.C))
+        self.coef_ = result.x / self.scale_
         self.features_, self.cases_ = features, cases
         return self
 
     def rank(self, origin: str, year: int) -> pd.DataFrame:
         rows = self.features_.rows(origin, year, self.cases_)
-        logit = self.model_.decision_function(rows[list(PAIR_FEATURES)].to_numpy(float))
+        logit = rows[list(PAIR_FEATURES)].to_numpy(float) @ self.coef_
         weights = np.exp(logit - logit.max())
         rows["score"] = weights / weights.sum()
         return rows.sort_values("score", ascending=False).reset_index(drop=True)
@@ -174,11 +240,12 @@ def nearest_ally(features: PairFeatures, origin: str, year: int, cases) -> list[
 
 def evaluate_loo(features: PairFeatures, *, held_out: tuple[DestinationCase, ...] | None = None,
                  C: float = 1.0) -> dict[str, float]:
-    """Leave-one-out top-1/top-3 accuracy of the ranker and of the nearest-ally baseline: each
-    case of ``held_out`` (default: every exile case) is ranked by a ranker fitted on all the
-    other cases of the table, and its hosting records leave it out too."""
+    """Leave-one-out top-1/top-3 accuracy of the ranker, of the nearest-ally baseline and of
+    chance (1 or 3 over the number of candidates): each case of ``held_out`` (default: every
+    exile case) is ranked by a ranker fitted on all the other cases of the table; no hosting
+    record, in training or for the held-out case, counts the held-out case."""
     cases = exile_cases()
-    hits = {"model_top1": 0, "model_top3": 0, "ally_top1": 0, "ally_top3": 0}
+    hits = dict.fromkeys(("model_top1", "model_top3", "ally_top1", "ally_top3", "chance_top1", "chance_top3"), 0.0)
     n = 0
     for case in cases if held_out is None else held_out:
         if case.destination not in features.gw or case.origin not in features.gw:
@@ -191,6 +258,8 @@ def evaluate_loo(features: PairFeatures, *, held_out: tuple[DestinationCase, ...
         hits["model_top3"] += case.destination in ranked[:3]
         hits["ally_top1"] += baseline[:1] == [case.destination]
         hits["ally_top3"] += case.destination in baseline[:3]
+        hits["chance_top1"] += 1 / len(ranked)
+        hits["chance_top3"] += 3 / len(ranked)
     return {"cases": n, **{k: round(v / n, 3) for k, v in hits.items()}}
 
 
