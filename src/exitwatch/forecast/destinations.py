@@ -78,7 +78,8 @@ class PairFeatures:
         self.gw = {}
         for code, iso in sorted(history.iso3.items(), reverse=True):
             self.gw.setdefault(iso, code)
-        self.gw.update({"RUS": 365, "DEU": 260, "YEM": 678, "SRB": 340})
+        # ISO3 codes the Gleditsch-Ward list spells otherwise (CDI) or lacks (Grenada)
+        self.gw.update({"RUS": 365, "DEU": 260, "YEM": 678, "SRB": 340, "CIV": 437, "GRD": 55})
         caps = history.capitals.drop_duplicates("gwcode", keep="last").set_index("gwcode")
         self.coords = {int(g): (float(r.lat), float(r.lng)) for g, r in caps.iterrows()}
         atop = history.atop
