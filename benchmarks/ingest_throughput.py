@@ -1,4 +1,4 @@
-"""Ingest throughput (documents/second) on the Guardian sample, reading off and (if available) on.
+"""Ingest throughput (documents/second) on the Guardian sample: reading off, lexical and model mode.
 
 Usage: .venv/bin/python benchmarks/ingest_throughput.py [CSV] [--repeat N]
 Each run ingests into a fresh temporary DuckDB file; the figure is documents / wall seconds,
@@ -36,8 +36,7 @@ def main() -> None:
     print(f"iter_documents only: {n} docs in {time.perf_counter() - start:.2f}s = {n / (time.perf_counter() - start):.0f} docs/s")
 
     runs = [("read off", False)]
-    reader = default_reader()
-    runs.append(("read on", reader) if reader else ("read on", None))
+    runs += [(f"read on, {mode}", default_reader(mode)) for mode in ("lexical", "model")]
     for label, read in runs:
         if read is None:
             print(f"ingest, {label}: skipped (exitwatch.read.read_document not importable)")

@@ -7,6 +7,7 @@ so an ingest that is interrupted and run again ends with the same store as one c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,13 +47,14 @@ class IngestReport(Record):
         )
 
 
-def default_reader() -> Reader | None:
-    """``exitwatch.read.read_document`` when the read stage is installed, else None."""
+def default_reader(mode: str = "auto") -> Reader | None:
+    """``exitwatch.read.read_document`` in ``mode`` (lexical, model or auto) when the read stage
+    is installed, else None."""
     try:
         from exitwatch.read import read_document
     except ImportError:
         return None
-    return read_document
+    return functools.partial(read_document, mode=mode)
 
 
 #: Documents stored per transaction: large enough that bulk ingest is not dominated by
@@ -68,19 +70,20 @@ def ingest(
     progress: Callable[[int, int | None], None] | None = None,
     near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
     batch_size: int = BATCH_SIZE,
+    read_mode: str = "auto",
     **reader_opts,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and say what happened.
 
     ``read`` turns each new (not near-duplicate) document into a Reading stored with it; None
-    means ``default_reader()``; pass ``read=False`` to store documents unread. ``reader_opts`` go
+    means ``default_reader(read_mode)``; pass ``read=False`` to store documents unread. ``reader_opts`` go
     to ``iter_documents`` (``text_column``, ``title_column``, ``date_column``, ``outlet``, ...).
     Documents are stored ``batch_size`` at a time, each batch in one transaction.
     ``progress(done, None)`` is called after each document.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    reader = default_reader() if read is None else (read or None)
+    reader = default_reader(read_mode) if read is None else (read or None)
     problems: list[IngestProblem] = []
     index = NearDuplicateIndex.from_signatures(store.signatures(), threshold=near_duplicate_threshold)
     counts = {"added": 0, "duplicates": 0, "near": 0, "read": 0}
