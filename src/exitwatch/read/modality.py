@@ -1,7 +1,10 @@
 """Modality of events and claims from cue lexicons (``data/modality_cues.toml``).
 
 Priority, when several cues apply: denied > planned > conditional > hypothetical > opinion >
-reported > asserted. Conditions ("if security forces defect") are returned as text.
+reported > asserted, except that an event inside a condition clause is conditional whatever
+precedes it ("made plans to flee if the protests grow": the protests). "No" before an event noun
+or its subject ("there were no protests", "no troops were deployed") denies it. Conditions ("if
+security forces defect") are returned as text.
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ from exitwatch.read.lexicon import load_toml, phrases_regex
 # ("..., aides said"); commas inside a list of verbs ("refuse orders, defect, or lose control") do not end it.
 _CLAUSE_END = re.compile(r"[;:]|,\s+(?=(?:according|per|the|a|an|he|she|it|they|we|i|this|that|[A-Z])\b)"
                          r"|,\s+(?=(?:\w+\s+){0,3}(?:said|says|told|added|reported)\b)|\.\s*$|\.(?=\s)")
+# "there were no protests", "no troops were deployed": "no" before the event noun or its subject.
+_NO_BEFORE = re.compile(r"\bno\s+(?:[\w-]+\s+){0,2}?(?:(?:was|were|is|are|has been|have been|had been|will be)\s+)?$",
+                        re.IGNORECASE)
+# A negated verb in a statement ("has not moved any assets", "never left"); "not only" is no negation.
+_NEGATED_VERB = re.compile(r"\b(?:has|have|had|is|are|was|were|will|would|did|does|do|can|could|should|must)"
+                           r"(?:\s+not|n't)\b(?!\s+only\b)|\b(?:won't|can't|cannot|never)\s+\w+", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"][^”\"]*[”\"]")
 
 
@@ -39,13 +48,14 @@ def _window() -> int:
     return int(load_toml("modality_cues.toml")["denied"]["window"])
 
 
-def conditions(text: str) -> tuple[str, ...]:
-    """The condition clauses of ``text`` ("if X or if Y" gives X and Y)."""
+def _condition_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, clause)`` of each condition: from its opener to the end of its clause."""
     found = []
     for match in _cues()["conditional"].finditer(text):
         rest = text[match.end():]
         end = _CLAUSE_END.search(rest)
         clause = rest[: end.start()] if end else rest
+        stop = match.end() + len(clause)
         clause = clause.strip(" ,.")
         # Nested openers ("or if") start their own condition.
         nested = _cues()["conditional"].search(clause)
@@ -53,8 +63,13 @@ def conditions(text: str) -> tuple[str, ...]:
             clause = clause[: nested.start()].strip(" ,")
             clause = re.sub(r"\s+(?:or|and)$", "", clause)
         if clause:
-            found.append(clause)
-    return tuple(found)
+            found.append((match.start(), stop, clause))
+    return found
+
+
+def conditions(text: str) -> tuple[str, ...]:
+    """The condition clauses of ``text`` ("if X or if Y" gives X and Y)."""
+    return tuple(clause for _, _, clause in _condition_spans(text))
 
 
 def _words_before(text: str, position: int, n: int) -> str:
@@ -80,11 +95,14 @@ def modality_at(sentence: str, position: int, *, attributed: bool, opinion: bool
     ``opinion``: the sentence is the author's commentary.
     """
     cues = _cues()
-    found_conditions = conditions(sentence)
+    spans = _condition_spans(sentence)
+    found_conditions = tuple(clause for _, _, clause in spans)
     before = sentence[:position]
     near = _words_before(sentence, position, _window())
-    if cues["denied"].search(near):
+    if cues["denied"].search(near) or _NO_BEFORE.search(before):
         return "denied", found_conditions
+    if any(start <= position < end for start, end, _ in spans):
+        return "conditional", found_conditions  # "plans to flee if the protests grow": the protests
     if cues["planned"].search(before):
         return "planned", found_conditions
     if found_conditions:
@@ -100,8 +118,9 @@ def modality_at(sentence: str, position: int, *, attributed: bool, opinion: bool
 
 def claim_modality(content: str, *, verb: str | None = None) -> tuple[str, tuple[str, ...]]:
     """Modality of an attributed statement: planned, conditional, hypothetical, denied (explicit
-    denial words in it, or a denial ``verb`` introducing it: "the government denied that ..."),
-    else reported."""
+    denial words in it, or a denial ``verb`` introducing it: "the government denied that ..."; or,
+    when nothing is planned, conditional or hypothetical, a verb negated outside its conditions: "has
+    not moved any assets"), else reported."""
     cues = _cues()
     found_conditions = conditions(content)
     if (verb and cues["denied"].fullmatch(verb)) or \
@@ -113,4 +132,6 @@ def claim_modality(content: str, *, verb: str | None = None) -> tuple[str, tuple
         return "conditional", found_conditions
     if cues["hypothetical"].search(content):
         return "hypothetical", ()
+    if _NEGATED_VERB.search(content):  # weaker than a plan or condition: it may negate a subordinate clause
+        return "denied", found_conditions
     return "reported", ()
