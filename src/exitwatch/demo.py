@@ -36,6 +36,11 @@ class DemoResult:
     country: str
 
 
+#: The example article is a plain-text copy of a Hot Air opinion piece: the file itself does not
+#: name its outlet, so the demo says it (as a user would with ``ingest --outlet``).
+EXAMPLE_OUTLET = "Hot Air"
+
+
 def demo_inputs(example_article: Path = EXAMPLE_ARTICLE) -> list[Path]:
     """The sample corpora that ship with the package, plus the example article if present."""
     from exitwatch.indicators.samples import samples_path
@@ -48,17 +53,31 @@ def demo_inputs(example_article: Path = EXAMPLE_ARTICLE) -> list[Path]:
 
 
 def run_demo(
-    *, db_path: str, country: str = "IRN", progress: Callable[[int, int | None], None] | None = None
+    *,
+    db_path: str,
+    country: str = "IRN",
+    example_article: Path = EXAMPLE_ARTICLE,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> DemoResult:
     """Ingest (and read) the demo inputs into ``db_path`` and build the brief for ``country``."""
-    from exitwatch.ingest import ingest
+    from exitwatch.ingest import IngestReport, ingest
     from exitwatch.report import build_brief
 
-    inputs = demo_inputs()
+    inputs = demo_inputs(example_article)
     with Store(db_path) as store:
-        report = ingest(inputs, store=store, progress=progress)
+        reports = [
+            ingest([path], store=store, progress=progress, outlet=EXAMPLE_OUTLET if path == example_article else None)
+            for path in inputs
+        ]
         tables = store.table_counts()
         brief = build_brief(store, country, fmt="md")
+    report = IngestReport(
+        added=sum(r.added for r in reports),
+        duplicates=sum(r.duplicates for r in reports),
+        near_duplicates=sum(r.near_duplicates for r in reports),
+        problems=tuple(p for r in reports for p in r.problems),
+        read=sum(r.read for r in reports),
+    )
     return DemoResult(
         db_path=db_path,
         inputs=tuple(str(p) for p in inputs),

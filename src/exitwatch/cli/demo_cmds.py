@@ -28,7 +28,9 @@ def demo(db_path: str, country: str) -> None:
     console = Console()
     with progress_callback("ingesting samples") as progress:
         result = run_demo(db_path=db_path, country=country, progress=progress)
-    console.print(f"ingested {len(result.inputs)} inputs into {result.db_path}: {result.ingest}")
+    console.print(f"ingested {len(result.inputs)} inputs into {result.db_path}: {result.ingest.summary()}")
+    for problem in result.ingest.problems:
+        console.print(f"[yellow]{problem.severity}: {problem}[/yellow]")
     table = Table(title="stored")
     table.add_column("table")
     table.add_column("rows", justify="right")
