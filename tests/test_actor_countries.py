@@ -36,7 +36,7 @@ def test_past_officeholders_are_not_todays_office_holders():
 
 def test_possessive_country_with_adjective_before_title():
     found = actors("Iran's religious leader Ayatollah Ruhollah Khomeini spoke.")
-    (text, value), = found.items()
+    (value,) = found.values()
     assert value[:3] == ("IRN", "GOV", "Ruhollah Khomeini")
 
 

@@ -26,7 +26,12 @@ from functools import lru_cache
 from exitwatch.kb.countries import country_tables
 from exitwatch.kb.leaders import Person, known_people
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
-from exitwatch.kb.names import leading_country, merge_titled_names, part_of_name, with_focus_country
+from exitwatch.kb.names import (
+    leading_country,
+    merge_titled_names,
+    part_of_name,
+    with_focus_country,
+)
 from exitwatch.records import Actor, Record
 
 #: Name and version of this recogniser (recorded by the reader in ``Event.coder``).

@@ -65,7 +65,6 @@ def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: 
     before = [m for m in mentions if m.end - offset <= start
               and not _SUBORDINATE.search(sentence, m.end - offset, start)]
     after = [m for m in mentions if m.start - offset >= end]
-    addressee = next((m for m in after if m.actor.sector in _STATE_SECTORS and m.actor.country), None)
     clause_stop = _CLAUSE_STOP.search(sentence, end)
     if clause_stop:
         after = [m for m in after if m.start - offset < clause_stop.start()]
@@ -74,8 +73,6 @@ def _pick_actors(sentence: str, offset: int, trigger: Trigger, start: int, end: 
     possessor = before[-1] if before and _POSSESSIVE.search(head) and (start - (before[-1].end - offset)) < 12 else None
     if trigger.voice == "self":
         target = after[0] if after and re.match(r"^\s*(?:against|outside)\b", tail) else None
-        if target is None and trigger.event_type == "PROTEST":
-            target = addressee  # "rioted at a jail in northern Israel", "strike to demand ... of the government"
         return (before[-1] if before else None), target
     if _PASSIVE_BEFORE.search(head) and _participle(sentence[start:end]):
         # "was captured by X": X did it; "were killed in Tehran": no agent named.
@@ -104,6 +101,13 @@ def _recipient(sentence: str, offset: int, after: list[Mention]) -> Mention | No
     if modifier and first.actor.person is None:
         return next((m for m in after[1:] if m.actor.country), first)
     return first
+
+
+def _addressee(offset: int, end: int, mentions: list[Mention]) -> Mention | None:
+    """The first state actor after a protest ("rioted at a jail in northern Israel", "a strike to
+    demand the resignation of the Algerian president"): whom a protest without a target addresses."""
+    return next((m for m in mentions if m.start - offset >= end and m.actor.sector in _STATE_SECTORS
+                 and m.actor.country), None)
 
 
 def _participle(trigger_text: str) -> bool:
@@ -150,6 +154,8 @@ def code_events(sentence: str, offset: int, mentions: list[Mention], *,
             taken.add(id(target))
         source_actor = source.actor if source else _demonym_before(sentence, match.start)
         found = (source_actor is not None) + (target is not None)
+        if target is None and trigger.event_type == "PROTEST":  # implied, so no gain in confidence
+            target = _addressee(offset, match.end, usable)
         drafts.append(EventDraft(
             event_type=trigger.event_type, mode=trigger.mode,
             source=source_actor, target=target.actor if target else None,
