@@ -1,15 +1,25 @@
-"""Pydantic models of the JSON API's requests and responses (the edge; records stay dataclasses).
+"""Models of the JSON API's requests and responses (the edge; records stay dataclasses).
 
-Response models are built from the records' ``to_dict()`` form, so a field added to a record shows
-up here only when it is declared (the OpenAPI document stays the contract).
+Where an answer is a record as it is, the record's frozen dataclass is the response model
+(pydantic validates and documents standard dataclasses, docstring included), so a field added to
+the record shows up in the answer and in the OpenAPI document. Pydantic models are declared here
+only for shapes that differ from a record: the document summary (no body, its length instead), the
+news forecast (a documented subset) and the requests, pages and errors.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Generic, TypeVar
+from dataclasses import MISSING, fields
+from typing import Any, Generic, TypeVar, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
+
+from exitwatch.forecast import LeaderForecast
+from exitwatch.indicators import Contribution
+from exitwatch.records import Claim, Document, Event, RemovedSpan, Sentence
+from exitwatch.report.view import TrendPoint
+from exitwatch.store.report import StoreVintage
 
 T = TypeVar("T")
 
@@ -26,87 +36,28 @@ class ErrorResponse(BaseModel):
     error: ErrorBody
 
 
-class ActorOut(BaseModel):
-    text: str
-    country: str | None = None
-    sector: str | None = None
-    person: str | None = None
-    organisation: str | None = None
+def _record_fields(record: type, *, exclude: tuple[str, ...] = ()) -> dict[str, Any]:
+    """``create_model`` field definitions (type, default) of a record dataclass, less ``exclude``."""
+    hints = get_type_hints(record)
+    return {f.name: (hints[f.name], ... if f.default is MISSING else f.default)
+            for f in fields(record) if f.name not in exclude}
 
 
-class SourceOut(BaseModel):
-    text: str
-    kind: str
-    anonymous: bool
-    description: str | None = None
-    actor: ActorOut | None = None
-
-
-class RemovedSpanOut(BaseModel):
-    start: int
-    end: int
-    text: str
-    reason: str
-
-
-class SentenceOut(BaseModel):
-    doc_id: str
-    index: int
-    start: int
-    end: int
-    text: str
-
-
-class EventOut(BaseModel):
-    doc_id: str
-    sentence_index: int
-    event_type: str
-    mode: str | None = None
-    source: ActorOut | None = None
-    target: ActorOut | None = None
-    modality: str
-    attribution: list[SourceOut] = Field(description="innermost source first, the outlet last")
-    conditions: list[str]
-    date: dt.date | None = None
-    date_text: str | None = None
-    location: str | None = None
-    location_country: str | None = None
-    span: tuple[int, int]
-    trigger: str | None = None
-    confidence: float
-    coder: str
-
-
-class ClaimOut(BaseModel):
-    doc_id: str
-    sentence_index: int
-    text: str
-    speaker: SourceOut | None = None
-    attribution: list[SourceOut] = Field(description="innermost source first, the outlet last")
-    modality: str
-    quote: bool
-    span: tuple[int, int]
-    conditions: list[str]
-
-
-class DocumentSummary(BaseModel):
-    id: str
-    title: str | None = None
-    outlet: str | None = None
-    url: str | None = None
-    published: dt.date | None = None
-    language: str | None = None
-    author: str | None = None
-    chars: int = Field(description="length of the clean body")
+DocumentSummary = create_model(
+    "DocumentSummary",
+    __doc__="A document's metadata (the Document record without its body) and the body's length.",
+    **_record_fields(Document, exclude=("body", "removed", "source_path")),
+    chars=(int, Field(description="length of the clean body")),
+)
 
 
 class DocumentOut(DocumentSummary):
     body: str
-    removed: list[RemovedSpanOut] = Field(description="boilerplate removed from the original text")
+    removed: list[RemovedSpan] = Field(description="boilerplate removed from the original text")
     countries: list[str] = Field(description="ISO3 codes the document's events name, most mentioned first")
-    sentences: list[SentenceOut]
-    events: list[EventOut]
-    claims: list[ClaimOut]
+    sentences: list[Sentence]
+    events: list[Event]
+    claims: list[Claim]
     pipeline: str
 
 
@@ -144,83 +95,6 @@ class IngestOut(BaseModel):
     problems: list[str]
 
 
-class EvidenceOut(BaseModel):
-    doc_id: str
-    sentence_index: int
-    text: str = Field(description="the sentence")
-    outlet: str | None = None
-    date: dt.date | None = None
-    attribution: list[str] = Field(description="source texts, innermost first, the outlet last")
-    modality: str
-    weight: float
-    matched: str
-    copies: list[str]
-
-
-class IndicatorOut(BaseModel):
-    name: str
-    title: str
-    description: str
-    aggregation: str
-    series: dict[str, float] = Field(description="period start -> score, oldest first")
-    value: float
-    score: float
-    baseline: float
-    threshold: float
-    lit: bool
-    documents: int
-    outlets: int
-    evidence: list[EvidenceOut] = Field(description="current period, best first")
-    factor: float = Field(description="odds multiplier applied when lit")
-
-
-class IndicatorReportOut(BaseModel):
-    country_iso3: str
-    period: str
-    end: dt.date | None = None
-    period_start: dt.date | None = None
-    documents: int
-    indicators: list[IndicatorOut]
-    definitions: str
-
-
-class DestinationOut(BaseModel):
-    country_iso3: str
-    name: str
-    score: float
-    reasons: list[str]
-
-
-class ForecastOut(BaseModel):
-    """The history-model forecast for one country's current leader (horizons in months)."""
-
-    country_iso3: str
-    country_name: str
-    gwcode: int | None = None
-    leader: str
-    in_office_since: dt.date
-    as_of: dt.date
-    p_exit: dict[int, float]
-    p_irregular: dict[int, float]
-    exit_modes: dict[str, float]
-    fates: dict[str, float]
-    destinations: list[DestinationOut]
-    inputs_age: dict[str, str]
-    imputed: list[str]
-    model_version: str
-
-
-class ContributionOut(BaseModel):
-    name: str
-    title: str
-    lit: bool
-    value: float
-    threshold: float
-    factor: float
-    applied: float
-    factor_source: str
-
-
 class NewsForecastOut(BaseModel):
     """The forecast updated with the lit indicators (``base`` and ``updated``: ``p_exit`` and
     ``p_irregular``, horizon in months -> probability)."""
@@ -229,7 +103,7 @@ class NewsForecastOut(BaseModel):
     as_of: dt.date
     base: dict[str, dict[int, float]]
     updated: dict[str, dict[int, float]]
-    contributions: list[ContributionOut]
+    contributions: list[Contribution]
     combined_factor: float
     multiplier: float
     cap: float
@@ -239,28 +113,15 @@ class NewsForecastOut(BaseModel):
     stale: bool
 
 
-class TrendPointOut(BaseModel):
-    as_of: dt.date
-    base: float
-    news: float
-
-
-class VintageOut(BaseModel):
-    documents: int
-    newest_published: dt.date | None = None
-    oldest_published: dt.date | None = None
-    last_ingested: dt.datetime | None = None
-
-
 class CountryForecastOut(BaseModel):
     """One country's assessment: the history forecast, the news-updated one, the trend of the
     12-month probability, what would change it, and how fresh the stored news is."""
 
-    forecast: ForecastOut
+    forecast: LeaderForecast
     news: NewsForecastOut
-    trend: list[TrendPointOut]
+    trend: list[TrendPoint]
     changes: list[str]
-    vintage: VintageOut
+    vintage: StoreVintage
 
 
 def summary(doc) -> dict[str, Any]:

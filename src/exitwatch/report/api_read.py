@@ -9,9 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, Request
 
 from exitwatch.errors import ConfigError
-from exitwatch.indicators import compute_indicators
+from exitwatch.forecast import LeaderForecast
+from exitwatch.indicators import IndicatorReport, compute_indicators
 from exitwatch.kb import resolve_country
-from exitwatch.records import MODALITIES
+from exitwatch.records import MODALITIES, Claim, Event
 from exitwatch.report import api_models as M
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.view import country_view, ranked_forecasts
@@ -81,7 +82,7 @@ def get_document(doc_id: Annotated[str, DOC_ID], store: StoreAccess = Depends(ac
             "pipeline": reading.pipeline}
 
 
-@router.get("/events", response_model=M.PageOut[M.EventOut], summary="List events")
+@router.get("/events", response_model=M.PageOut[Event], summary="List events")
 def list_events(paging: Annotated[Paging, Depends()], filters: Annotated[Filters, Depends()],
                 event_type: Annotated[str | None, Query(pattern=r"^[A-Z_]{2,40}$", description="PLOVER type")] = None,
                 modality: Modality | None = None,
@@ -95,7 +96,7 @@ def list_events(paging: Annotated[Paging, Depends()], filters: Annotated[Filters
     return _page(page)
 
 
-@router.get("/claims", response_model=M.PageOut[M.ClaimOut], summary="List claims")
+@router.get("/claims", response_model=M.PageOut[Claim], summary="List claims")
 def list_claims(paging: Annotated[Paging, Depends()], filters: Annotated[Filters, Depends()],
                 modality: Modality | None = None,
                 doc: Annotated[str | None, Query(pattern=r"^[0-9a-f]{8,64}$", description="document id")] = None,
@@ -107,7 +108,7 @@ def list_claims(paging: Annotated[Paging, Depends()], filters: Annotated[Filters
     return _page(page)
 
 
-@router.get("/countries/{country}/indicators", response_model=M.IndicatorReportOut, summary="Warning indicators")
+@router.get("/countries/{country}/indicators", response_model=IndicatorReport, summary="Warning indicators")
 def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period = Period.week,
                    store: StoreAccess = Depends(access)):
     """The warning indicators of one country: series, value, baseline, threshold, lit, evidence."""
@@ -116,7 +117,7 @@ def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period 
                         lambda s: compute_indicators(s, iso3, period=period.value).to_dict())
 
 
-@router.get("/forecasts", response_model=list[M.ForecastOut], summary="Forecasts, all countries ranked")
+@router.get("/forecasts", response_model=list[LeaderForecast], summary="Forecasts, all countries ranked")
 def list_forecasts(store: StoreAccess = Depends(access)):
     """Every country of the current-leaders table, highest 12-month exit probability first."""
     return store.cached(("forecasts",), lambda s: [f.to_dict() for f in ranked_forecasts()])

@@ -70,6 +70,18 @@ class ReportQueries:
         rows = self._dicts(f"{select} WHERE {filt.sql} ORDER BY {order} LIMIT ? OFFSET ?", [*filt.params, limit, offset])
         return rows, total
 
+    def _find_read(self, table: str, alias: str, from_row, filt: _Filter, modality: str | None,
+                   doc_id: str | None, limit: int, offset: int) -> Page:
+        """A page of ``table`` rows (events or claims) as records, after ``filt`` and the shared
+        modality and document filters, in document order (newest document first)."""
+        if modality:
+            filt.add(f"{alias}.modality = ?", modality)
+        if doc_id:
+            filt.add(f"{alias}.doc_id = ?", doc_id)
+        select = f"SELECT {alias}.* FROM {table} {alias} JOIN documents d ON d.id = {alias}.doc_id"
+        rows, total = self._page(select, filt, f"d.published DESC NULLS LAST, {alias}.doc_id, {alias}.n", limit, offset)
+        return Page(tuple(from_row(r) for r in rows), total, limit, offset)
+
     def find_documents(
         self,
         *,
@@ -110,14 +122,8 @@ class ReportQueries:
             filt.add("? IN (e.source_country, e.target_country, e.location_country)", country)
         if event_type:
             filt.add("e.event_type = ?", event_type)
-        if modality:
-            filt.add("e.modality = ?", modality)
-        if doc_id:
-            filt.add("e.doc_id = ?", doc_id)
         filt.dates("coalesce(e.date, d.published)", since, until)
-        select = "SELECT e.* FROM events e JOIN documents d ON d.id = e.doc_id"
-        rows, total = self._page(select, filt, "d.published DESC NULLS LAST, e.doc_id, e.n", limit, offset)
-        return Page(tuple(R.event_from_row(r) for r in rows), total, limit, offset)
+        return self._find_read("events", "e", R.event_from_row, filt, modality, doc_id, limit, offset)
 
     def find_claims(
         self,
@@ -135,14 +141,8 @@ class ReportQueries:
         filt = _Filter()
         if country:
             filt.add(_ABOUT_COUNTRY.format(doc="k.doc_id"), country)
-        if modality:
-            filt.add("k.modality = ?", modality)
-        if doc_id:
-            filt.add("k.doc_id = ?", doc_id)
         filt.dates("d.published", since, until)
-        select = "SELECT k.* FROM claims k JOIN documents d ON d.id = k.doc_id"
-        rows, total = self._page(select, filt, "d.published DESC NULLS LAST, k.doc_id, k.n", limit, offset)
-        return Page(tuple(R.claim_from_row(r) for r in rows), total, limit, offset)
+        return self._find_read("claims", "k", R.claim_from_row, filt, modality, doc_id, limit, offset)
 
     def document_countries(self, doc_id: str) -> list[str]:
         """ISO3 codes of the countries a document's events name, most mentioned first."""
