@@ -99,3 +99,16 @@ def test_gold_cameo_codes_are_mapped_and_non_states_dropped(tmp_path):
     path.write_text(json.dumps(gold), encoding="utf-8")
     _, records = load_gold(path)
     assert records[0].source_countries == ("ITA",) and records[0].target_countries == ("JPN",)
+
+
+def test_weapons_platforms_take_their_country_word():
+    found = actors("An Ruritanian convoy was hit; Israeli tanks and a Syrian helicopter fired, think tanks said.")
+    assert found["Israeli tanks"][:2] == ("ISR", "MIL")
+    assert found["a Syrian helicopter"][:2] == ("SYR", "MIL")
+    assert not any("think" in text for text in found)
+
+
+def test_protest_place_is_not_its_addressee():
+    found = events("Thousands of people blocked streets in Hong Kong in defiance of Chinese authorities.")
+    protest = next(e for e in found if e.event_type == "PROTEST")
+    assert protest.target is not None and protest.target.country == "CHN"

@@ -103,11 +103,12 @@ def _recipient(sentence: str, offset: int, after: list[Mention]) -> Mention | No
     return first
 
 
-def _addressee(offset: int, end: int, mentions: list[Mention]) -> Mention | None:
+def _addressee(sentence: str, offset: int, end: int, mentions: list[Mention]) -> Mention | None:
     """The first state actor after a protest ("rioted at a jail in northern Israel", "a strike to
-    demand the resignation of the Algerian president"): whom a protest without a target addresses."""
+    demand the resignation of the Algerian president"): whom a protest without a target addresses;
+    a place ("marched in Hong Kong") is where it happened, not whom it addressed."""
     return next((m for m in mentions if m.start - offset >= end and m.actor.sector in _STATE_SECTORS
-                 and m.actor.country), None)
+                 and m.actor.country and not _LOCATION.search(sentence[: m.start - offset])), None)
 
 
 def _participle(trigger_text: str) -> bool:
@@ -155,7 +156,7 @@ def code_events(sentence: str, offset: int, mentions: list[Mention], *,
         source_actor = source.actor if source else _demonym_before(sentence, match.start)
         found = (source_actor is not None) + (target is not None)
         if target is None and trigger.event_type == "PROTEST":  # implied, so no gain in confidence
-            target = _addressee(offset, match.end, usable)
+            target = _addressee(sentence, offset, match.end, usable)
         drafts.append(EventDraft(
             event_type=trigger.event_type, mode=trigger.mode,
             source=source_actor, target=target.actor if target else None,
