@@ -112,3 +112,8 @@ def test_protest_place_is_not_its_addressee():
     found = events("Thousands of people blocked streets in Hong Kong in defiance of Chinese authorities.")
     protest = next(e for e in found if e.event_type == "PROTEST")
     assert protest.target is not None and protest.target.country == "CHN"
+
+
+def test_person_followed_by_agent_word_is_the_group():
+    found = actors("The Reagan administration and Gaddafi loyalist forces traded threats.")
+    assert found["The Reagan administration"] == ("USA", "GOV", None, None)

@@ -246,10 +246,11 @@ class ActorRecogniser:
             country, sector, org = person.country_iso3, person.sector, person.organisation
         elif m.kind == "org":
             org, country, sector = m.payload.name, m.payload.country_iso3, m.payload.sector
-            if nxt and nxt.kind == "agent" and nxt.start == end:  # "Hezbollah guerrillas"
-                used, end, sector = 2, nxt.end, nxt.payload.sector
         elif m.kind == "outlet":
             org, country, sector = m.payload.name, m.payload.country_iso3, "MED"
+        if m.kind in ("org", "person") and nxt and nxt.kind == "agent" and nxt.start == end:
+            # "Hezbollah guerrillas", "the Bush administration": the group, in the name's country
+            used, end, sector, person = 2, nxt.end, nxt.payload.sector, None
         start = self._extend_left(doc, start, determiners=_DETERMINERS["agent" if used > 1 else m.kind])
         if isinstance(person, Person):
             country = country or person.country_iso3
