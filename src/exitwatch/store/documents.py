@@ -9,6 +9,7 @@ from typing import Iterator, Sequence
 from exitwatch.errors import NotFoundError
 from exitwatch.records import Document, Reading
 from exitwatch.store import rows as R
+from exitwatch.store.where import Where
 
 
 @dataclass(frozen=True)
@@ -98,23 +99,15 @@ class DocumentTables:
         contains: str | None = None,
     ) -> list[Document]:
         """Documents newest first, filtered by outlet, published date range and body text."""
-        where, params = ["TRUE"], []
+        filt = Where()
         if outlet:
-            where.append("outlet = ?")
-            params.append(outlet)
-        if since:
-            where.append("published >= ?")
-            params.append(since)
-        if until:
-            where.append("published <= ?")
-            params.append(until)
+            filt.add("outlet = ?", outlet)
+        filt.dates("published", since, until)
         if contains:
-            where.append("(body ILIKE ? OR title ILIKE ?)")
-            params += [f"%{contains}%", f"%{contains}%"]
+            filt.add("(body ILIKE ? OR title ILIKE ?)", f"%{contains}%", f"%{contains}%")
         rows = self._dicts(
-            f"SELECT * FROM documents WHERE {' AND '.join(where)} "
-            "ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?",
-            params + [limit, offset],
+            f"SELECT * FROM documents WHERE {filt.sql} ORDER BY published DESC NULLS LAST, id LIMIT ? OFFSET ?",
+            [*filt.params, limit, offset],
         )
         spans: dict[str, list] = {}
         if rows:

@@ -8,6 +8,7 @@ from typing import Any
 
 from exitwatch.records import Reading
 from exitwatch.store import rows as R
+from exitwatch.store.where import Where
 
 
 def _mentions_sql(words: list[str], params: list[Any]) -> str:
@@ -33,20 +34,17 @@ class IndicatorQueries:
         copy of its near-duplicate cluster), ``copies`` (outlets of the stored near-copies).
         """
         params: list[Any] = [country] * 3
-        where = [_mentions_sql(words, params)]
-        if since:
-            where.append("(d.published IS NULL OR d.published >= ?)")
-            params.append(since)
-        if until:
-            where.append("(d.published IS NULL OR d.published <= ?)")
-            params.append(until)
+        mentions = _mentions_sql(words, params)
+        filt = Where()
+        filt.add(mentions, *params)
+        filt.dates("d.published", since, until, undated=True)
         return self._dicts(
             "SELECT d.id, d.outlet, d.published, coalesce(dup.duplicate_of, d.id) AS canonical, "
             "coalesce((SELECT list(c.outlet ORDER BY c.outlet) FROM duplicates x JOIN documents c ON c.id = x.doc_id "
             "          WHERE x.duplicate_of = d.id AND c.outlet IS NOT NULL), []) AS copies "
-            f"FROM documents d LEFT JOIN duplicates dup ON dup.doc_id = d.id WHERE {' AND '.join(where)} "
+            f"FROM documents d LEFT JOIN duplicates dup ON dup.doc_id = d.id WHERE {filt.sql} "
             "ORDER BY d.published NULLS LAST, d.id",
-            params,
+            filt.params,
         )
 
     def latest_country_date(self, country: str, words: list[str]) -> dt.date | None:

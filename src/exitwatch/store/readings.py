@@ -6,6 +6,14 @@ import datetime as dt
 
 from exitwatch.records import Claim, Event, Reading, Sentence
 from exitwatch.store import rows as R
+from exitwatch.store.where import Where
+
+
+def _paged(sql: str, params: list, limit: int | None, offset: int) -> tuple[str, list]:
+    """``sql`` and ``params`` with LIMIT/OFFSET added (unchanged when ``limit`` is None)."""
+    if limit is None:
+        return sql, params
+    return f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]
 
 
 class ReadingTables:
@@ -51,41 +59,26 @@ class ReadingTables:
     ) -> list[Event]:
         """Events filtered by document, country (source, target or location ISO3), PLOVER types
         and the publication date of their document."""
-        where, params = ["TRUE"], []
+        filt = Where()
         if doc_id:
-            where.append("e.doc_id = ?")
-            params.append(doc_id)
+            filt.add("e.doc_id = ?", doc_id)
         if country:
-            where.append("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)")
-            params += [country] * 3
+            filt.add("(e.source_country = ? OR e.target_country = ? OR e.location_country = ?)", *[country] * 3)
         if event_types:
-            where.append("list_contains(?, e.event_type)")
-            params.append(list(event_types))
-        if since:
-            where.append("d.published >= ?")
-            params.append(since)
-        if until:
-            where.append("d.published <= ?")
-            params.append(until)
+            filt.add("list_contains(?, e.event_type)", list(event_types))
+        filt.dates("d.published", since, until)
         sql = (
             "SELECT e.* FROM events e JOIN documents d ON d.id = e.doc_id "
-            f"WHERE {' AND '.join(where)} ORDER BY d.published DESC NULLS LAST, e.doc_id, e.n"
+            f"WHERE {filt.sql} ORDER BY d.published DESC NULLS LAST, e.doc_id, e.n"
         )
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [R.event_from_row(r) for r in self._dicts(sql, params)]
+        return [R.event_from_row(r) for r in self._dicts(*_paged(sql, filt.params, limit, offset))]
 
     def claims(self, *, doc_id: str | None = None, limit: int | None = None, offset: int = 0) -> list[Claim]:
-        where, params = ["TRUE"], []
+        filt = Where()
         if doc_id:
-            where.append("doc_id = ?")
-            params.append(doc_id)
-        sql = f"SELECT * FROM claims WHERE {' AND '.join(where)} ORDER BY doc_id, n"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            params += [limit, offset]
-        return [R.claim_from_row(r) for r in self._dicts(sql, params)]
+            filt.add("doc_id = ?", doc_id)
+        sql = f"SELECT * FROM claims WHERE {filt.sql} ORDER BY doc_id, n"
+        return [R.claim_from_row(r) for r in self._dicts(*_paged(sql, filt.params, limit, offset))]
 
     def reading(self, doc_id: str) -> Reading:
         """The stored Reading of one document (raises NotFoundError for an unknown id)."""

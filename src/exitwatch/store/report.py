@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from exitwatch.store import rows as R
+from exitwatch.store.where import Where
 
 _ABOUT_COUNTRY = (
     "EXISTS (SELECT 1 FROM events c WHERE c.doc_id = {doc} "
@@ -40,37 +40,15 @@ class StoreVintage:
     last_ingested: dt.datetime | None
 
 
-class _Filter:
-    """Builds a WHERE clause and its parameters."""
-
-    def __init__(self) -> None:
-        self.where: list[str] = ["TRUE"]
-        self.params: list[Any] = []
-
-    def add(self, clause: str, *params: Any) -> None:
-        self.where.append(clause)
-        self.params.extend(params)
-
-    def dates(self, column: str, since: dt.date | None, until: dt.date | None) -> None:
-        if since is not None:
-            self.add(f"{column} >= ?", since)
-        if until is not None:
-            self.add(f"{column} <= ?", until)
-
-    @property
-    def sql(self) -> str:
-        return " AND ".join(self.where)
-
-
 class ReportQueries:
     """Mixin of ``Store`` for the report stage (needs ``StoreCore``)."""
 
-    def _page(self, select: str, filt: _Filter, order: str, limit: int, offset: int) -> tuple[list[dict], int]:
+    def _page(self, select: str, filt: Where, order: str, limit: int, offset: int) -> tuple[list[dict], int]:
         total = self.con.execute(f"SELECT count(*) FROM ({select} WHERE {filt.sql})", filt.params).fetchone()[0]
         rows = self._dicts(f"{select} WHERE {filt.sql} ORDER BY {order} LIMIT ? OFFSET ?", [*filt.params, limit, offset])
         return rows, total
 
-    def _find_read(self, table: str, alias: str, from_row, filt: _Filter, modality: str | None,
+    def _find_read(self, table: str, alias: str, from_row, filt: Where, modality: str | None,
                    doc_id: str | None, limit: int, offset: int) -> Page:
         """A page of ``table`` rows (events or claims) as records, after ``filt`` and the shared
         modality and document filters, in document order (newest document first)."""
@@ -94,7 +72,7 @@ class ReportQueries:
     ) -> Page:
         """Documents newest first (Document records, removed spans not loaded), filtered by
         country (ISO3), outlet and published date range."""
-        filt = _Filter()
+        filt = Where()
         if country:
             filt.add(_ABOUT_COUNTRY.format(doc="d.id"), country)
         if outlet:
@@ -117,7 +95,7 @@ class ReportQueries:
     ) -> Page:
         """Events filtered by country (source, target or location ISO3), PLOVER type, modality,
         document and the event's date (its document's date when the event has none)."""
-        filt = _Filter()
+        filt = Where()
         if country:
             filt.add("? IN (e.source_country, e.target_country, e.location_country)", country)
         if event_type:
@@ -138,7 +116,7 @@ class ReportQueries:
     ) -> Page:
         """Claims filtered by country (of their document), modality, document and the date of
         their document."""
-        filt = _Filter()
+        filt = Where()
         if country:
             filt.add(_ABOUT_COUNTRY.format(doc="k.doc_id"), country)
         filt.dates("d.published", since, until)

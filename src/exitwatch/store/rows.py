@@ -108,24 +108,44 @@ def _actor_from(prefix: str, row: dict[str, Any]) -> Actor | None:
     )
 
 
+def _item_columns(item: Event | Claim, n: int) -> dict[str, Any]:
+    """The columns events and claims share: the ``n``-th item of a document's reading, its
+    sentence, modality, attribution, conditions and span."""
+    return {
+        "doc_id": item.doc_id,
+        "n": n,
+        "sentence_index": item.sentence_index,
+        "modality": item.modality,
+        "attribution": _sources_json(item.attribution),
+        "conditions": json.dumps(list(item.conditions), ensure_ascii=False),
+        "span_start": item.span[0],
+        "span_end": item.span[1],
+    }
+
+
+def _item_fields(row: dict[str, Any]) -> dict[str, Any]:
+    """The Event / Claim fields read from the columns of ``_item_columns``."""
+    return {
+        "doc_id": row["doc_id"],
+        "sentence_index": row["sentence_index"],
+        "modality": row["modality"],
+        "attribution": _sources(row.get("attribution")),
+        "conditions": tuple(json.loads(row.get("conditions") or "[]")),
+        "span": (row["span_start"], row["span_end"]),
+    }
+
+
 def event_row(e: Event, n: int) -> dict[str, Any]:
     return {
-        "doc_id": e.doc_id,
-        "n": n,
-        "sentence_index": e.sentence_index,
+        **_item_columns(e, n),
         "event_type": e.event_type,
         "mode": e.mode,
         **_actor_columns("source", e.source),
         **_actor_columns("target", e.target),
-        "modality": e.modality,
-        "attribution": _sources_json(e.attribution),
-        "conditions": json.dumps(list(e.conditions), ensure_ascii=False),
         "date": e.date,
         "date_text": e.date_text,
         "location": e.location,
         "location_country": e.location_country,
-        "span_start": e.span[0],
-        "span_end": e.span[1],
         "trigger": e.trigger,
         "confidence": float(e.confidence),
         "coder": e.coder,
@@ -134,20 +154,15 @@ def event_row(e: Event, n: int) -> dict[str, Any]:
 
 def event_from_row(row: dict[str, Any]) -> Event:
     return Event(
-        doc_id=row["doc_id"],
-        sentence_index=row["sentence_index"],
+        **_item_fields(row),
         event_type=row["event_type"],
         mode=row.get("mode"),
         source=_actor_from("source", row),
         target=_actor_from("target", row),
-        modality=row["modality"],
-        attribution=_sources(row.get("attribution")),
-        conditions=tuple(json.loads(row.get("conditions") or "[]")),
         date=_date(row.get("date")),
         date_text=row.get("date_text"),
         location=row.get("location"),
         location_country=row.get("location_country"),
-        span=(row["span_start"], row["span_end"]),
         trigger=row.get("trigger"),
         confidence=row["confidence"],
         coder=row.get("coder") or "",
@@ -156,32 +171,20 @@ def event_from_row(row: dict[str, Any]) -> Event:
 
 def claim_row(c: Claim, n: int) -> dict[str, Any]:
     return {
-        "doc_id": c.doc_id,
-        "n": n,
-        "sentence_index": c.sentence_index,
+        **_item_columns(c, n),
         "text": c.text,
         "speaker": json.dumps(c.speaker.to_dict(), ensure_ascii=False) if c.speaker else None,
-        "attribution": _sources_json(c.attribution),
-        "modality": c.modality,
         "quote": bool(c.quote),
-        "span_start": c.span[0],
-        "span_end": c.span[1],
-        "conditions": json.dumps(list(c.conditions), ensure_ascii=False),
     }
 
 
 def claim_from_row(row: dict[str, Any]) -> Claim:
     speaker = row.get("speaker")
     return Claim(
-        doc_id=row["doc_id"],
-        sentence_index=row["sentence_index"],
+        **_item_fields(row),
         text=row["text"],
         speaker=_source_from_dict(json.loads(speaker)) if speaker else None,
-        attribution=_sources(row.get("attribution")),
-        modality=row["modality"],
         quote=bool(row["quote"]),
-        span=(row["span_start"], row["span_end"]),
-        conditions=tuple(json.loads(row.get("conditions") or "[]")),
     )
 
 
