@@ -13,16 +13,16 @@ import click
 from exitwatch import __version__
 from exitwatch.errors import ExitwatchError
 
-#: Command modules, in the order their commands are listed in ``--help``.
+#: Command modules, in the order their commands are listed in ``--help`` (the pipeline's order).
 COMMAND_MODULES = (
     "demo_cmds",
-    "store_cmds",
     "ingest_cmds",
     "read_cmds",
-    "forecast_cmds",
-    "eval_cmds",
-    "report_cmds",
+    "store_cmds",
     "indicators_cmds",
+    "forecast_cmds",
+    "report_cmds",
+    "eval_cmds",
 )
 
 
@@ -47,8 +47,11 @@ def main() -> None:
 
     \b
     Example:
+      exitwatch demo
       exitwatch ingest article.txt feed.xml news/ --db risk.duckdb
-      exitwatch stats --db risk.duckdb
+      exitwatch indicators IRN --db risk.duckdb
+      exitwatch forecast IRN --db risk.duckdb
+      exitwatch brief IRN --format html --out iran.html --db risk.duckdb
     """
 
 
