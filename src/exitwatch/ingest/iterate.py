@@ -55,10 +55,12 @@ def iter_documents(
         max_document_bytes=max_document_bytes,
     )
     for source in expand_inputs(paths, report):
-        yield from _read_source(source, opts)
+        yield from read_source(source, opts)
 
 
-def _read_source(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
+def read_source(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
+    """The documents of one input (file, byte range or stdin) by its format's reader; a failing
+    input becomes a problem on ``source`` and yields what was read before the failure."""
     found = 0
     try:
         for doc in READERS[source.fmt](source, opts):

@@ -103,7 +103,7 @@ def ingest(
                 if match:
                     first = canonical.get(match[0]) or store.canonical_id(match[0])
                     link = (first, match[1], METHOD)
-                reading = _read(reader, doc, problems) if reader is not None and link is None else None
+                reading = read_or_warn(reader, doc, problems) if reader is not None and link is None else None
                 batch.append(NewDocument(doc, signature_bytes(signature), link, reading))
                 index.add(doc.id, signature)
                 canonical[doc.id] = link[0] if link else doc.id
@@ -137,7 +137,9 @@ def _flush(store, batch: list[NewDocument], counts: dict[str, int]) -> None:
             counts["read"] += item.reading is not None
 
 
-def _read(reader: Reader, doc: Document, problems: list[IngestProblem]) -> Reading | None:
+def read_or_warn(reader: Reader, doc: Document, problems: list[IngestProblem]) -> Reading | None:
+    """``reader(doc)``, or None with a warning in ``problems`` when reading fails (the document
+    is then stored unread)."""
     try:
         return reader(doc)
     except Exception as e:  # one unreadable document must not stop the batch; it is stored unread

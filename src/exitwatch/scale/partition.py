@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from exitwatch.ingest.dedup import minhash, signature_bytes
 from exitwatch.ingest.options import ReaderOptions
-from exitwatch.ingest.pipeline import _read as read_or_warn
+from exitwatch.ingest.pipeline import read_or_warn
 from exitwatch.ingest.problems import IngestProblem
 from exitwatch.records import Document, Record
 from exitwatch.scale.plan import Partition

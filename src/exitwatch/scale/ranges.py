@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from exitwatch.ingest.iterate import _read_source
+from exitwatch.ingest.iterate import read_source
 from exitwatch.ingest.options import ReaderOptions
 from exitwatch.ingest.problems import IngestProblem
 from exitwatch.ingest.sources import InputSource
@@ -80,14 +80,14 @@ def unit_documents(unit: Unit, opts: ReaderOptions, report: Callable[[IngestProb
     """The documents of one unit, read exactly as ``iter_documents`` reads the whole file."""
     path = Path(unit.label)
     if not unit.start and unit.end is None:
-        yield from _read_source(InputSource(unit.label, unit.fmt, report, path=path), opts)
+        yield from read_source(InputSource(unit.label, unit.fmt, report, path=path), opts)
         return
 
     def shifted(problem: IngestProblem) -> None:
         report(dataclasses.replace(problem, source=_shift(problem.source, unit)))
 
     source = RangeSource(unit.label, unit.fmt, shifted, path=path, start=unit.start, end=unit.end, header_end=unit.header_end)
-    for doc in _read_source(source, opts):
+    for doc in read_source(source, opts):
         yield dataclasses.replace(doc, source_path=_shift(doc.source_path, unit))
 
 
