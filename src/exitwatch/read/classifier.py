@@ -11,6 +11,7 @@ metadata (labels, training data hashes, held-out scores) ship in ``models/event_
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +61,9 @@ class SentenceClassifier:
     @classmethod
     def load(cls, model_dir: str | Path | None = None, *, threads: int | None = None) -> "SentenceClassifier":
         """Load the model in ``model_dir`` (default: the packaged one). ``threads``: ONNX Runtime
-        intra-op threads (default: its own choice). Raises ModelError when a file is missing or
-        unreadable."""
+        intra-op threads (default: ``$OMP_NUM_THREADS`` when set, as Dask sets it to 1 in each
+        single-thread worker so that workers do not fight over cores, else ONNX Runtime's own
+        choice). Raises ModelError when a file is missing or unreadable."""
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -75,6 +77,7 @@ class SentenceClassifier:
             metadata = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
             tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
             options = onnxruntime.SessionOptions()
+            threads = threads or int(os.environ.get("OMP_NUM_THREADS") or 0)
             if threads:
                 options.intra_op_num_threads = threads
             session = onnxruntime.InferenceSession(str(folder / MODEL_FILE), sess_options=options,
