@@ -133,14 +133,23 @@ def _scores(evidence: list[Evidence], cluster_of: dict[str, str], period: str, s
     return scores
 
 
+def baseline_and_lit(values: list[float], position: int, definition: IndicatorDef) -> tuple[float, bool]:
+    """The lit rule for the period at ``position`` of a score series: the baseline is the mean
+    score of the ``baseline_periods`` periods before it, and the period is lit when its score
+    minus the baseline reaches the threshold."""
+    earlier = values[max(0, position - definition.baseline_periods):position]
+    baseline = round(sum(earlier) / len(earlier), 4) if earlier else 0.0
+    return baseline, values[position] - baseline >= definition.threshold - 1e-9
+
+
 def _result(definition: IndicatorDef, evidence: list[Evidence], cluster_of: dict[str, str],
             period: str, current: dt.date, same_outlet: float) -> IndicatorResult:
     starts = [shift_period(current, period, -n) for n in range(definition.baseline_periods, -1, -1)]
     scores = _scores(evidence, cluster_of, period, same_outlet)
     series = {s.isoformat(): round(scores.get(s, 0.0), 4) for s in starts}
-    score = series[current.isoformat()]
-    earlier = [series[s.isoformat()] for s in starts[:-1]]
-    baseline = round(sum(earlier) / len(earlier), 4) if earlier else 0.0
+    values = list(series.values())
+    score = values[-1]
+    baseline, lit = baseline_and_lit(values, len(values) - 1, definition)
     now = sorted((e for e in evidence if period_start(e.date, period) == current),
                  key=lambda e: (-e.weight, e.doc_id, e.sentence_index))
     feeding = [e for e in now if e.weight > 0]
@@ -154,7 +163,7 @@ def _result(definition: IndicatorDef, evidence: list[Evidence], cluster_of: dict
         score=score,
         baseline=baseline,
         threshold=definition.threshold,
-        lit=score - baseline >= definition.threshold - 1e-9,
+        lit=lit,
         documents=len({cluster_of.get(e.doc_id, e.doc_id) for e in feeding}),
         outlets=len({e.outlet for e in feeding if e.outlet}),
         evidence=tuple(now[:MAX_EVIDENCE]),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from exitwatch.forecast import LeaderForecast, forecast, forecast_one
 from exitwatch.indicators import IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions
+from exitwatch.indicators.compute import baseline_and_lit
 from exitwatch.records import replace
 from exitwatch.store.report import StoreVintage
 
@@ -106,14 +107,6 @@ def _at_cap(indicators: IndicatorReport, cap: float) -> str:
             "indicators fade.")
 
 
-def _lit_at(values: list[float], position: int, definition) -> bool:
-    """The indicators' lit rule (``indicators.compute``) for the period at ``position`` of a
-    series: score minus the mean of the ``baseline_periods`` before it reaches the threshold."""
-    earlier = values[max(0, position - definition.baseline_periods):position]
-    baseline = sum(earlier) / len(earlier) if earlier else 0.0
-    return values[position] - baseline >= definition.threshold - 1e-9
-
-
 def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[TrendPoint, ...]:
     """The headline probability in each of the last ``TREND_POINTS`` periods: the history
     forecast updated with the indicators lit in that period. One extra indicator run with
@@ -128,7 +121,7 @@ def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions
     for k in range(TREND_POINTS - 1, -1, -1):
         position = len(starts) - 1 - k
         past = replace(indicators, indicators=tuple(
-            replace(i, lit=_lit_at(series[i.name], position, definitions.get(i.name))) for i in indicators.indicators))
+            replace(i, lit=baseline_and_lit(series[i.name], position, definitions.get(i.name))[1]) for i in indicators.indicators))
         news = apply_news(base, past, definitions)
         points.append(TrendPoint(as_of=dt.date.fromisoformat(starts[position]), base=base.p_exit[HEADLINE_MONTHS],
                                  news=_headline(news)))
