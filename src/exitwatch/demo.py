@@ -65,19 +65,16 @@ def run_demo(
 
     inputs = demo_inputs(example_article)
     with Store(db_path) as store:
-        reports = [
-            ingest([path], store=store, progress=progress, outlet=EXAMPLE_OUTLET if path == example_article else None)
-            for path in inputs
-        ]
+        reports: list[IngestReport] = []
+        for path in inputs:
+            counted = sum(r.added + r.duplicates + r.near_duplicates for r in reports)
+            reports.append(ingest(
+                [path], store=store, outlet=EXAMPLE_OUTLET if path == example_article else None,
+                progress=None if progress is None else lambda done, total, counted=counted: progress(counted + done, total),
+            ))
         tables = store.table_counts()
         brief = build_brief(store, country, fmt="md")
-    report = IngestReport(
-        added=sum(r.added for r in reports),
-        duplicates=sum(r.duplicates for r in reports),
-        near_duplicates=sum(r.near_duplicates for r in reports),
-        problems=tuple(p for r in reports for p in r.problems),
-        read=sum(r.read for r in reports),
-    )
+    report = IngestReport.merge(reports)
     return DemoResult(
         db_path=db_path,
         inputs=tuple(str(p) for p in inputs),

@@ -36,6 +36,18 @@ class IngestReport(Record):
     problems: tuple[IngestProblem, ...] = ()
     read: int = 0
 
+    @classmethod
+    def merge(cls, reports: Iterable[IngestReport]) -> IngestReport:
+        """One report for several ingests (counts added up, problems in order)."""
+        reports = list(reports)
+        return cls(
+            added=sum(r.added for r in reports),
+            duplicates=sum(r.duplicates for r in reports),
+            near_duplicates=sum(r.near_duplicates for r in reports),
+            problems=tuple(p for r in reports for p in r.problems),
+            read=sum(r.read for r in reports),
+        )
+
     @property
     def errors(self) -> tuple[IngestProblem, ...]:
         return tuple(p for p in self.problems if p.severity == "error")

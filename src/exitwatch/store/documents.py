@@ -27,9 +27,6 @@ class NewDocument:
 class DocumentTables:
     """Mixin of ``Store`` for the ingest tables (needs ``StoreCore``)."""
 
-    def has_document(self, doc_id: str) -> bool:
-        return self.con.execute("SELECT count(*) FROM documents WHERE id = ?", [doc_id]).fetchone()[0] > 0
-
     def add_document(
         self,
         doc: Document,
