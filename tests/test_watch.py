@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
-from exitwatch.indicators import load_watch_config, watch
+from exitwatch.app.watch import load_watch_config, watch
 from exitwatch.indicators.samples import sample_files, sentences_only_reader
 from exitwatch.store import Store
 
@@ -30,7 +30,7 @@ def _drop(tmp_path, *files):
 
 def test_watch_reports_changes_since_the_last_run(tmp_path):
     config = load_watch_config(_config(tmp_path))
-    assert config.sources == [str(tmp_path / "inbox")]
+    assert [(s.kind, s.path) for s in config.sources] == [("folder", str(tmp_path / "inbox"))]
     _drop(tmp_path, *sample_files("elite_split", "_1"))
     with Store(tmp_path / "w.duckdb") as store:
         first = watch(store, config, read=sentences_only_reader)

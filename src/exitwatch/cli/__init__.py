@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "read_cmds",
     "store_cmds",
     "indicators_cmds",
+    "watch_cmds",
     "forecast_cmds",
     "report_cmds",
     "eval_cmds",

@@ -15,7 +15,7 @@ from pathlib import Path
 from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, minhash, signature_bytes
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.ingest.problems import IngestProblem
-from exitwatch.records import Document, Reading, Record
+from exitwatch.records import Document, Reading, Record, replace
 from exitwatch.store.documents import NewDocument
 
 Reader = Callable[[Document], Reading]
@@ -95,12 +95,31 @@ def ingest(
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    problems: list[IngestProblem] = []
+    report = ingest_documents(iter_documents(paths, on_problem=problems.append, **reader_opts), store=store,
+                              read=read, progress=progress, near_duplicate_threshold=near_duplicate_threshold,
+                              batch_size=batch_size, read_mode=read_mode)
+    return replace(report, problems=tuple(problems) + report.problems)
+
+
+def ingest_documents(
+    documents: Iterable[Document],
+    *,
+    store,
+    read: Reader | None = None,
+    progress: Callable[[int, int | None], None] | None = None,
+    near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    batch_size: int = BATCH_SIZE,
+    read_mode: str = "auto",
+) -> IngestReport:
+    """Store ``documents`` as ``ingest`` does (exact duplicates dropped, near-copies linked, new
+    documents read), ``batch_size`` at a time, each batch in one transaction."""
     reader = default_reader(read_mode) if read is None else (read or None)
     problems: list[IngestProblem] = []
     index = NearDuplicateIndex.from_signatures(store.signatures(), threshold=near_duplicate_threshold)
     counts = {"added": 0, "duplicates": 0, "near": 0, "read": 0}
     done = 0
-    for chunk in _chunks(iter_documents(paths, on_problem=problems.append, **reader_opts), batch_size):
+    for chunk in _chunks(documents, batch_size):
         stored = store.stored_ids([doc.id for doc in chunk])
         batch: list[NewDocument] = []
         canonical: dict[str, str] = {}  # new documents of this chunk -> their first copy

@@ -1,0 +1,1 @@
+"""Application workflows that span stages (ingest, store, indicators): above the stages, below the CLI."""
