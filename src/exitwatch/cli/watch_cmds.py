@@ -87,9 +87,10 @@ def watch_command(config_path, every, cycles, notify_url, notify_secret, report_
 
 @click.command("sources")
 @config_option
+@click.option("--example", is_flag=True, help="Print the starter list of public feeds (a sources.toml) and exit.")
 @format_option("text", "json")
 @db_option
-def sources_command(config_path, output_format, db_path) -> None:
+def sources_command(config_path, example, output_format, db_path) -> None:
     """Every watched source with its freshness: last poll, last success, last new item, errors,
     HTTP status, and STALE when it has been silent beyond its expected cadence. Sources in the
     config that were never polled are listed too.
@@ -98,13 +99,17 @@ def sources_command(config_path, output_format, db_path) -> None:
     Example:
       exitwatch sources --config exitwatch-watch.toml
       exitwatch sources --format json --db risk.duckdb
+      exitwatch sources --example > sources.toml
     """
     from pathlib import Path
 
     from exitwatch.app.watch import DEFAULT_CONFIG, load_watch_config, source_statuses
-    from exitwatch.ingest.source_config import format_duration
+    from exitwatch.ingest.source_config import example_sources_path, format_duration
     from exitwatch.store import Store
 
+    if example:
+        click.echo(example_sources_path().read_text(encoding="utf-8"), nl=False)
+        return
     specs = load_watch_config(config_path).sources if config_path or Path(DEFAULT_CONFIG).is_file() else []
     with Store(db_path) as store:
         statuses = source_statuses(store, specs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
@@ -251,3 +252,8 @@ def load_sources(path: str | Path) -> list[SourceSpec]:
         line = line_containing(text, unknown[0])
         raise ConfigError(f"{file}:{line}: unknown table or key {unknown[0]!r}; a sources file holds [[source]] tables")
     return parse_source_tables(raw.get("source", []), file=file, text=text, base=file.resolve().parent)
+
+
+def example_sources_path() -> Path:
+    """The packaged starter list of public feeds (every one marked unverified, with licence notes)."""
+    return Path(str(resources.files("exitwatch.ingest").joinpath("data", "sources.example.toml")))
