@@ -280,3 +280,38 @@ def test_watch_once_prints_a_progress_line_and_exits_1_on_an_alert(news_server, 
     assert "cycle 1: 1 sources polled (0 failed), 2 new documents" in result.output
     assert "IRN revenue_shock: now LIT" in result.output
     assert json.loads(report.read_text(encoding="utf-8"))["changes"][0]["indicator"] == "revenue_shock"
+
+
+# -- the brief, the API and the dashboard say which sources fed an assessment ---------------
+
+def test_brief_api_and_dashboard_show_the_sources_and_warn_when_one_is_stale(news_server, tmp_path):
+    from fastapi.testclient import TestClient
+
+    from exitwatch.report import create_app
+    from exitwatch.report.brief import render_brief
+    from exitwatch.report.view import country_view
+
+    news_server.add("/fresh.xml", rss("Fresh", [_sample_item("revenue_shock", 1)]))
+    news_server.add("/quiet.xml", rss("Quiet", [_sample_item("revenue_shock", 2)]))
+    news_server.add("/other.xml", rss("Other", [{**NEUTRAL, "guid": "lisbon", "text": "Heavy rain flooded streets in Lisbon."}]))
+    tables = "".join(f'[[source]]\nname = "{n}"\nurl = "{news_server.url("/" + n + ".xml")}"\ncadence = "{c}"\n\n'
+                     for n, c in (("fresh", "1000w"), ("quiet", "6h"), ("other", "6h")))
+    config = _config(tmp_path, f'[watch]\ncountries = ["IRN"]\nhost_delay = 0\n\n{tables}')
+    db = tmp_path / "w.duckdb"
+    with Store(db) as store:
+        watch(store, config, read=sentences_only_reader, now=T0)  # "quiet" is stale by now (6 h after T0)
+        view = country_view(store, "IRN")
+        brief = render_brief(view, fmt="md")
+    assert [(s.name, s.documents, s.stale) for s in view.sources] == [("fresh", 1, False), ("quiet", 1, True)]
+    assert "**Warning: stale sources** (quiet)" in brief and "- fresh: 1 documents" in brief
+    with TestClient(create_app(str(db))) as client:
+        listed = client.get("/api/sources").json()
+        forecast = client.get("/api/forecasts/IRN").json()
+        page = client.get("/sources").text
+        country = client.get("/country/IRN").text
+    assert [(s["name"], s["stale"], s["last_status"]) for s in listed] == [
+        ("fresh", False, 200), ("other", True, 200), ("quiet", True, 200)]
+    assert all(s["last_poll"] and s["last_success"] and s["last_new_item"] and s["url"] for s in listed)
+    assert [(s["name"], s["stale"]) for s in forecast["sources"]] == [("fresh", False), ("quiet", True)]
+    assert "Watched sources" in page and news_server.url("/quiet.xml") in page
+    assert "stale-warning" in country and "quiet" in country

@@ -19,7 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
 from exitwatch.errors import ExitwatchError
-from exitwatch.report import api_read, api_write, dashboard
+from exitwatch.report import api_read, api_sources, api_write, dashboard
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.uploads import MAX_UPLOAD_BYTES
 
@@ -106,6 +106,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     _install_error_handlers(app)
     _install_write_guard(app, {route.path for route in api_write.router.routes})
     app.include_router(api_read.router)
+    app.include_router(api_sources.router)
     app.include_router(api_write.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("exitwatch.report", "static")]), name="static")
