@@ -8,7 +8,7 @@ key ``seen`` reports as already taken are skipped before any page is fetched.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -188,7 +188,3 @@ def _sitemap_items(spec, answer, fetcher, opts, seen, problems) -> list[PolledIt
         items.extend(PolledItem(url, doc) for doc in _pages(page.final_url, page.content, opts, problems))
     return items
 
-
-def item_keys(items: Iterable[PolledItem]) -> list[str]:
-    """The keys of ``items`` that have one."""
-    return [item.key for item in items if item.key is not None]
