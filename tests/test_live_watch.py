@@ -12,6 +12,7 @@ import os
 import signal
 import threading
 
+import pytest
 from click.testing import CliRunner
 from newsserver import article_page, rss
 
@@ -86,6 +87,19 @@ def test_seen_items_are_skipped_before_their_pages_are_fetched(news_server):
     with Fetcher(FAST) as fetcher:
         result = poll_source(spec, fetcher, seen=lambda keys: set(keys))
     assert result.items == () and news_server.hits("/news/ministers.html") == []
+
+
+def test_items_over_the_limit_are_taken_by_the_next_poll(news_server):
+    items = [{**NEUTRAL, "guid": f"g{i}", "text": f"Item number {i} about the snow in the passes."} for i in range(5)]
+    spec = SourceSpec(url=news_server.add("/many.xml", rss("Many", items)), max_items=3)
+    taken: set[str] = set()
+    with Fetcher(FAST) as fetcher:
+        first = poll_source(spec, fetcher, seen=lambda keys: taken & set(keys))
+        taken |= {item.key for item in first.items}
+        second = poll_source(spec, fetcher, etag=first.etag, seen=lambda keys: taken & set(keys))
+    assert [i.key for i in first.items] == ["g0", "g1", "g2"] and first.etag is None
+    assert [i.key for i in second.items] == ["g3", "g4"] and second.etag
+    assert news_server.conditional_hits("/many.xml") == 0
 
 
 def test_malformed_feeds_and_html_pages_are_clear_errors(news_server):
@@ -204,6 +218,14 @@ def test_sigterm_stops_the_loop_after_the_cycle_in_progress(news_server, tmp_pat
         run = run_watch(store, config, every=0.05, read=sentences_only_reader, stop=stop, on_cycle=on_cycle)
     assert run.cycles == 1 and seen == [1] and stop.is_set()
     assert signal.getsignal(signal.SIGTERM) is previous
+    with stop_on_signals(threading.Event()) as stop:
+        os.kill(os.getpid(), signal.SIGINT)
+        assert stop.is_set()
+        with pytest.raises(KeyboardInterrupt):  # a second Ctrl-C interrupts at once
+            os.kill(os.getpid(), signal.SIGINT)
+    once = CliRunner().invoke(main, ["watch", "--config", str(tmp_path / "watch.toml"), "--cycles", "2",
+                                     "--db", str(tmp_path / "w.duckdb")])
+    assert once.exit_code == 2 and "--cycles needs --every" in once.output
 
 
 def test_notifications_are_signed_and_retried(news_server):

@@ -293,6 +293,8 @@ def run_watch(store, config: WatchConfig, *, every: float | None = None, cycles:
     becomes a problem of the report, the run goes on). ``on_cycle(n, report)`` after each."""
     if every is not None and every <= 0:
         raise ConfigError(f"--every must be a positive duration, got {every:g} s")
+    if cycles is not None and every is None:
+        raise ConfigError("--cycles needs --every (without it watch runs one cycle)")
     stop = stop or threading.Event()
     limit = 1 if every is None else cycles
     done = alerts = notified = 0
@@ -327,12 +329,19 @@ def run_watch(store, config: WatchConfig, *, every: float | None = None, cycles:
 @contextmanager
 def stop_on_signals(stop: threading.Event) -> Iterator[threading.Event]:
     """Set ``stop`` on SIGINT (Ctrl-C) and SIGTERM instead of raising, so the cycle in progress
-    finishes its current source and no batch is half-written; handlers restored on exit.
-    Outside the main thread (where handlers cannot be installed) it does nothing."""
+    finishes its current source and no batch is half-written; a second signal interrupts at once
+    (KeyboardInterrupt: the open transaction rolls back). Handlers restored on exit. Outside the
+    main thread (where handlers cannot be installed) it does nothing."""
     if threading.current_thread() is not threading.main_thread():
         yield stop
         return
-    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def handle(signum, frame):
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = {sig: signal.signal(sig, handle) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield stop
     finally:

@@ -21,6 +21,8 @@ from exitwatch import __version__
 from exitwatch.errors import FetchError
 
 USER_AGENT = f"exitwatch/{__version__} (news early-warning research; polite polling, honours robots.txt)"
+#: How long robots.txt rules are trusted before they are fetched again (RFC 9309: at most 24 h).
+ROBOTS_TTL = 24 * 3600.0
 #: Statuses worth retrying: the server may answer on a later try.
 RETRY_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -72,7 +74,7 @@ class Fetcher:
         self._sleep = sleep
         self._clock = clock
         self._last_request: dict[str, float] = {}
-        self._robots: dict[str, urllib.robotparser.RobotFileParser | None] = {}
+        self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
         self._client = httpx.Client(
             timeout=self.policy.timeout,
             follow_redirects=True,
@@ -113,12 +115,13 @@ class Fetcher:
             return result
 
     def allowed(self, url: str) -> bool:
-        """Whether robots.txt of ``url``'s site lets our User-Agent fetch it (fetched once per site)."""
+        """Whether robots.txt of ``url``'s site lets our User-Agent fetch it (fetched once per
+        site and ``ROBOTS_TTL``)."""
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        if origin not in self._robots:
-            self._robots[origin] = self._load_robots(origin)
-        rules = self._robots[origin]
+        if origin not in self._robots or self._clock() - self._robots[origin][0] > ROBOTS_TTL:
+            self._robots[origin] = (self._clock(), self._load_robots(origin))
+        rules = self._robots[origin][1]
         return rules is None or rules.can_fetch(self.policy.user_agent, url)
 
     # -- internals --------------------------------------------------------------------------
@@ -140,7 +143,7 @@ class Fetcher:
     def _wait_for_host(self, url: str) -> None:
         host = urlsplit(url).netloc
         delay = self.policy.host_delay
-        rules = self._robots.get(f"{urlsplit(url).scheme}://{host}")
+        rules = self._robots.get(f"{urlsplit(url).scheme}://{host}", (0, None))[1]
         if rules is not None:
             crawl_delay = rules.crawl_delay(self.policy.user_agent)
             delay = max(delay, float(crawl_delay or 0))

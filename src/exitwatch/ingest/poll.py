@@ -79,15 +79,18 @@ def poll_source(spec: SourceSpec, fetcher: Fetcher, *, etag: str | None = None, 
         return PollResult(spec.name, e.status, error=e.problem)
     if answer.not_modified:
         return PollResult(spec.name, 304, etag=etag, last_modified=last_modified)
+    more = []  # set when new items were left for the next poll
     try:
         if spec.kind == "feed":
-            items = _feed_items(spec, answer, fetcher, opts, seen, problems)
+            items = _feed_items(spec, answer, fetcher, opts, seen, problems, more)
         elif spec.kind == "sitemap":
-            items = _sitemap_items(spec, answer, fetcher, opts, seen, problems)
+            items = _sitemap_items(spec, answer, fetcher, opts, seen, problems, more)
         else:
             items = [PolledItem(None, doc) for doc in _pages(answer.final_url, answer.content, opts, problems)]
     except SkipInput as e:
         return PollResult(spec.name, answer.status, problems=tuple(problems), error=_explain(e.problem, answer))
+    if more:  # no validators: the next poll must get the whole answer again to take the rest
+        return PollResult(spec.name, answer.status, tuple(items), tuple(problems))
     return PollResult(spec.name, answer.status, tuple(items), tuple(problems), answer.etag, answer.last_modified)
 
 
@@ -98,17 +101,16 @@ def _explain(problem: str, answer: FetchResult) -> str:
     return problem
 
 
-def _unseen(keys: list[str], seen: Callable[[list[str]], set[str]], limit: int) -> list[str]:
+def _unseen(keys: list[str], seen: Callable[[list[str]], set[str]], limit: int, more: list) -> list[str]:
+    """The first ``limit`` keys not seen before; notes in ``more`` when some are left over."""
     taken = seen(keys)
-    fresh, unique = [], set()
-    for key in keys:
-        if key not in taken and key not in unique:
-            unique.add(key)
-            fresh.append(key)
+    fresh = list(dict.fromkeys(key for key in keys if key not in taken))
+    if len(fresh) > limit:
+        more.append(len(fresh) - limit)
     return fresh[:limit]
 
 
-def _feed_items(spec, answer, fetcher, opts, seen, problems) -> list[PolledItem]:
+def _feed_items(spec, answer, fetcher, opts, seen, problems, more) -> list[PolledItem]:
     parsed = parse_feed(answer.content)
     if parsed.bozo:
         problems.append(IngestProblem(spec.name, f"feed XML is not well-formed ({parsed.get('bozo_exception')}); "
@@ -120,7 +122,7 @@ def _feed_items(spec, answer, fetcher, opts, seen, problems) -> list[PolledItem]
         if key:
             entries.setdefault(key, entry)
     items = []
-    fresh = _unseen(list(entries), seen, spec.max_items)
+    fresh = _unseen(list(entries), seen, spec.max_items, more)
     for key in fresh:
         entry = entries[key]
         record = entry_record(entry, parsed, opts)
@@ -176,10 +178,10 @@ def _sitemap_urls(content: bytes) -> list[str]:
             and etree.QName(loc.getparent()).localname == "url"]
 
 
-def _sitemap_items(spec, answer, fetcher, opts, seen, problems) -> list[PolledItem]:
+def _sitemap_items(spec, answer, fetcher, opts, seen, problems, more) -> list[PolledItem]:
     urls = [u for u in _sitemap_urls(answer.content) if urlsplit(u).scheme in ("http", "https")]
     items = []
-    for url in _unseen(urls, seen, spec.max_items):
+    for url in _unseen(urls, seen, spec.max_items, more):
         try:
             page = fetcher.get(url, accept=HTML_ACCEPT)
         except FetchError as e:
