@@ -39,6 +39,7 @@ from exitwatch.ingest.source_config import (
     parse_source_tables,
     read_toml,
     source_from_string,
+    where,
 )
 from exitwatch.records import Record, replace
 from exitwatch.store.sources import UTC, SourcePoll, SourceStatus
@@ -88,7 +89,7 @@ def load_watch_config(path: str | os.PathLike | None = None) -> WatchConfig:
     raw, text = read_toml(file, "watch config")
     unknown = sorted(set(raw) - {"watch", "source"})
     if unknown:
-        raise ConfigError(f"{file}:{line_containing(text, unknown[0])}: unknown table or key {unknown[0]!r}; "
+        raise ConfigError(f"{where(file, line_containing(text, unknown[0]))}: unknown table or key {unknown[0]!r}; "
                           "a watch config holds a [watch] table and [[source]] tables (see docs/watch.md)")
     try:
         table = WatchTable(**raw.get("watch", {}))
@@ -97,10 +98,10 @@ def load_watch_config(path: str | os.PathLike | None = None) -> WatchConfig:
         key = str(err["loc"][0]) if err["loc"] else "watch"
         message = (f"unknown key; valid keys: {', '.join(WatchTable.model_fields)}"
                    if err["type"] == "extra_forbidden" else err["msg"])
-        raise ConfigError(f"{file}:{line_containing(text, key) or line_containing(text, '[watch]')}: "
+        raise ConfigError(f"{where(file, line_containing(text, key) or line_containing(text, '[watch]'))}: "
                           f"[watch] {key}: {message}") from e
     if table.period not in PERIODS:
-        raise ConfigError(f"{file}:{line_containing(text, 'period')}: period {table.period!r} is not valid; "
+        raise ConfigError(f"{where(file, line_containing(text, 'period'))}: period {table.period!r} is not valid; "
                           f"choose one of {', '.join(PERIODS)}")
     base = file.resolve().parent
     sources = []
@@ -109,7 +110,7 @@ def load_watch_config(path: str | os.PathLike | None = None) -> WatchConfig:
             sources.append(source_from_string(value, base))
         except (ConfigError, ValidationError) as e:
             message = str(e) if isinstance(e, ConfigError) else e.errors()[0]["msg"].removeprefix("Value error, ")
-            raise ConfigError(f"{file}:{line_containing(text, value)}: source {value!r}: {message}") from e
+            raise ConfigError(f"{where(file, line_containing(text, value))}: source {value!r}: {message}") from e
     sources += parse_source_tables(raw.get("source", []), file=file, text=text, base=base)
     if table.sources_file:
         sources += load_sources(base / table.sources_file)

@@ -199,6 +199,11 @@ def line_containing(text: str, needle: str) -> int | None:
     return None
 
 
+def where(file: Path, line: int | None) -> str:
+    """``file:line`` for an error message (``file`` alone when the line is unknown)."""
+    return f"{file}:{line}" if line else str(file)
+
+
 def _error_text(e: ValidationError) -> tuple[str | None, str]:
     """The first offending key and a one-line account of every problem."""
     parts, first = [], None
@@ -227,7 +232,7 @@ def parse_source_tables(tables: Any, *, file: Path, text: str, base: Path) -> li
         except ValidationError as e:
             key, message = _error_text(e)
             line = line_of(text, "source", index, key)
-            raise ConfigError(f"{file}:{line}: source {label!r}: {message}") from e
+            raise ConfigError(f"{where(file, line)}: source {label!r}: {message}") from e
         if spec.kind == "folder" and not Path(spec.path).is_absolute():
             spec = spec.model_copy(update={"path": str(base / spec.path)})
         specs.append(spec)
@@ -250,7 +255,7 @@ def load_sources(path: str | Path) -> list[SourceSpec]:
     unknown = sorted(set(raw) - {"source"})
     if unknown:
         line = line_containing(text, unknown[0])
-        raise ConfigError(f"{file}:{line}: unknown table or key {unknown[0]!r}; a sources file holds [[source]] tables")
+        raise ConfigError(f"{where(file, line)}: unknown table or key {unknown[0]!r}; a sources file holds [[source]] tables")
     return parse_source_tables(raw.get("source", []), file=file, text=text, base=file.resolve().parent)
 
 
