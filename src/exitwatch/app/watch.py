@@ -41,6 +41,7 @@ from exitwatch.ingest.source_config import (
     source_from_string,
     where,
 )
+from exitwatch.kb import resolve_country
 from exitwatch.records import Record, replace
 from exitwatch.store.sources import UTC, SourcePoll, SourceStatus
 
@@ -198,8 +199,6 @@ def _poll_and_store(store, spec: SourceSpec, state: SourceStatus | None, fetcher
 
 
 def _indicator_changes(store, config: WatchConfig):
-    from exitwatch.kb import resolve_country
-
     changes: list[StateChange] = []
     lit: dict[str, list[str]] = {}
     first_run = True

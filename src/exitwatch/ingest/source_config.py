@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from exitwatch.errors import ConfigError, UnknownCountryError
 from exitwatch.ingest.textio import looks_binary
+from exitwatch.kb import resolve_country
 
 #: Kinds of source: an RSS/Atom feed, a sitemap (its page URLs), a single page, a local folder
 #: (or file) re-read on each poll.
@@ -105,8 +106,6 @@ class SourceSpec(BaseModel):
     @field_validator("countries", mode="before")
     @classmethod
     def _countries(cls, value: Any) -> tuple[str, ...]:
-        from exitwatch.kb import resolve_country
-
         if not isinstance(value, (list, tuple)):
             raise ValueError("countries must be a list such as [\"IRN\", \"Russia\"]")
         try:
