@@ -97,7 +97,7 @@ def poll_source(spec: SourceSpec, fetcher: Fetcher, *, etag: str | None = None, 
 def _explain(problem: str, answer: FetchResult) -> str:
     """Say plainly when a feed URL served a web page."""
     if sniff_format(answer.content[:4096]) == "html" or "html" in (answer.content_type or ""):
-        return f"not an RSS/Atom feed: the server sent an HTML page (Content-Type {answer.content_type or 'none'}); {problem}"
+        return f"not an RSS/Atom feed: the server sent an HTML page (Content-Type {answer.content_type or 'none'})"
     return problem
 
 
