@@ -35,7 +35,6 @@ from exitwatch.ingest.source_config import (
     check_unique,
     line_containing,
     load_sources,
-    parse_duration,
     parse_source_tables,
     read_toml,
     source_from_string,
@@ -364,5 +363,4 @@ def source_statuses(store, specs: list[SourceSpec] | None = None, *, now: dt.dat
 
 
 __all__ = ["DEFAULT_CONFIG", "PolledSource", "StateChange", "WatchConfig", "WatchReport", "WatchRun", "WatchTable",
-           "load_watch_config", "parse_duration", "run_watch", "source_statuses", "stop_on_signals", "watch",
-           "write_report"]
+           "load_watch_config", "run_watch", "source_statuses", "stop_on_signals", "watch", "write_report"]

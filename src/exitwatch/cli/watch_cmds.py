@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+import threading
+from pathlib import Path
+
 import click
 
+from exitwatch.app.notify import Notifier
+from exitwatch.app.watch import DEFAULT_CONFIG, load_watch_config, run_watch, source_statuses, stop_on_signals
 from exitwatch.cli.common import db_option, echo_json, format_option
+from exitwatch.ingest.source_config import example_sources_path, format_duration, parse_duration
+from exitwatch.store import Store
 
 config_option = click.option(
     "--config", "config_path", type=click.Path(dir_okay=False), default=None,
@@ -61,12 +68,6 @@ def watch_command(config_path, every, cycles, notify_url, notify_secret, report_
       exitwatch watch --every 15m --notify https://hooks.example.org/exitwatch
       exitwatch watch --format json || mail -s "exitwatch alert" analyst@example.org
     """
-    import threading
-
-    from exitwatch.app.notify import Notifier
-    from exitwatch.app.watch import load_watch_config, parse_duration, run_watch, stop_on_signals
-    from exitwatch.store import Store
-
     config = load_watch_config(config_path)
     interval = parse_duration(every, "--every") if every is not None else None
     notifier = Notifier(notify_url, secret=notify_secret) if notify_url else None
@@ -101,12 +102,6 @@ def sources_command(config_path, example, output_format, db_path) -> None:
       exitwatch sources --format json --db risk.duckdb
       exitwatch sources --example > sources.toml
     """
-    from pathlib import Path
-
-    from exitwatch.app.watch import DEFAULT_CONFIG, load_watch_config, source_statuses
-    from exitwatch.ingest.source_config import example_sources_path, format_duration
-    from exitwatch.store import Store
-
     if example:
         click.echo(example_sources_path().read_text(encoding="utf-8"), nl=False)
         return
