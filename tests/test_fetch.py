@@ -8,7 +8,7 @@ import pytest
 from exitwatch.errors import FetchError
 from exitwatch.ingest.fetch import USER_AGENT, Fetcher, FetchPolicy
 
-FAST = FetchPolicy(timeout=0.5, retries=2, backoff=0.01, host_delay=0)
+FAST = FetchPolicy(timeout=5, retries=2, backoff=0.01, host_delay=0)
 
 
 def test_conditional_request_gets_304_and_no_body(news_server):
