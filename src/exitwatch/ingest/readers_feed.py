@@ -10,6 +10,7 @@ from exitwatch.ingest.readers_records import record_document
 from exitwatch.ingest.sources import InputSource
 from exitwatch.ingest.textio import MAX_WHOLE_FILE_BYTES, check_file_size, looks_binary
 from exitwatch.records import Document
+import time
 
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 
@@ -70,8 +71,6 @@ def read_feed(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
 
 
 def _entry_date(entry) -> str | None:
-    import time
-
     for key in ("published_parsed", "updated_parsed"):
         if entry.get(key):
             return time.strftime("%Y-%m-%d", entry[key])

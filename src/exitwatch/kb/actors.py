@@ -33,6 +33,7 @@ from exitwatch.kb.names import (
     with_focus_country,
 )
 from exitwatch.records import Actor, Record
+from exitwatch.kb._data import data_path, read_table
 
 #: Name and version of this recogniser (recorded by the reader in ``Event.coder``).
 RECOGNISER = "exitwatch.actors.v1"
@@ -131,7 +132,6 @@ class ActorRecogniser:
         forms: dict[str, tuple[str, str]] = {}
         for country in tables.by_iso3.values():
             forms.setdefault(country.name, (country.iso3, "name"))
-        from exitwatch.kb._data import data_path, read_table
 
         rank = {"name": 0, "alias": 0, "capital": 1, "demonym": 2}
         for row in read_table(data_path("demonyms_capitals.tsv")):
