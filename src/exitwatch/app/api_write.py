@@ -13,8 +13,8 @@ from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
-from exitwatch.errors import AuthError, UploadTooLargeError, WritesDisabledError
 from exitwatch.app.uploads import UploadResult, ingest_json_document, ingest_upload
+from exitwatch.errors import AuthError, UploadTooLargeError, WritesDisabledError
 from exitwatch.report import api_models as M
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import access

@@ -14,12 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from exitwatch.errors import InputError, UnsupportedUploadError, UploadTooLargeError
 from exitwatch.app.ingest_pipeline import IngestReport, ReadWith, ingest
+from exitwatch.errors import InputError, UnsupportedUploadError, UploadTooLargeError
 from exitwatch.ingest import iter_documents
-from exitwatch.read import DEFAULT_MODE
 from exitwatch.ingest.sources import sniff_format
 from exitwatch.ingest.textio import looks_binary
+from exitwatch.read import DEFAULT_MODE
 
 #: Largest upload accepted, in bytes (news articles are far smaller; a batch file fits).
 MAX_UPLOAD_BYTES = 2_000_000

@@ -7,9 +7,9 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from exitwatch.app.demo import run_demo
 from exitwatch.cli.common import db_option
 from exitwatch.cli.progress import progress_callback
-from exitwatch.app.demo import run_demo
 
 
 @click.command()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from exitwatch.cli.common import echo_json
 from exitwatch.read import DEFAULT_MODE, MODES
-from exitwatch.read.evaluate import evaluate_coder
-from dataclasses import asdict
 from exitwatch.read.classifier_eval import evaluate_classifier
+from exitwatch.read.evaluate import evaluate_coder
 
 
 @click.group("eval")

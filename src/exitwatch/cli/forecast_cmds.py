@@ -8,13 +8,14 @@ import click
 
 from exitwatch.cli.common import DATE, echo_json, format_option
 from exitwatch.cli.indicators_cmds import format_news_forecast
-from exitwatch.store import DEFAULT_DB_ENV, default_db_path
-from exitwatch.forecast.importers import data_sources
 from exitwatch.cli.progress import progress_callback
-from exitwatch.forecast.training import train as run_train
-from exitwatch.forecast.backtest import run_backtest
 from exitwatch.forecast import forecast
+from exitwatch.forecast.backtest import run_backtest
+from exitwatch.forecast.importers import data_sources
+from exitwatch.forecast.ranking import riskiest_first
+from exitwatch.forecast.training import train as run_train
 from exitwatch.indicators import stored_news_forecast
+from exitwatch.store import DEFAULT_DB_ENV, default_db_path
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
@@ -122,7 +123,7 @@ def forecast_command(country: str | None, as_of: dt.date | None, db_path: str, f
                      output_format: str) -> None:
     """Forecast when today's leader goes (P(exit), P(irregular exit) within 1, 3, 6, 12 months),
     how (exit modes), what happens to him (fates) and where he could flee. Without COUNTRY:
-    every country of the current-leaders table, riskiest first.
+    every country of the current-leaders table, riskiest first (highest P(exit within 12 months)).
 
     \b
     Example:
@@ -131,8 +132,7 @@ def forecast_command(country: str | None, as_of: dt.date | None, db_path: str, f
       exitwatch forecast Venezuela --as-of 2026-06-01 --format json
       exitwatch forecast
     """
-    results = forecast(country, as_of=as_of)
-    results.sort(key=lambda r: -r.p_irregular[12])
+    results = riskiest_first(forecast(country, as_of=as_of))
     news = None
     if country is not None:  # with news in the store: the update by the lit indicators (docs/indicators.md)
         news = stored_news_forecast(db_path, country, as_of=as_of, config=factors)

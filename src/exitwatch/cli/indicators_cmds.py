@@ -8,8 +8,8 @@ import click
 
 from exitwatch.cli.common import DATE, db_option, echo_json, format_option
 from exitwatch.indicators import compute_indicators
-from exitwatch.store import Store
 from exitwatch.indicators import load_watch_config, watch
+from exitwatch.store import Store
 
 definitions_option = click.option(
     "--definitions", type=click.Path(dir_okay=False, exists=True), default=None,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from exitwatch.cli.common import db_option
-from exitwatch.read import DEFAULT_MODE, MODES
-from exitwatch.cli.progress import progress_callback
-from exitwatch.scale import PARTITION_SIZE, run_dask
 from exitwatch.app.ingest_pipeline import ingest as run_ingest
+from exitwatch.cli.common import db_option
+from exitwatch.cli.progress import progress_callback
+from exitwatch.read import DEFAULT_MODE, MODES
+from exitwatch.scale import PARTITION_SIZE, run_dask
 from exitwatch.store import Store
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
+from exitwatch.app.server import create_app
 from exitwatch.cli.common import db_option, format_option
 from exitwatch.report import build_brief
 from exitwatch.store import Store
-from exitwatch.app.server import create_app
 
 API_KEY_ENV = "EXITWATCH_API_KEY"
 

@@ -16,11 +16,11 @@ import numpy as np
 import pandas as pd
 
 from exitwatch.errors import ConfigError, DataFileError
-from exitwatch.forecast.panel import FEATURES, HORIZONS
-from exitwatch.forecast.training import KINDS, ForecastBundle, fit_forecast_models
 from exitwatch.forecast.history import History
 from exitwatch.forecast.importers import default_data_dir
+from exitwatch.forecast.panel import FEATURES, HORIZONS
 from exitwatch.forecast.panel import build_panel
+from exitwatch.forecast.training import KINDS, ForecastBundle, fit_forecast_models
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ from exitwatch.forecast.training import (
     fate_design,
     load_bundle,
 )
-from exitwatch.records import Record
 from exitwatch.kb import resolve_country
 from exitwatch.kb import current_leader
 from exitwatch.kb import current_leaders
+from exitwatch.records import Record
 
 #: How long after a current-leaders row was checked it may be used for a forecast.
 LEADER_ROW_VALID_DAYS = 400

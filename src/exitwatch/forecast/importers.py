@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 
 from exitwatch.errors import DataFileError
-from exitwatch.shared_data import DATA_ENV, default_data_dir  # noqa: F401 - the forecast stage's data folder
 from exitwatch.kb.countries import gw_of_cow, iso3_of_gw
 from exitwatch.records import Record
+from exitwatch.shared_data import DATA_ENV, default_data_dir  # noqa: F401 - the forecast stage's data folder
 
 
 ARCHIGOS_COLUMNS = ("obsid", "ccode", "idacr", "leader", "startdate", "enddate", "entry", "exit",

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from exitwatch.forecast.destinations import (DestinationRanker, PairFeatures, exile_cases, reasons)
 from exitwatch.forecast.history import History
 from exitwatch.forecast.panel import FEATURES, add_covariates
-from exitwatch.forecast.destinations import (DestinationRanker, PairFeatures, exile_cases, reasons)
 
 #: Covariates that describe the leader; the rest of FEATURES describe the country.
 LEADER_FEATURES = ("log_tenure", "age", "entry_irregular", "entry_foreign", "prev_times")

@@ -16,7 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from exitwatch import __version__
 from exitwatch.errors import ModelError
+from exitwatch.forecast.history import History
+from exitwatch.forecast.importers import default_data_dir
 from exitwatch.forecast.models import (
     BaseRateClassifier,
     HazardModel,
@@ -24,9 +27,6 @@ from exitwatch.forecast.models import (
     TenureAgeClassifier,
 )
 from exitwatch.forecast.panel import FEATURES, HORIZONS, TENURE_AGE, month_number
-from exitwatch import __version__
-from exitwatch.forecast.history import History
-from exitwatch.forecast.importers import default_data_dir
 from exitwatch.forecast.panel import build_panel
 from exitwatch.forecast.snapshot import country_context, destination_table
 from exitwatch.kb import current_leaders

@@ -11,8 +11,8 @@ from importlib import resources
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
-from exitwatch.records import MODALITIES, Record
 from exitwatch.read.lexicon import phrase_regex
+from exitwatch.records import MODALITIES, Record
 
 DEFINITIONS_FILE = resources.files("exitwatch.indicators") / "data" / "indicators.toml"
 AGGREGATIONS = ("count", "growth")

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef, cue_regex
-from exitwatch.records import Claim, Event, Reading, Sentence, Source
-from exitwatch.kb.countries import country_tables
 from exitwatch.kb import ActorContext, find_actors
+from exitwatch.kb.countries import country_tables
 from exitwatch.read.modality import is_author_opinion, modality_at
+from exitwatch.records import Claim, Event, Reading, Sentence, Source
 
 
 @lru_cache(maxsize=64)

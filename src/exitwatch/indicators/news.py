@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
+from exitwatch.forecast import forecast_one
 from exitwatch.indicators.compute import compute_indicators
 from exitwatch.indicators.definitions import Definitions, load_definitions
 from exitwatch.indicators.records import IndicatorReport
 from exitwatch.records import Record
-from exitwatch.forecast import forecast_one
 from exitwatch.store import Store
 
 #: News older than this (days before the forecast date) is flagged as stale in the output.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from exitwatch.ingest.options import ReaderOptions
@@ -10,7 +11,6 @@ from exitwatch.ingest.readers_records import record_document
 from exitwatch.ingest.sources import InputSource
 from exitwatch.ingest.textio import MAX_WHOLE_FILE_BYTES, check_file_size, looks_binary
 from exitwatch.records import Document
-import time
 
 _BLOCKS = ("p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr")
 

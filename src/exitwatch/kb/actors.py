@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from exitwatch.kb._data import data_path, read_table
 from exitwatch.kb.countries import country_tables
 from exitwatch.kb.leaders import Person, known_people
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
@@ -33,7 +34,6 @@ from exitwatch.kb.names import (
     with_focus_country,
 )
 from exitwatch.records import Actor, Record
-from exitwatch.kb._data import data_path, read_table
 
 #: Name and version of this recogniser (recorded by the reader in ``Event.coder``).
 RECOGNISER = "exitwatch.actors.v1"

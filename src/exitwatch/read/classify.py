@@ -12,9 +12,9 @@ from functools import lru_cache
 
 from exitwatch.errors import ModelError
 from exitwatch.read.actors import Mention
+from exitwatch.read.classifier import SentenceClassifier
 from exitwatch.read.events import EventDraft
 from exitwatch.records import Sentence
-from exitwatch.read.classifier import SentenceClassifier
 
 MODEL_CODER = "exitwatch.events.v1/model"
 

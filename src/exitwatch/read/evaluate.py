@@ -30,10 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from exitwatch.errors import InputError
+from exitwatch.read.classifier_data import load_synthetic, split_synthetic
 from exitwatch.read.lexicon import DATA, _read_rows
 from exitwatch.read.reader import read_document, resolve_mode
 from exitwatch.records import Document, Event, Record
-from exitwatch.read.classifier_data import load_synthetic, split_synthetic
 
 NO_EVENT = "NONE"
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 from exitwatch.dates import parse_user_date
 from exitwatch.errors import InputError
-from exitwatch.ingest.iterate import iter_documents
 from exitwatch.ingest.document import make_document
-from exitwatch.read.modes import DEFAULT_MODE, check_mode
+from exitwatch.ingest.iterate import iter_documents
 from exitwatch.read.classify import classifier_available
 from exitwatch.read.components import DOCUMENT, MODE
+from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
 from exitwatch.records import Document, Reading, replace
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from exitwatch.records import Document, Reading
 from exitwatch.read.sentences import split_sentences
+from exitwatch.records import Document, Reading
 
 
 def samples_path() -> Path:
