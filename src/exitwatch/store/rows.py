@@ -6,7 +6,6 @@ hold the same schema. Nested fields (attribution chains, conditions, speakers) a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
