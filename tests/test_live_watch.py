@@ -309,7 +309,7 @@ def test_watch_once_prints_a_progress_line_and_exits_1_on_an_alert(news_server, 
 def test_brief_api_and_dashboard_show_the_sources_and_warn_when_one_is_stale(news_server, tmp_path):
     from fastapi.testclient import TestClient
 
-    from exitwatch.report import create_app
+    from exitwatch.app.server import create_app
     from exitwatch.report.brief import render_brief
     from exitwatch.report.view import country_view
 

@@ -9,9 +9,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
+from exitwatch.app.watch import load_watch_config, watch
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
-from exitwatch.app.watch import load_watch_config, watch
 from exitwatch.indicators.samples import sample_files, sentences_only_reader
 from exitwatch.store import Store
 

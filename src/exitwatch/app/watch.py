@@ -23,12 +23,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from exitwatch.app.ingest_pipeline import ReadWith, ingest_documents
 from exitwatch.app.notify import Notifier
 from exitwatch.errors import ConfigError, ExitwatchError
 from exitwatch.indicators.compute import compute_indicators
 from exitwatch.indicators.definitions import PERIODS
 from exitwatch.ingest.fetch import Fetcher, FetchPolicy
-from exitwatch.ingest.pipeline import ingest_documents
 from exitwatch.ingest.poll import PollResult, poll_source
 from exitwatch.ingest.source_config import (
     SourceSpec,
@@ -41,6 +41,7 @@ from exitwatch.ingest.source_config import (
     where,
 )
 from exitwatch.kb import resolve_country
+from exitwatch.read import DEFAULT_MODE
 from exitwatch.records import Record, replace
 from exitwatch.store.sources import UTC, SourcePoll, SourceStatus
 
@@ -178,7 +179,8 @@ class WatchReport(Record):
         return bool(self.changes or self.went_stale or self.fresh_again)
 
 
-def _poll_and_store(store, spec: SourceSpec, state: SourceStatus | None, fetcher: Fetcher, read, now: dt.datetime):
+def _poll_and_store(store, spec: SourceSpec, state: SourceStatus | None, fetcher: Fetcher, read: ReadWith,
+                    now: dt.datetime):
     """Poll one source, store its new documents, then record the poll (the acknowledgement)."""
     result: PollResult = poll_source(spec, fetcher, etag=state.etag if state else None,
                                      last_modified=state.last_modified if state else None,
@@ -223,12 +225,12 @@ def _indicator_changes(store, config: WatchConfig):
     return tuple(changes), lit, first_run
 
 
-def watch(store, config: WatchConfig, *, read=None, fetcher: Fetcher | None = None, now: dt.datetime | None = None,
-          stop: threading.Event | None = None) -> WatchReport:
+def watch(store, config: WatchConfig, *, read: ReadWith = DEFAULT_MODE, fetcher: Fetcher | None = None,
+          now: dt.datetime | None = None, stop: threading.Event | None = None) -> WatchReport:
     """One cycle: poll the sources of ``config`` that are due at ``now`` (default: now, UTC),
     store their new items, recompute the indicators of ``config.countries``, and return what
     changed since the last cycle (recording the new states). ``read``: the reader for new
-    documents, as for ``exitwatch.ingest.ingest`` (default: the full reader). ``fetcher``:
+    documents, as for ``exitwatch.app.ingest_pipeline.ingest`` (a read mode, a Reader, or None: unread). ``fetcher``:
     the HTTP client (default: one under ``config.fetch``). ``stop``: when set, the sources not
     yet polled are left for the next run."""
     now = now or dt.datetime.now(UTC)
@@ -282,7 +284,8 @@ class WatchRun(Record):
     last: WatchReport | None
 
 
-def run_watch(store, config: WatchConfig, *, every: float | None = None, cycles: int | None = None, read=None,
+def run_watch(store, config: WatchConfig, *, every: float | None = None, cycles: int | None = None,
+              read: ReadWith = DEFAULT_MODE,
               notifier: Notifier | None = None, report_path: str | os.PathLike | None = None,
               stop: threading.Event | None = None, on_cycle: Callable[[int, WatchReport], None] | None = None,
               fetcher: Fetcher | None = None, clock: Callable[[], float] = time.monotonic) -> WatchRun:
