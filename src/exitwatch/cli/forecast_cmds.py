@@ -134,7 +134,7 @@ def forecast_command(country: str | None, as_of: dt.datetime | None, db_path: st
       exitwatch forecast
     """
     from exitwatch.forecast import forecast
-    from exitwatch.indicators import stored_news_forecast
+    from exitwatch.app.news import stored_news_forecast
 
     results = forecast(country, as_of=as_of.date() if as_of else None)
     results.sort(key=lambda r: -r.p_irregular[12])

@@ -14,14 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from exitwatch.indicators import news_updated_forecast
 from exitwatch.kb import resolve_country
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
 from exitwatch.report.render import render
-from exitwatch.report.view import HEADLINE_MONTHS, country_view, ranked_forecasts
+from exitwatch.report.view import HEADLINE_MONTHS, country_view, news_forecast, ranked_forecasts
 
 router = APIRouter(include_in_schema=False)
 #: Documents listed on a country page.
@@ -38,7 +37,7 @@ def _ranking(store) -> dict:
     rows = []
     for f in ranked_forecasts():
         n = counts.get(f.country_iso3, 0)
-        news = news_updated_forecast(store, f.country_iso3).updated["p_exit"][HEADLINE_MONTHS] if n else None
+        news = news_forecast(store, f).updated["p_exit"][HEADLINE_MONTHS] if n else None
         rows.append({"forecast": f, "news": news, "documents": n})
     rows.sort(key=lambda r: -(r["forecast"].p_exit[HEADLINE_MONTHS] if r["news"] is None else r["news"]))
     as_of = rows[0]["forecast"].as_of if rows else None

@@ -128,13 +128,21 @@ def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions
     return tuple(points)
 
 
+def news_forecast(store, base: LeaderForecast, *, period: str = "week") -> NewsForecast:
+    """``base`` updated with the indicators of its country lit by the news in ``store`` in the
+    window that ends on the forecast date ``base.as_of``."""
+    definitions = load_definitions()
+    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
+    return apply_news(base, report, definitions, factors_source=definitions.source)
+
+
 def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week") -> CountryView:
     """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store``: the forecast
-    as of ``as_of`` (default today) updated with the news up to ``as_of`` (default: the
-    country's latest news), as ``news_updated_forecast`` does."""
+    as of ``as_of`` (default today) updated with the news in the window that ends on that date
+    (evidence fades with its age; the trend ends there too), as ``news_updated_forecast`` does."""
     definitions = load_definitions()
     base = forecast_one(country, as_of=as_of)
-    indicators = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=definitions)
+    indicators = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
     return CountryView(
         forecast=base,
         news=apply_news(base, indicators, definitions, factors_source=definitions.source),

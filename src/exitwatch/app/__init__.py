@@ -1,0 +1,1 @@
+"""Application workflows that span stages (the news-updated forecast of a country, ...); stage packages never import this package."""
