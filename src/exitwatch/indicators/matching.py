@@ -6,8 +6,10 @@ indicator's role (``IndicatorDef.role``):
 - a coded PLOVER event of a listed type whose source (``own``), target (``against``) or fallen
   ruler (``foreign_ruler``) resolves to the right country and sector; or
 - a stored cue match whose actor is in the role: for ``own``, the subject of the cue phrase (the
-  nearest person or agent before it, else the first after it); for ``against``, the country is
-  the cue's object (``strikes on Iran``, or named after the cue) and no actor of its own does it;
+  nearest person or agent before it, else the first after it); for ``against``, the sentence's
+  subject (its first mention before the cue) is another country's, or there is none and the
+  indicator is ``agentless``, and the country is the cue's object (``strikes on Iran``) or is
+  named elsewhere in the sentence;
   for ``foreign_ruler``, the ruler nearest the cue is another country's and the sentence also
   names this country, not as the one who acted.
 
@@ -105,10 +107,14 @@ def cue_fits(cue: CueMatch, definition: IndicatorDef, iso3: str, mentions: list[
             return definition.agentless and any(m.country == iso3 for m in mentions)
         return subject.country == iso3 and _sector_ok(subject.sector, definition)
     if definition.role == "against":
-        before = [m for m in mentions if m.span[0] < cue.span[0] and m.country is not None]
-        agent = before[-1].country if before else None
-        named_after = any(m.country == iso3 and m.span[0] >= cue.span[0] for m in mentions)
-        return agent != iso3 and (cue.object_country == iso3 or (cue.object_country is None and named_after))
+        subject = next((m for m in mentions if m.span[0] < cue.span[0]), None)
+        if subject is None and not definition.agentless:
+            return False
+        if subject is not None and subject.country == iso3:
+            return False
+        if cue.object_country is not None:
+            return cue.object_country == iso3
+        return any(m.country == iso3 for m in mentions if m is not subject)
     rulers = [m for m in mentions if m.kind in ACTOR_KINDS and _sector_ok(m.sector, definition)]
     people = [m for m in rulers if m.kind == "person"] or rulers
     if not people:

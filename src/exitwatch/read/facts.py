@@ -112,21 +112,19 @@ def _cue_modality(sentence: Sentence, cue: re.Match, claims: list[Claim], events
 
 
 def sentence_cues(sentence: Sentence, claims: list[Claim], events: list[Event]) -> list[CueMatch]:
-    """Every indicator cue in ``sentence`` (the first match per indicator), with its modality."""
+    """Every indicator cue in ``sentence`` (each match, left to right, per indicator), with its modality."""
     patterns, rules = cue_lexicon()
     found = []
     for indicator, pattern in patterns.items():
-        cue = pattern.search(sentence.text)
-        if cue is None:
-            continue
-        named = next((g for g in cue.groups() if g), None)
-        modality, chain = _cue_modality(sentence, cue, claims, events, rules)
-        found.append(CueMatch(
-            doc_id=sentence.doc_id, sentence_index=sentence.index, indicator=indicator,
-            text=re.sub(r"\s+", " ", cue.group(0).lower()).strip(),
-            span=(sentence.start + cue.start(), sentence.start + cue.end()), modality=modality, attribution=chain,
-            object_country=_country_words()[named.lower()][0] if named else None,
-        ))
+        for cue in pattern.finditer(sentence.text):
+            named = next((g for g in cue.groups() if g), None)
+            modality, chain = _cue_modality(sentence, cue, claims, events, rules)
+            found.append(CueMatch(
+                doc_id=sentence.doc_id, sentence_index=sentence.index, indicator=indicator,
+                text=re.sub(r"\s+", " ", cue.group(0).lower()).strip(),
+                span=(sentence.start + cue.start(), sentence.start + cue.end()), modality=modality,
+                attribution=chain, object_country=_country_words()[named.lower()][0] if named else None,
+            ))
     return found
 
 

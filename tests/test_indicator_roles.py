@@ -1,0 +1,91 @@
+"""Indicators v2 (issue 15): evidence counts for the country whose actor is in the indicator's
+role (not for destinations, hosts, foreign actors or places named in passing), and old news
+fades: the news update uses the window that ends at the forecast date."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from exitwatch.forecast import LeaderForecast
+from exitwatch.indicators import apply_news, compute_indicators, load_definitions
+from exitwatch.indicators.attribution import score_attribution
+from exitwatch.ingest import ingest
+from exitwatch.read import read_text
+from exitwatch.store import Store
+
+BASE = LeaderForecast(
+    country_iso3="IRN", country_name="Iran", gwcode=630, leader="Ali Khamenei", in_office_since=dt.date(1989, 6, 4),
+    as_of=dt.date(2026, 1, 25), p_exit={1: 0.004, 3: 0.012, 6: 0.025, 12: 0.05},
+    p_irregular={1: 0.002, 3: 0.006, 6: 0.012, 12: 0.025}, exit_modes={"regular": 0.5, "irregular": 0.5},
+    fates={"ok": 0.6, "exile": 0.2, "imprisonment": 0.1, "death": 0.1}, destinations=(), inputs_age={}, imputed=(),
+    model_version="test",
+)
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory, example_article):
+    """A store holding only the example article, read by the reader users get."""
+    store = Store(tmp_path_factory.mktemp("roles") / "example.duckdb")
+    ingest([example_article], store=store, outlet="Hot Air")
+    yield store
+    store.close()
+
+
+def _base(iso3: str, as_of: dt.date) -> LeaderForecast:
+    return dataclasses.replace(BASE, country_iso3=iso3, as_of=as_of)
+
+
+def test_the_example_lights_iran_only(example_store):
+    newest = example_store.latest_country_date("IRN")
+    iran = compute_indicators(example_store, "IRN", end=newest)
+    assert {"flight_preparation", "foreign_military_pressure"} <= {i.name for i in iran.lit}
+    flight = iran.get("flight_preparation")
+    assert flight.evidence[0].weight > 0 and "Hot Air" in flight.evidence[0].attribution + (flight.evidence[0].outlet,)
+    for iso3 in ("RUS", "BLR", "USA", "VEN"):
+        report = compute_indicators(example_store, iso3, end=newest)
+        assert report.lit == (), (iso3, [i.name for i in report.lit])
+        news = apply_news(_base(iso3, newest), report, load_definitions())
+        assert news.multiplier == 1.0 and news.updated == news.base, iso3
+    moved = apply_news(_base("IRN", newest), iran, load_definitions())
+    assert moved.updated["p_exit"][12] > moved.base["p_exit"][12]
+
+
+def test_old_news_fades_out_of_the_forecast(example_store):
+    newest = example_store.latest_country_date("IRN")
+    later = newest + dt.timedelta(days=304)  # ten months on
+    old = compute_indicators(example_store, "IRN", end=later)
+    assert old.recent_documents == 0 and old.lit == ()
+    news = apply_news(_base("IRN", later), old, load_definitions())
+    assert not news.recent_news and news.updated == news.base and news.multiplier == 1.0
+    next_day = newest + dt.timedelta(days=1)
+    fresh = compute_indicators(example_store, "IRN", end=next_day)
+    news = apply_news(_base("IRN", next_day), fresh, load_definitions())
+    assert news.recent_news and news.multiplier > 1 and news.updated["p_exit"][12] > news.base["p_exit"][12]
+    flight = fresh.get("flight_preparation")
+    assert all(e.faded < e.weight for e in flight.evidence if e.weight > 0)  # a day old: faded a little
+    assert list(fresh.get("flight_preparation").series)[-1] == fresh.period_start.isoformat()
+
+
+def test_indicators_are_a_query_over_stored_rows(example_store, tmp_path):
+    tables = example_store.table_counts()
+    assert tables["mentions"] > 0 and tables["cue_matches"] > 0
+    example_store.export_parquet(tmp_path / "parquet")
+    from exitwatch.indicators import compute_indicators_parquet
+
+    newest = example_store.latest_country_date("IRN")
+    direct = compute_indicators(example_store, "IRN", end=newest)
+    from_parquet = compute_indicators_parquet(tmp_path / "parquet", "IRN", end=newest)
+    assert [(i.name, i.lit, i.score) for i in from_parquet.indicators] == [(i.name, i.lit, i.score) for i in direct.indicators]
+
+
+def test_country_attribution_on_the_labelled_set():
+    scores = {s.indicator: s for s in score_attribution(
+        lambda text: read_text(text, outlet="Attribution Test", published="2026-01-20"))}
+    overall = scores["all"]
+    assert overall.tp + overall.fn >= 20 and overall.fp + overall.tn >= 20
+    assert overall.precision >= 0.85 and overall.recall >= 0.85, overall.errors
+    for name in ("foreign_military_pressure", "security_defection", "repression_escalation"):
+        assert scores[name].precision == 1.0 and scores[name].recall == 1.0, scores[name].errors
