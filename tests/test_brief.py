@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import xml.etree.ElementTree as ET
 
@@ -23,9 +24,13 @@ def store(sample_db):  # noqa: F811
         yield s
 
 
+#: The day after the newest indicator sample: the news window ends at the forecast date.
+SAMPLES_AS_OF = dt.date(2026, 1, 23)
+
+
 @pytest.fixture(scope="module")
 def view(store):
-    return country_view(store, "Iran")
+    return country_view(store, "Iran", as_of=SAMPLES_AS_OF)
 
 
 def test_markdown_brief_has_every_section(store, view):
@@ -56,6 +61,7 @@ def test_trend_ends_at_the_headline(view):
     assert all(p.base == view.forecast.p_exit[12] for p in view.trend)
     dates = [p.as_of for p in view.trend]
     assert dates == sorted(dates) and dates[-1] == view.indicators.period_start
+    assert view.indicators.end == view.as_of == SAMPLES_AS_OF  # the trend ends at the forecast date
 
 
 def test_changes_follow_the_update(view):
