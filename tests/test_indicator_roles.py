@@ -89,3 +89,22 @@ def test_country_attribution_on_the_labelled_set():
     assert overall.precision >= 0.85 and overall.recall >= 0.85, overall.errors
     for name in ("foreign_military_pressure", "security_defection", "repression_escalation"):
         assert scores[name].precision == 1.0 and scores[name].recall == 1.0, scores[name].errors
+
+
+def test_factor_evidence_counts_months_before_irregular_exits(tmp_path):
+    from exitwatch.app.factor_evidence import factor_evidence
+    from exitwatch.indicators.samples import sentences_only_reader
+    from exitwatch.ingest import make_document
+
+    with Store(tmp_path / "exits.duckdb") as store:
+        stories = [("Sudanese army units defected in Khartoum on Monday.", "A", "2019-03-20"),
+                   ("Sudanese border guards defected to the protesters on Tuesday.", "B", "2019-03-21"),
+                   ("Sudanese army units defected in Omdurman.", "A", "2018-01-10")]  # 15 months before the exit
+        for text, outlet, day in stories:
+            doc = make_document(text, outlet=outlet, published=day)
+            store.add_document(doc, reading=sentences_only_reader(doc))
+        rows = {r.indicator: r for r in factor_evidence(store, months_before=6)}
+    defection = rows["security_defection"]
+    assert (defection.lit_before_exit, defection.months_before_exit) == (1, 1)  # March 2019, before April 2019
+    assert (defection.lit_other, defection.months_other) == (0, 1) and defection.ratio is None
+    assert all(r.months_before_exit == 1 and r.months_other == 1 for r in rows.values())
