@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+from test_api import SAMPLES_AS_OF, lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.errors import ConfigError, UnknownCountryError
 from exitwatch.ingest import ingest
@@ -22,10 +21,6 @@ from exitwatch.store import Store
 def store(sample_db):  # noqa: F811
     with Store(sample_db, read_only=True) as s:
         yield s
-
-
-#: The day after the newest indicator sample: the news window ends at the forecast date.
-SAMPLES_AS_OF = dt.date(2026, 1, 23)
 
 
 @pytest.fixture(scope="module")

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from test_news_forecast import BASE
 
 from exitwatch.forecast import LeaderForecast
 from exitwatch.indicators import apply_news, compute_indicators, load_definitions
@@ -15,14 +16,6 @@ from exitwatch.indicators.attribution import score_attribution
 from exitwatch.ingest import ingest
 from exitwatch.read import read_text
 from exitwatch.store import Store
-
-BASE = LeaderForecast(
-    country_iso3="IRN", country_name="Iran", gwcode=630, leader="Ali Khamenei", in_office_since=dt.date(1989, 6, 4),
-    as_of=dt.date(2026, 1, 25), p_exit={1: 0.004, 3: 0.012, 6: 0.025, 12: 0.05},
-    p_irregular={1: 0.002, 3: 0.006, 6: 0.012, 12: 0.025}, exit_modes={"regular": 0.5, "irregular": 0.5},
-    fates={"ok": 0.6, "exile": 0.2, "imprisonment": 0.1, "death": 0.1}, destinations=(), inputs_age={}, imputed=(),
-    model_version="test",
-)
 
 
 @pytest.fixture(scope="module")

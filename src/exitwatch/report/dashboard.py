@@ -32,10 +32,10 @@ class BriefFormat(str, Enum):
     html = "html"
 
 
-def _ranking(store) -> dict:
+def _ranking(store, as_of=None) -> dict:
     counts = store.country_document_counts()
     rows = []
-    for f in ranked_forecasts():
+    for f in ranked_forecasts(as_of=as_of):
         n = counts.get(f.country_iso3, 0)
         news = news_forecast(store, f).updated["p_exit"][HEADLINE_MONTHS] if n else None
         rows.append({"forecast": f, "news": news, "documents": n})
@@ -46,7 +46,7 @@ def _ranking(store) -> dict:
 
 @router.get("/", response_class=HTMLResponse)
 def index(store: StoreAccess = Depends(access)):
-    return render("index.html", **store.cached(("ranking",), _ranking))
+    return render("index.html", **store.cached(("ranking",), lambda s: _ranking(s, store.as_of)))
 
 
 @router.get("/country/{country}", response_class=HTMLResponse)
@@ -54,7 +54,7 @@ def country_page(country: Annotated[str, Path(max_length=80)], store: StoreAcces
     iso3 = resolve_country(country).iso3
 
     def page(s) -> str:
-        view = country_view(s, iso3)
+        view = country_view(s, iso3, as_of=store.as_of)
         documents = s.find_documents(country=iso3, limit=COUNTRY_DOCUMENTS).items
         return render("country.html", **brief_context(view), documents=documents)
 
@@ -73,5 +73,5 @@ def document_page(doc_id: Annotated[str, DOC_ID], store: StoreAccess = Depends(a
 def brief_page(country: Annotated[str, Path(max_length=80)], format: BriefFormat = BriefFormat.html,
                store: StoreAccess = Depends(access)):
     iso3 = resolve_country(country).iso3
-    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3), fmt=format.value))
+    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3, as_of=store.as_of), fmt=format.value))
     return HTMLResponse(text) if format is BriefFormat.html else PlainTextResponse(text, media_type="text/markdown")

@@ -81,8 +81,8 @@ def what_would_change(base: LeaderForecast, indicators: IndicatorReport, definit
     for ind in indicators.indicators:
         if ind.factor == 1:
             continue
-        switched = replace(indicators, indicators=tuple(replace(i, lit=not i.lit) if i is ind else i
-                                                        for i in indicators.indicators))
+        switched = replace(indicators, recent_documents=max(indicators.recent_documents, 1),  # "if news lit it up"
+                           indicators=tuple(replace(i, lit=not i.lit) if i is ind else i for i in indicators.indicators))
         p = _headline(apply_news(base, switched, definitions))
         if abs(p - current) < MIN_CHANGE:
             continue  # e.g. the update is already at its cap
