@@ -124,6 +124,13 @@ def cue_fits(cue: CueMatch, definition: IndicatorDef, iso3: str, mentions: list[
     return fallen.country != iso3 and bool(links)
 
 
+def _by_sentence(items) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for item in items:
+        grouped.setdefault(item.sentence_index, []).append(item)
+    return grouped
+
+
 class Matcher:
     """Matches the sentences of stored readings to the indicators of one country."""
 
@@ -134,13 +141,14 @@ class Matcher:
     def matches(self, reading: Reading) -> list[Match]:
         """Every (sentence, indicator) match of ``reading``, at most one per pair and origin of
         the attribution chain (the heaviest)."""
+        events, cues, mentions = (_by_sentence(items) for items in (reading.events, reading.cues, reading.mentions))
         found = []
         for sentence in reading.sentences:
-            events = [e for e in reading.events if e.sentence_index == sentence.index]
-            cues = [c for c in reading.cues if c.sentence_index == sentence.index]
-            mentions = [m for m in reading.mentions if m.sentence_index == sentence.index]
+            if sentence.index not in events and sentence.index not in cues:
+                continue
             for definition in self.definitions.indicators:
-                found += self._best(definition, sentence, events, cues, mentions)
+                found += self._best(definition, sentence, events.get(sentence.index, []), cues.get(sentence.index, []),
+                                    mentions.get(sentence.index, []))
         return found
 
     def _best(self, definition: IndicatorDef, sentence: Sentence, events: list[Event], cues: list[CueMatch],
