@@ -111,10 +111,12 @@ def list_claims(paging: Annotated[Paging, Depends()], filters: Annotated[Filters
 @router.get("/countries/{country}/indicators", response_model=IndicatorReport, summary="Warning indicators")
 def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period = Period.week,
                    store: StoreAccess = Depends(access)):
-    """The warning indicators of one country: series, value, baseline, threshold, lit, evidence."""
+    """The warning indicators of one country as of the server's assessment date (default today):
+    series, value, baseline, threshold, lit, evidence."""
     iso3 = resolve_country(country).iso3
     return store.cached(("indicators", iso3, period.value),
-                        lambda s: compute_indicators(s, iso3, period=period.value, end=store.as_of).to_dict())
+                        lambda s: compute_indicators(s, iso3, period=period.value,
+                                                     end=store.as_of or dt.date.today()).to_dict())
 
 
 @router.get("/forecasts", response_model=list[LeaderForecast], summary="Forecasts, all countries ranked")
