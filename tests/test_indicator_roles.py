@@ -10,10 +10,10 @@ import datetime as dt
 import pytest
 from test_news_forecast import BASE
 
+from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.forecast import LeaderForecast
 from exitwatch.indicators import apply_news, compute_indicators, load_definitions
 from exitwatch.indicators.attribution import score_attribution
-from exitwatch.ingest import ingest
 from exitwatch.read import read_text
 from exitwatch.store import Store
 

@@ -10,13 +10,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.app.news import news_updated_forecast
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.forecast import LeaderForecast
-from exitwatch.app.news import news_updated_forecast
 from exitwatch.indicators import apply_news, compute_indicators, load_definitions, load_factor_config, update_probability
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
-from exitwatch.ingest import ingest
 from exitwatch.store import Store
 
 BASE = LeaderForecast(

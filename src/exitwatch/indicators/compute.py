@@ -16,12 +16,14 @@ import datetime as dt
 import os
 from collections import defaultdict
 
+from exitwatch.dates import parse_user_date
 from exitwatch.errors import ConfigError
 from exitwatch.indicators.definitions import PERIOD_DAYS, PERIODS, Definitions, IndicatorDef, load_definitions
 from exitwatch.indicators.matching import Match, Matcher
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
 from exitwatch.kb import resolve_country
 from exitwatch.records import replace
+from exitwatch.store import Store
 
 #: Evidence items kept per indicator.
 MAX_EVIDENCE = 5
@@ -52,15 +54,6 @@ def _definitions(definitions: Definitions | str | os.PathLike | None) -> Definit
     return load_definitions(str(definitions) if definitions else None)
 
 
-def _end_date(end: dt.date | str | None) -> dt.date | None:
-    if isinstance(end, str):
-        try:
-            return dt.date.fromisoformat(end)
-        except ValueError as e:
-            raise ConfigError(f"end date {end!r} is not YYYY-MM-DD") from e
-    return end
-
-
 def compute_indicators(
     store,
     country: str,
@@ -81,7 +74,7 @@ def compute_indicators(
     defs = _definitions(definitions)
     if period not in PERIODS:
         raise ConfigError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
-    end = _end_date(end) or store.latest_country_date(iso3) or dt.date.today()
+    end = parse_user_date(end, what="end") or store.latest_country_date(iso3) or dt.date.today()
     current = period_start(end, period)
     longest = max(d.baseline_periods for d in defs.indicators)
     docs = store.country_documents(iso3, since=window_starts(end, period, longest)[0], until=end)
@@ -206,8 +199,6 @@ def compute_indicators_parquet(parquet_dir: str | os.PathLike, country: str, **o
     """``compute_indicators`` over Parquet files with the store's schema (``<table>.parquet`` or
     ``<table>/*.parquet``, as written by ``exitwatch export-parquet`` and the Dask path), loaded
     into a throw-away in-memory store. ``options`` as for ``compute_indicators``."""
-    from exitwatch.store import Store
-
     with Store(":memory:") as store:
         store.import_parquet(parquet_dir)
         return compute_indicators(store, country, **options)
