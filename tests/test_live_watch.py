@@ -322,11 +322,11 @@ def test_brief_api_and_dashboard_show_the_sources_and_warn_when_one_is_stale(new
     db = tmp_path / "w.duckdb"
     with Store(db) as store:
         watch(store, config, read=sentences_only_reader, now=T0)  # "quiet" is stale by now (6 h after T0)
-        view = country_view(store, "IRN")
+        view = country_view(store, "IRN", as_of=T0.date())  # the assessment's window ends on the day of the poll
         brief = render_brief(view, fmt="md")
     assert [(s.name, s.documents, s.stale) for s in view.sources] == [("fresh", 1, False), ("quiet", 1, True)]
     assert "**Warning: stale sources** (quiet)" in brief and "- fresh: 1 documents" in brief
-    with TestClient(create_app(str(db))) as client:
+    with TestClient(create_app(str(db), as_of=T0.date())) as client:
         listed = client.get("/api/sources").json()
         forecast = client.get("/api/forecasts/IRN").json()
         page = client.get("/sources").text

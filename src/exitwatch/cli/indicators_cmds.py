@@ -67,7 +67,7 @@ def format_news_forecast(news) -> str:
     """Text of a NewsForecast: base and updated probabilities, and each indicator's part."""
     horizons = list(news.base["p_exit"])
     lines = [f"  news update ({news.news_period} starting {news.news_period_start}, news up to {news.news_end}, "
-             f"{news.news_documents} documents{'; STALE news' if news.stale else ''}):",
+             f"{news.news_documents} documents{'' if news.recent_news else '; no recent news: forecast unchanged'}):",
              "    horizon              " + "".join(f"{h:>4} mo " for h in horizons)]
     for kind, label in (("p_exit", "P(exit)"), ("p_irregular", "P(irregular)")):
         for stage in ("base", "updated"):

@@ -110,7 +110,7 @@ class NewsForecastOut(BaseModel):
     news_end: dt.date | None = None
     news_period: str
     news_documents: int
-    stale: bool
+    recent_news: bool
 
 
 class CountryForecastOut(BaseModel):

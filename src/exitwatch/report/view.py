@@ -13,7 +13,6 @@ from exitwatch.forecast import LeaderForecast, forecast, forecast_one
 from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
 from exitwatch.indicators import IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions
 from exitwatch.indicators.compute import baseline_and_lit
-from exitwatch.indicators.matching import country_words
 from exitwatch.records import replace
 from exitwatch.store.report import StoreVintage
 
@@ -101,8 +100,8 @@ def what_would_change(base: LeaderForecast, indicators: IndicatorReport, definit
     for ind in indicators.indicators:
         if ind.factor == 1:
             continue
-        switched = replace(indicators, indicators=tuple(replace(i, lit=not i.lit) if i is ind else i
-                                                        for i in indicators.indicators))
+        switched = replace(indicators, recent_documents=max(indicators.recent_documents, 1),  # "if news lit it up"
+                           indicators=tuple(replace(i, lit=not i.lit) if i is ind else i for i in indicators.indicators))
         p = _headline(apply_news(base, switched, definitions))
         if abs(p - current) < MIN_CHANGE:
             continue  # e.g. the update is already at its cap
@@ -153,8 +152,7 @@ def fed_by(store, indicators: IndicatorReport) -> tuple[SourceUse, ...]:
     freshness, so that a quiet period is not mistaken for a calm one."""
     series = indicators.indicators[0].series if indicators.indicators else {}
     since = dt.date.fromisoformat(min(series)) if series else indicators.period_start
-    docs = store.country_documents(indicators.country_iso3, list(country_words(indicators.country_iso3)),
-                                   since=since, until=indicators.end)
+    docs = store.country_documents(indicators.country_iso3, since=since, until=indicators.end)
     counts = store.sources_of_documents([d["id"] for d in docs])
     statuses = {s.name: s for s in store.source_statuses()}
     uses = []
@@ -165,13 +163,21 @@ def fed_by(store, indicators: IndicatorReport) -> tuple[SourceUse, ...]:
     return tuple(uses)
 
 
+def news_forecast(store, base: LeaderForecast, *, period: str = "week") -> NewsForecast:
+    """``base`` updated with the indicators of its country lit by the news in ``store`` in the
+    window that ends on the forecast date ``base.as_of``."""
+    definitions = load_definitions()
+    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
+    return apply_news(base, report, definitions, factors_source=definitions.source)
+
+
 def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week") -> CountryView:
     """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store``: the forecast
-    as of ``as_of`` (default today) updated with the news up to ``as_of`` (default: the
-    country's latest news), as ``news_updated_forecast`` does."""
+    as of ``as_of`` (default today) updated with the news in the window that ends on that date
+    (evidence fades with its age; the trend ends there too), as ``news_updated_forecast`` does."""
     definitions = load_definitions()
     base = forecast_one(country, as_of=as_of)
-    indicators = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=definitions)
+    indicators = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
     return CountryView(
         forecast=base,
         news=apply_news(base, indicators, definitions, factors_source=definitions.source),

@@ -157,6 +157,38 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        5,
+        "per-sentence facts for the indicators, found once at read time: country mentions and cue matches",
+        """
+        CREATE TABLE mentions (
+            doc_id VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            sentence_index INTEGER NOT NULL,
+            country VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            sector VARCHAR,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, n)
+        );
+        CREATE INDEX mentions_country ON mentions (country);
+        CREATE TABLE cue_matches (
+            doc_id VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            sentence_index INTEGER NOT NULL,
+            indicator VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            modality VARCHAR NOT NULL,
+            attribution VARCHAR NOT NULL,
+            object_country VARCHAR,
+            PRIMARY KEY (doc_id, n)
+        );
+        """,
+    ),
 ]
 
 #: Tables in dependency order (parents first): export, import and stats walk this list.
@@ -169,6 +201,8 @@ TABLES = (
     "sentences",
     "events",
     "claims",
+    "mentions",
+    "cue_matches",
     "indicator_states",
     "source_states",
     "source_items",
