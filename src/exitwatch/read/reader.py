@@ -7,6 +7,7 @@ from exitwatch.read import MODES
 from exitwatch.read.classify import classifier_available
 from exitwatch.read.components import DOCUMENT, MODE
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
+from exitwatch.read.sanitize import tokenizable
 from exitwatch.records import Document, Reading, replace
 
 
@@ -27,7 +28,7 @@ def read_document(doc: Document, *, mode: str = "auto") -> Reading:
     """
     used = resolve_mode(mode)
     nlp = build_pipeline()
-    spacy_doc = nlp.make_doc(doc.body)
+    spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
     spacy_doc.user_data[DOCUMENT] = doc
     spacy_doc.user_data[MODE] = used
     for _, component in nlp.pipeline:
