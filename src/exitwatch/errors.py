@@ -99,3 +99,10 @@ class WritesDisabledError(AuthError):
 
     code = "forbidden"
     http_status = 403
+
+
+class ReadTimeoutError(ExitwatchError):
+    """Reading a document took longer than its time budget (the document is stored unread)."""
+
+    code = "read_timeout"
+    http_status = 503

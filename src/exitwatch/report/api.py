@@ -26,6 +26,7 @@ from exitwatch.errors import ExitwatchError
 from exitwatch.report import api_read, api_write, dashboard
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.http_guard import HttpGuard
+from exitwatch.report.read_worker import READ_BUDGET_S, shared_worker
 from exitwatch.report.render import render
 from exitwatch.report.uploads import MAX_UPLOAD_BYTES
 
@@ -102,16 +103,22 @@ def _api_docs(app: FastAPI) -> None:
         return render("api_docs.html", spec=app.openapi())
 
 
-def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               read_mode: str = "auto", read_budget_s: float = READ_BUDGET_S) -> FastAPI:
     """The web application over the store at ``db_path`` (created when missing).
 
     ``api_key`` enables the write endpoints (POST /api/documents, POST /api/uploads) for requests
     carrying it in ``X-API-Key``; without it they answer 403. ``max_upload_bytes`` caps uploads.
+    Documents written through the API are read in ``read_mode`` by a worker process, each within
+    ``read_budget_s`` seconds (a slower one is stored unread, with that problem).
     """
     access = StoreAccess(db_path)
+    reader = shared_worker(read_mode, read_budget_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if api_key:
+            reader.start()
         yield
         access.close()
 
@@ -128,6 +135,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     app.state.access = access
     app.state.api_key = api_key
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.reader = reader
     _install_error_handlers(app)
     app.add_middleware(HttpGuard, max_multipart_bytes=max_upload_bytes + api_write.BODY_OVERHEAD,
                        max_other_bytes=api_write.JSON_BODY_LIMIT)

@@ -21,7 +21,7 @@ from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
 from exitwatch.report import api_models as M
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import access
-from exitwatch.report.uploads import UploadResult, ingest_json_document, ingest_upload
+from exitwatch.report.uploads import ParsedUpload, UploadResult, json_document_bytes, parse_upload, store_upload
 
 ERRORS = {status: {"model": M.ErrorResponse} for status in (400, 401, 403, 413, 415, 422, 500)}
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="the key given to `exitwatch serve`")
@@ -62,16 +62,53 @@ def _answer(result: UploadResult) -> dict:
             "read": report.read, "document_ids": list(result.document_ids), "problems": [str(p) for p in report.problems]}
 
 
-@router.post("/documents", response_model=M.IngestOut, status_code=201, summary="Ingest one document (API key)")
-def post_document(document: M.DocumentIn, store: StoreAccess = Depends(access)):
-    """Ingest and read one document given as JSON; an exact repeat is reported, not stored twice."""
+class ReadAhead:
+    """The readings of an upload's new documents, made before the store is locked (so reads of
+    the store go on while a document is read); ``ingest`` calls it as its reader. A document
+    that could not be read raises its error again there and is stored unread with it."""
+
+    def __init__(self, store: StoreAccess, documents, reader):
+        with store.use() as s:
+            stored = set(s.stored_ids([d.id for d in documents]))
+        self.outcomes: dict = {}
+        for doc in documents:
+            if doc.id not in stored and doc.id not in self.outcomes:
+                try:
+                    self.outcomes[doc.id] = reader(doc)
+                except Exception as e:  # noqa: BLE001 - stored unread with this problem, as ingest does
+                    self.outcomes[doc.id] = e
+
+    def __call__(self, doc):
+        outcome = self.outcomes.get(doc.id)
+        if outcome is None:
+            raise LookupError(f"document {doc.id} was not read ahead")
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def _ingest(store: StoreAccess, upload: ParsedUpload, reader) -> dict:
+    """Read ``upload``'s new documents, then store it under the write lock."""
+    read = ReadAhead(store, upload.documents, reader)
     with store.write() as s:
-        return _answer(ingest_json_document(s, document.model_dump()))
+        return _answer(store_upload(s, upload, read=read))
+
+
+def reader(request: Request):
+    """The app's reader (``create_app``)."""
+    return request.app.state.reader
+
+
+@router.post("/documents", response_model=M.IngestOut, status_code=201, summary="Ingest one document (API key)")
+def post_document(document: M.DocumentIn, store: StoreAccess = Depends(access), read=Depends(reader)):
+    """Ingest and read one document given as JSON; an exact repeat is reported, not stored twice."""
+    data = json_document_bytes(document.model_dump())
+    return _ingest(store, parse_upload(data, max_bytes=len(data)), read)
 
 
 @router.post("/uploads", response_model=M.IngestOut, status_code=201, summary="Upload a file to ingest (API key)")
 async def post_upload(request: Request, file: UploadFile = File(description="text, HTML, JSON, JSONL, CSV/TSV or RSS/Atom"),
-                      store: StoreAccess = Depends(access)):
+                      store: StoreAccess = Depends(access), read=Depends(reader)):
     """Ingest an uploaded file. The format is sniffed from the content; the server names the
     temporary file itself; the upload is stored whole or not at all."""
     limit = request.app.state.max_upload_bytes
@@ -82,7 +119,6 @@ async def post_upload(request: Request, file: UploadFile = File(description="tex
             raise UploadTooLargeError("upload", f"larger than the limit of {limit:,} bytes")
 
     def store_it():
-        with store.write() as s:
-            return ingest_upload(s, bytes(data), name_hint=file.filename, max_bytes=limit)
+        return _ingest(store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit), read)
 
-    return _answer(await run_in_threadpool(store_it))
+    return await run_in_threadpool(store_it)
