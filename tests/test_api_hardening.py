@@ -18,11 +18,11 @@ from fastapi.testclient import TestClient
 from test_api import ARTICLE, KEY, assert_error, sample_db, total_documents  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.report import create_app
-from exitwatch.report.api_write import JSON_BODY_LIMIT
-from exitwatch.report.http_guard import SECURITY_HEADERS
-from exitwatch.report.render import markdown_text
 
 WRITE_HEADERS = {"X-API-Key": KEY}
+#: The JSON body limit (``api_write.JSON_BODY_LIMIT``: three times the 2 MB document cap, plus 64 KiB).
+JSON_BODY_LIMIT = 3 * 2_000_000 + 64 * 1024
+SECURITY_HEADERS = ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy")
 
 
 @pytest.fixture
@@ -226,7 +226,7 @@ def test_web_links_stay_clickable(writer):
 def test_markdown_brief_escapes_stored_text(writer):
     """Every value in a Markdown template is escaped, so stored text cannot add links, HTML or
     formatting to the brief (before: passed through unchanged)."""
-    from exitwatch.report.render import environment
+    from exitwatch.report.render import environment, markdown_text
 
     hostile = "[Wire](javascript:alert(1)) <img src=x onerror=alert(1)> **bold** `code` &#106;"
     rendered = environment(markdown=True).from_string("- {{ outlet }} ({{ n }})").render(outlet=hostile, n=3)
@@ -240,9 +240,13 @@ def test_markdown_brief_escapes_stored_text(writer):
 @pytest.mark.parametrize("path", ["/", "/api/forecasts", "/static/style.css", "/docs", "/no/such/page",
                                   "/country/IRN", "/brief/IRN"])
 def test_security_headers_on_every_answer(writer, path):
+    from exitwatch.report.http_guard import SECURITY_HEADERS as expected
+
     response = writer.get(path)
-    for name, value in SECURITY_HEADERS.items():
+    assert set(expected) == set(SECURITY_HEADERS)
+    for name, value in expected.items():
         assert response.headers.get(name) == value, (path, name)
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
 
 
 def test_api_docs_load_nothing_from_elsewhere(writer):
@@ -317,6 +321,13 @@ def test_impossible_publication_dates_are_dropped_with_a_problem(writer, publish
 
 # -- no server paths --------------------------------------------------------------------------
 
+def test_json_body_limit_allows_escaped_text_at_the_document_cap():
+    from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
+    from exitwatch.report.api_write import JSON_BODY_LIMIT as limit
+
+    assert limit == JSON_BODY_LIMIT and limit >= 3 * MAX_DOCUMENT_BYTES
+
+
 def test_error_messages_name_no_server_path(writer, store_copy):
     bad = writer.post("/api/uploads", headers=WRITE_HEADERS,
                       files={"file": ("x.jsonl", b'{"text": "A first good record about Iran."}\n{"text": broken\n',
@@ -327,3 +338,70 @@ def test_error_messages_name_no_server_path(writer, store_copy):
 
     assert without_paths(f"store {store_copy} is locked") == "store copy.duckdb is locked"
     assert without_paths("https://example.org/a/b") == "https://example.org/a/b"
+
+
+# -- fuzz: no 5xx, one error shape, bounded time ---------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from test_read_hostile import texts_in_many_scripts  # noqa: E402
+
+#: Seconds one fuzzed write may take (it is read by the worker; generous on a loaded machine).
+WRITE_BOUND_S = 20.0
+FUZZ = settings(max_examples=12, deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
+URLS = st.one_of(st.text(max_size=80), st.sampled_from(["javascript:alert(1)", "data:text/html,<b>x</b>", "http://x.org/",
+                                                        "https://a.b/c?d=<e>", "//evil.org", "file:///etc/passwd"]))
+DATES = st.one_of(st.dates().map(str), st.text(max_size=20), st.sampled_from(["9999-12-31", "0001-01-01", "1899-12-31"]))
+DOCUMENTS = st.fixed_dictionaries(
+    {"text": st.one_of(texts_in_many_scripts(max_runs=4), st.text(max_size=300))},
+    optional={"title": st.text(max_size=120), "outlet": st.text(max_size=60), "url": URLS, "published": DATES,
+              "author": st.one_of(st.none(), st.text(max_size=40)), "language": st.text(max_size=10),
+              "path": st.just("/etc/passwd")},
+)
+
+
+@pytest.fixture(scope="module")
+def fuzz_client(sample_db, tmp_path_factory):  # noqa: F811
+    copy = tmp_path_factory.mktemp("fuzz") / "fuzz.duckdb"
+    shutil.copy(sample_db, copy)
+    app = create_app(str(copy), api_key=KEY, max_upload_bytes=20_000, read_mode="lexical")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        yield client
+
+
+def _timed(call):
+    start = time.perf_counter()
+    response = call()
+    elapsed = time.perf_counter() - start
+    assert response.status_code < 500, response.text[:500]
+    if response.status_code >= 400:
+        body = response.json()
+        assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "status"}
+        assert body["error"]["status"] == response.status_code and "Traceback" not in body["error"]["message"]
+        assert "/tmp" not in body["error"]["message"] and "exitwatch-upload" not in body["error"]["message"]
+    assert elapsed < WRITE_BOUND_S, f"{elapsed:.1f} s"
+    return response
+
+
+@FUZZ
+@given(document=DOCUMENTS)
+def test_fuzz_post_documents(fuzz_client, document):
+    _timed(lambda: fuzz_client.post("/api/documents", json=document, headers=WRITE_HEADERS))
+
+
+@FUZZ
+@given(body=st.one_of(st.binary(max_size=3000), texts_in_many_scripts(max_runs=3).map(str.encode)),
+       content_type=st.sampled_from(["application/json", "text/plain", "application/x-www-form-urlencoded", ""]))
+def test_fuzz_post_raw_bodies(fuzz_client, body, content_type):
+    _timed(lambda: fuzz_client.post("/api/documents", content=body,
+                                    headers={**WRITE_HEADERS, "Content-Type": content_type}))
+
+
+@FUZZ
+@given(data=st.one_of(st.binary(max_size=3000), texts_in_many_scripts(max_runs=4).map(lambda t: t.encode("utf-8")),
+                      texts_in_many_scripts(max_runs=2).map(lambda t: t.encode("utf-16"))),
+       name=st.one_of(st.text(max_size=40), st.sampled_from(["../../x.csv", "a.tsv", "feed.xml", "x.jsonl"])))
+def test_fuzz_uploads(fuzz_client, data, name):
+    _timed(lambda: fuzz_client.post("/api/uploads", headers=WRITE_HEADERS,
+                                    files={"file": (name or "f", data, "application/octet-stream")}))

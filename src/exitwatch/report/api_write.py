@@ -62,34 +62,14 @@ def _answer(result: UploadResult) -> dict:
             "read": report.read, "document_ids": list(result.document_ids), "problems": [str(p) for p in report.problems]}
 
 
-class ReadAhead:
-    """The readings of an upload's new documents, made before the store is locked (so reads of
-    the store go on while a document is read); ``ingest`` calls it as its reader. A document
-    that could not be read raises its error again there and is stored unread with it."""
-
-    def __init__(self, store: StoreAccess, documents, reader):
-        with store.use() as s:
-            stored = set(s.stored_ids([d.id for d in documents]))
-        self.outcomes: dict = {}
-        for doc in documents:
-            if doc.id not in stored and doc.id not in self.outcomes:
-                try:
-                    self.outcomes[doc.id] = reader(doc)
-                except Exception as e:  # noqa: BLE001 - stored unread with this problem, as ingest does
-                    self.outcomes[doc.id] = e
-
-    def __call__(self, doc):
-        outcome = self.outcomes.get(doc.id)
-        if outcome is None:
-            raise LookupError(f"document {doc.id} was not read ahead")
-        if isinstance(outcome, Exception):
-            raise outcome
-        return outcome
-
-
 def _ingest(store: StoreAccess, upload: ParsedUpload, reader) -> dict:
-    """Read ``upload``'s new documents, then store it under the write lock."""
-    read = ReadAhead(store, upload.documents, reader)
+    """Store ``upload`` under the write lock, lending the store to other requests while each new
+    document is read (ingest reads a document before the transaction that stores it)."""
+
+    def read(doc):
+        with store.released():
+            return reader(doc)
+
     with store.write() as s:
         return _answer(store_upload(s, upload, read=read))
 
