@@ -35,7 +35,7 @@ ARTICLE = ("Thousands of workers went on strike in Tabriz on Monday, the union s
            "Police fired tear gas at protesters outside the governor's office. ")
 SERVER = """
 import sys, uvicorn
-from exitwatch.report import create_app
+from exitwatch.app.server import create_app
 uvicorn.run(create_app(sys.argv[1], api_key=sys.argv[2], max_upload_bytes=2_000_000), host="127.0.0.1",
             port=int(sys.argv[3]), root_path="/x", log_level="warning")
 """

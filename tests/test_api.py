@@ -11,11 +11,12 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from exitwatch.ingest import ingest, sample_corpus_path
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.ingest import sample_corpus_path
 from exitwatch.indicators.samples import samples_path
 from exitwatch.read import read_document
 from exitwatch.records import MODALITIES
-from exitwatch.report import create_app
+from exitwatch.app.server import create_app
 from exitwatch.store import Store
 
 KEY = "test-key-123"
@@ -298,7 +299,7 @@ def test_upload_needs_the_key_and_a_file(writer):
 
 
 def test_oversized_body_is_refused_before_reading(writer):
-    from exitwatch.report.api_write import JSON_BODY_LIMIT
+    from exitwatch.app.api_write import JSON_BODY_LIMIT
 
     response = writer.post("/api/documents", content=b"{" + b" " * JSON_BODY_LIMIT + b"}",
                            headers={"X-API-Key": KEY, "Content-Type": "application/json"})

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from test_api import ARTICLE, KEY, assert_error, sample_db, total_documents  # noqa: F401  (sample_db is a fixture)
 
-from exitwatch.report import create_app
+from exitwatch.app.server import create_app
 
 WRITE_HEADERS = {"X-API-Key": KEY}
 #: The JSON body limit (``api_write.JSON_BODY_LIMIT``: three times the 2 MB document cap, plus 64 KiB).
@@ -240,7 +240,7 @@ def test_markdown_brief_escapes_stored_text(writer):
 @pytest.mark.parametrize("path", ["/", "/api/forecasts", "/static/style.css", "/docs", "/no/such/page",
                                   "/country/IRN", "/brief/IRN"])
 def test_security_headers_on_every_answer(writer, path):
-    from exitwatch.report.http_guard import SECURITY_HEADERS as expected
+    from exitwatch.app.http_guard import SECURITY_HEADERS as expected
 
     response = writer.get(path)
     assert set(expected) == set(SECURITY_HEADERS)
@@ -323,7 +323,7 @@ def test_impossible_publication_dates_are_dropped_with_a_problem(writer, publish
 
 def test_json_body_limit_allows_escaped_text_at_the_document_cap():
     from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
-    from exitwatch.report.api_write import JSON_BODY_LIMIT as limit
+    from exitwatch.app.api_write import JSON_BODY_LIMIT as limit
 
     assert limit == JSON_BODY_LIMIT and limit >= 3 * MAX_DOCUMENT_BYTES
 
@@ -334,7 +334,7 @@ def test_error_messages_name_no_server_path(writer, store_copy):
                                       "text/plain")})
     error = assert_error(bad, 400, "bad_input")
     assert "/tmp" not in error["message"] and "exitwatch-upload" not in error["message"]
-    from exitwatch.report.api import without_paths
+    from exitwatch.app.server import without_paths
 
     assert without_paths(f"store {store_copy} is locked") == "store copy.duckdb is locked"
     assert without_paths("https://example.org/a/b") == "https://example.org/a/b"

@@ -18,10 +18,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from exitwatch.app.ingest_pipeline import IngestReport, ReadWith, ingest
 from exitwatch.errors import InputError, UnsupportedUploadError, UploadTooLargeError
-from exitwatch.ingest import IngestReport, ingest, iter_documents
+from exitwatch.ingest import iter_documents
 from exitwatch.ingest.sources import sniff_format
 from exitwatch.ingest.textio import looks_binary
+from exitwatch.read import DEFAULT_MODE
 from exitwatch.records import Document
 
 #: Largest upload accepted, in bytes (news articles are far smaller; a batch file fits).
@@ -112,7 +114,7 @@ def parse_upload(data: bytes, *, name_hint: str | None = None, max_bytes: int = 
     return ParsedUpload(data=data, fmt=fmt, documents=tuple(docs))
 
 
-def store_upload(store, upload: ParsedUpload, *, read=None) -> UploadResult:
+def store_upload(store, upload: ParsedUpload, *, read: ReadWith = DEFAULT_MODE) -> UploadResult:
     """Store a parsed upload in one transaction, reading each new document with ``read`` (see
     ``ingest``). The problems name the input ``upload``, never the server's temporary file."""
     with _upload_file(upload.data, upload.fmt) as path:
@@ -124,7 +126,7 @@ def store_upload(store, upload: ParsedUpload, *, read=None) -> UploadResult:
 
 
 def ingest_upload(store, data: bytes, *, name_hint: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES,
-                  read=None) -> UploadResult:
+                  read: ReadWith = DEFAULT_MODE) -> UploadResult:
     """Ingest the uploaded ``data`` into ``store`` (read with ``read``, see ``ingest``): stored
     whole or not at all; the errors of ``parse_upload``."""
     return store_upload(store, parse_upload(data, name_hint=name_hint, max_bytes=max_bytes), read=read)
@@ -137,7 +139,7 @@ def json_document_bytes(fields: dict) -> bytes:
     return json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 
-def ingest_json_document(store, fields: dict, *, read=None) -> UploadResult:
+def ingest_json_document(store, fields: dict, *, read: ReadWith = DEFAULT_MODE) -> UploadResult:
     """Ingest one document given as JSON fields through the same path as an upload."""
     data = json_document_bytes(fields)
     return ingest_upload(store, data, max_bytes=max(MAX_UPLOAD_BYTES, len(data)), read=read)

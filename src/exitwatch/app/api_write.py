@@ -1,6 +1,6 @@
 """Write endpoints: ingest a document given as JSON, upload a file. Both need the API key.
 
-``writes_need_the_key`` is a dependency of the whole app (``api.create_app``): every request with
+``writes_need_the_key`` is a dependency of the whole app (``server.create_app``): every request with
 another method than GET, HEAD or OPTIONS, on any route, under any prefix or mount point, needs
 the key. Bodies are counted as they arrive and refused past their limit by ``http_guard.HttpGuard``:
 multipart ones (uploads) at ``max_upload_bytes`` plus ``BODY_OVERHEAD``, others (JSON documents)
@@ -16,12 +16,12 @@ from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
+from exitwatch.app.uploads import ParsedUpload, UploadResult, json_document_bytes, parse_upload, store_upload
 from exitwatch.errors import AuthError, UploadTooLargeError, WritesDisabledError
 from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
 from exitwatch.report import api_models as M
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import access
-from exitwatch.report.uploads import ParsedUpload, UploadResult, json_document_bytes, parse_upload, store_upload
 
 ERRORS = {status: {"model": M.ErrorResponse} for status in (400, 401, 403, 413, 415, 422, 500)}
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="the key given to `exitwatch serve`")

@@ -22,13 +22,15 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
+from exitwatch.app import api_write
+from exitwatch.app.http_guard import HttpGuard
+from exitwatch.app.read_worker import READ_BUDGET_S, shared_worker
+from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
-from exitwatch.report import api_read, api_write, dashboard
+from exitwatch.read import DEFAULT_MODE
+from exitwatch.report import api_read, dashboard
 from exitwatch.report.access import StoreAccess
-from exitwatch.report.http_guard import HttpGuard
-from exitwatch.report.read_worker import READ_BUDGET_S, shared_worker
 from exitwatch.report.render import render
-from exitwatch.report.uploads import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,7 @@ def _api_docs(app: FastAPI) -> None:
 
 
 def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
-               read_mode: str = "auto", read_budget_s: float = READ_BUDGET_S) -> FastAPI:
+               read_mode: str = DEFAULT_MODE, read_budget_s: float = READ_BUDGET_S) -> FastAPI:
     """The web application over the store at ``db_path`` (created when missing).
 
     ``api_key`` enables the write endpoints (POST /api/documents, POST /api/uploads) for requests

@@ -17,6 +17,8 @@ import threading
 from functools import lru_cache
 
 from exitwatch.errors import ReadTimeoutError
+from exitwatch.ingest import make_document
+from exitwatch.read import DEFAULT_MODE, read_document
 from exitwatch.records import Document, Reading
 
 #: Seconds one document may take to read (a 1 MB article of ordinary prose takes a few).
@@ -28,9 +30,6 @@ _WARM_UP = "Protesters marched in Tehran on Monday, the union said."
 
 def _serve(conn, mode: str) -> None:
     """The child: build the pipeline, say so, then read documents until the pipe closes."""
-    from exitwatch.ingest import make_document
-    from exitwatch.read import read_document
-
     read_document(make_document(_WARM_UP), mode=mode)
     conn.send(("ready", None))
     while True:
@@ -48,7 +47,7 @@ class ReadWorker:
     """Reads documents (``worker(doc) -> Reading``) in a child process, one at a time, each in
     at most ``budget_s`` seconds; ``mode`` as ``read_document``'s. Thread-safe."""
 
-    def __init__(self, mode: str = "auto", *, budget_s: float = READ_BUDGET_S):
+    def __init__(self, mode: str = DEFAULT_MODE, *, budget_s: float = READ_BUDGET_S):
         self.mode = mode
         self.budget_s = budget_s
         self._lock = threading.Lock()
@@ -116,7 +115,7 @@ class ReadWorker:
 
 
 @lru_cache(maxsize=None)
-def shared_worker(mode: str = "auto", budget_s: float = READ_BUDGET_S) -> ReadWorker:
+def shared_worker(mode: str = DEFAULT_MODE, budget_s: float = READ_BUDGET_S) -> ReadWorker:
     """This process's worker for ``mode`` and ``budget_s`` (stopped when the process exits)."""
     worker = ReadWorker(mode, budget_s=budget_s)
     atexit.register(worker.close)
