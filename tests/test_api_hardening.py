@@ -154,29 +154,32 @@ def test_chunked_bodies_are_cut_at_the_limit(served, tmp_path, monkeypatch, path
 
 def test_reads_go_on_while_a_long_document_is_read(served):
     """The store is not locked while a document is read, and reading runs in another process:
-    reads answer at once while a slow write is in progress (before: they waited for it)."""
-    text = "The minister said protesters marched in Tabriz. " * 4_000
+    reads answer at once while a slow write is in progress (before: each waited for the whole
+    read, so the slowest read took as long as the write)."""
+    text = "The minister said protesters marched in Tabriz. " * 10_000
     done = threading.Event()
+    took = {}
 
     def write():
+        start = time.perf_counter()
         httpx.post(served + "/api/documents", json={"text": text}, headers=WRITE_HEADERS, timeout=300)
+        took["write"] = time.perf_counter() - start
         done.set()
 
     httpx.post(served + "/api/documents", json=ARTICLE, headers=WRITE_HEADERS, timeout=300)  # worker warm
     writer_thread = threading.Thread(target=write)
     writer_thread.start()
-    time.sleep(0.5)
-    slowest = 0.0
-    checked = 0
-    while not done.is_set() and checked < 20:
+    time.sleep(0.3)
+    slowest, checked = 0.0, 0
+    while not done.is_set():
         start = time.perf_counter()
-        assert httpx.get(served + "/api/documents", params={"limit": 1}, timeout=60).status_code == 200
-        assert httpx.get(served + "/static/style.css", timeout=60).status_code == 200
+        assert httpx.get(served + "/api/documents", params={"limit": 1}, timeout=300).status_code == 200
+        assert httpx.get(served + "/static/style.css", timeout=300).status_code == 200
         slowest = max(slowest, time.perf_counter() - start)
         checked += 1
     writer_thread.join(300)
-    assert checked >= 1, "the write finished before any read was tried; make the document longer"
-    assert slowest < 3.0, f"a read waited {slowest:.1f} s behind the write"
+    assert checked >= 2, f"the write took {took['write']:.1f} s, too short to check reads during it"
+    assert slowest < 0.5 * took["write"], f"a read waited {slowest:.1f} s of the {took['write']:.1f} s write"
 
 
 # -- reading: time budget, hostile text -------------------------------------------------------
@@ -346,8 +349,8 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from test_read_hostile import texts_in_many_scripts  # noqa: E402
 
-#: Seconds one fuzzed write may take (it is read by the worker; generous on a loaded machine).
-WRITE_BOUND_S = 20.0
+#: Seconds one fuzzed write may take (the read budget is 30 s; generous on a loaded machine).
+WRITE_BOUND_S = 60.0
 FUZZ = settings(max_examples=12, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture])
 URLS = st.one_of(st.text(max_size=80), st.sampled_from(["javascript:alert(1)", "data:text/html,<b>x</b>", "http://x.org/",
