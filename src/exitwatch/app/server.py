@@ -28,7 +28,7 @@ from exitwatch.app.read_worker import READ_BUDGET_S, shared_worker
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
 from exitwatch.read import DEFAULT_MODE
-from exitwatch.report import api_read, dashboard
+from exitwatch.report import api_read, api_sources, dashboard
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.render import render
 
@@ -143,6 +143,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
                        max_other_bytes=api_write.JSON_BODY_LIMIT)
     _api_docs(app)
     app.include_router(api_read.router)
+    app.include_router(api_sources.router)
     app.include_router(api_write.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("exitwatch.report", "static")]), name="static")
