@@ -305,7 +305,9 @@ def test_upload_needs_the_key_and_a_file(writer):
 
 
 def test_oversized_body_is_refused_before_reading(writer):
-    response = writer.post("/api/documents", content=b"{" + b" " * 200_000 + b"}",
+    from exitwatch.app.api_write import JSON_BODY_LIMIT
+
+    response = writer.post("/api/documents", content=b"{" + b" " * JSON_BODY_LIMIT + b"}",
                            headers={"X-API-Key": KEY, "Content-Type": "application/json"})
     assert_error(response, 413, "too_large")
 

@@ -233,3 +233,19 @@ def test_killed_ingest_then_rerun_equals_clean_run(tmp_path, shared_data):
     assert _ingest_in_subprocess(interrupted, -1, paths).returncode == 0
     assert _snapshot(interrupted) == _snapshot(clean)
     assert _snapshot(clean)[0]["duplicates"] == 21  # 20 Guardian near copies + the sample corpus's
+
+
+def test_impossible_publication_dates_are_dropped_with_a_warning(tmp_path):
+    """A date far in the future (it moved "news used up to" to 9999) or before 1900 is dropped:
+    the document is kept undated and the problem names the date (issue 13)."""
+    import datetime as dt
+
+    tomorrow = (dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=1)).isoformat()
+    rows = [("9999-12-31", None), ("1850-03-01", None), ("2026-01-16", "2026-01-16"), (tomorrow, tomorrow)]
+    path = tmp_path / "dates.jsonl"
+    path.write_text("\n".join(json.dumps({"text": f"Protesters marched in Tabriz, report {n}.", "date": date})
+                              for n, (date, _) in enumerate(rows)))
+    docs, problems = _run([path])
+    assert [d.published and d.published.isoformat() for d in docs] == [kept for _, kept in rows]
+    assert [(p.source, p.severity) for p in problems] == [(f"{path}#1", "warning"), (f"{path}#2", "warning")]
+    assert "9999-12-31" in problems[0].problem and "1850-03-01" in problems[1].problem

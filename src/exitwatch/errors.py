@@ -115,3 +115,10 @@ class FetchError(ExitwatchError):
         self.status = status
         self.retry_after = retry_after
         super().__init__(f"{url}: {problem}")
+
+
+class ReadTimeoutError(ExitwatchError):
+    """Reading a document took longer than its time budget (the document is stored unread)."""
+
+    code = "read_timeout"
+    http_status = 503

@@ -1,34 +1,54 @@
 """``create_app(db_path, *, api_key=None)``: the JSON API and the dashboard in one FastAPI app.
 
-Read endpoints (``/api/...`` GET, the dashboard pages) are open; write endpoints need the API key
-in the ``X-API-Key`` header, and are refused when the server was started without a key. Every
-4xx and 5xx answer, validation errors and unknown routes included, has the one shape
-``{"error": {"code", "message", "status"}}`` and never a stack trace.
+Read endpoints (``/api/...`` GET, the dashboard pages) are open; every request with another
+method than GET, HEAD or OPTIONS needs the API key in the ``X-API-Key`` header (an app-wide
+dependency, so it holds under any prefix or mount point), and is refused when the server was
+started without a key. Request bodies are counted as they arrive (chunked ones included) and
+refused past the limit. Every 4xx and 5xx answer, validation errors and unknown routes included,
+has the one shape ``{"error": {"code", "message", "status"}}``, never a stack trace and never a
+server path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
 from exitwatch.app import api_write
+from exitwatch.app.http_guard import HttpGuard
+from exitwatch.app.read_worker import READ_BUDGET_S, shared_worker
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
+from exitwatch.read import DEFAULT_MODE
 from exitwatch.report import api_read, api_sources, dashboard
 from exitwatch.report.access import StoreAccess
+from exitwatch.report.render import render
 
 log = logging.getLogger(__name__)
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 413: "too_large", 415: "unsupported_media", 422: "invalid_request"}
+
+
+#: An absolute file path of two or more parts: error messages show only its last part.
+_SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s/'\"]+)+/(?=[^\s/'\"])")
+#: What FastAPI says when a JSON body cannot be decoded (not UTF-8, nested too deeply, ...).
+_BODY_PARSE_FAILED = "There was an error parsing the body"
+
+
+def without_paths(message: str) -> str:
+    """``message`` with every absolute file path cut to its last part (the store's folder, the
+    upload's temporary folder and the package's location are nobody's business)."""
+    return _SERVER_PATH.sub("", message)
 
 
 def error_response(status: int, code: str, message: str) -> JSONResponse:
@@ -50,7 +70,11 @@ def _validation_message(exc: RequestValidationError) -> tuple[int, str, str]:
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ExitwatchError)
     async def _exitwatch_error(request: Request, exc: ExitwatchError):
-        return error_response(exc.http_status, exc.code, str(exc))
+        if exc.http_status >= 500:
+            log.error("%s on %s %s: %s", type(exc).__name__, request.method, request.url.path, exc)
+            return error_response(exc.http_status, exc.code,
+                                  f"server error ({type(exc).__name__}); the server log has details")
+        return error_response(exc.http_status, exc.code, without_paths(str(exc)))
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError):
@@ -59,9 +83,12 @@ def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException):
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        code = _HTTP_CODES.get(exc.status_code, "error")
         if exc.status_code == 404 and message == "Not Found":
             message = f"no such route: {request.method} {request.url.path}; see /docs for the API"
-        return error_response(exc.status_code, _HTTP_CODES.get(exc.status_code, "error"), message)
+        elif exc.status_code == 400 and message == _BODY_PARSE_FAILED and "json" in request.headers.get("content-type", ""):
+            code, message = "malformed_json", "the request body is not valid JSON (not UTF-8, or nested too deeply)"
+        return error_response(exc.status_code, code, message)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):
@@ -69,31 +96,34 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(500, "internal_error", f"internal error ({type(exc).__name__}); the server log has details")
 
 
-def _install_write_guard(app: FastAPI, paths: set[str]) -> None:
-    """Check the API key and body size of write requests before their body is read."""
+def _api_docs(app: FastAPI) -> None:
+    """``/docs``: the API reference rendered here from the OpenAPI document, with no script and
+    nothing loaded from elsewhere (the stock Swagger page loads scripts and fonts from public CDNs,
+    on the page where users type the key)."""
 
-    @app.middleware("http")
-    async def _guard(request: Request, call_next):
-        if request.method == "POST" and request.url.path in paths:
-            try:
-                api_write.guard_writes(request)
-            except ExitwatchError as error:
-                return error_response(error.http_status, error.code, str(error))
-        return await call_next(request)
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs():
+        return render("api_docs.html", spec=app.openapi())
 
 
 def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               read_mode: str = DEFAULT_MODE, read_budget_s: float = READ_BUDGET_S,
                as_of: dt.date | None = None) -> FastAPI:
     """The web application over the store at ``db_path`` (created when missing), assessing as of
     ``as_of`` (default today: the news window of every forecast ends there).
 
     ``api_key`` enables the write endpoints (POST /api/documents, POST /api/uploads) for requests
     carrying it in ``X-API-Key``; without it they answer 403. ``max_upload_bytes`` caps uploads.
+    Documents written through the API are read in ``read_mode`` by a worker process, each within
+    ``read_budget_s`` seconds (a slower one is stored unread, with that problem).
     """
     access = StoreAccess(db_path, as_of=as_of)
+    reader = shared_worker(read_mode, read_budget_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        if api_key:
+            reader.start()
         yield
         access.close()
 
@@ -103,12 +133,18 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
         description="Sourced events, claims, warning indicators and leader-exit forecasts from the news. "
         "Errors always have the shape {\"error\": {\"code\", \"message\", \"status\"}}.",
         lifespan=lifespan,
+        dependencies=[Depends(api_write.writes_need_the_key)],
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.access = access
     app.state.api_key = api_key
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.reader = reader
     _install_error_handlers(app)
-    _install_write_guard(app, {route.path for route in api_write.router.routes})
+    app.add_middleware(HttpGuard, max_multipart_bytes=max_upload_bytes + api_write.BODY_OVERHEAD,
+                       max_other_bytes=api_write.JSON_BODY_LIMIT)
+    _api_docs(app)
     app.include_router(api_read.router)
     app.include_router(api_sources.router)
     app.include_router(api_write.router)

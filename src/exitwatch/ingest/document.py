@@ -30,6 +30,26 @@ def document_id(body: str) -> str:
     return hashlib.sha256(normalise_for_id(body).encode("utf-8")).hexdigest()[:24]
 
 
+#: Publication dates before this are errors (or archive material the forecasts do not use).
+EARLIEST_PUBLISHED = dt.date(1900, 1, 1)
+#: How far past today (UTC) a publication date may lie: clocks and time zones differ.
+CLOCK_SKEW = dt.timedelta(days=1)
+
+
+def published_problem(published: dt.date | None, *, today: dt.date | None = None) -> str | None:
+    """Why ``published`` cannot be a publication date (after ``today``, default today in UTC,
+    beyond ``CLOCK_SKEW``, or before ``EARLIEST_PUBLISHED``), or None when it can. A date from
+    the future would move "news used up to" and every indicator window past today."""
+    if published is None:
+        return None
+    today = today or dt.datetime.now(dt.timezone.utc).date()
+    if published > today + CLOCK_SKEW:
+        return f"publication date {published} is after the ingest date ({today}); stored undated"
+    if published < EARLIEST_PUBLISHED:
+        return f"publication date {published} is before {EARLIEST_PUBLISHED}; stored undated"
+    return None
+
+
 @lru_cache(maxsize=1)
 def _stopwords() -> dict[str, frozenset[str]]:
     data = tomllib.loads(resources.files("exitwatch.ingest").joinpath("data/stopwords.toml").read_text("utf-8"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from exitwatch.ingest.document import published_problem
 from exitwatch.ingest.options import ReaderOptions
 from exitwatch.ingest.problems import IngestProblem, SkipInput
 from exitwatch.ingest.readers_feed import read_feed
@@ -12,7 +13,7 @@ from exitwatch.ingest.readers_records import read_csv, read_json, read_jsonl
 from exitwatch.ingest.readers_text import read_html, read_text
 from exitwatch.ingest.sources import InputSource, expand_inputs
 from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
-from exitwatch.records import Document
+from exitwatch.records import Document, replace
 
 READERS: dict[str, Callable[[InputSource, ReaderOptions], Iterator[Document]]] = {
     "text": read_text,
@@ -60,7 +61,8 @@ def iter_documents(
 
 def read_source(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
     """The documents of one input (file, byte range or stdin) by its format's reader; a failing
-    input becomes a problem on ``source`` and yields what was read before the failure."""
+    input becomes a problem on ``source`` and yields what was read before the failure. A
+    publication date in the future or before 1900 is dropped with a warning (``published_problem``)."""
     found = 0
     try:
         for doc in READERS[source.fmt](source, opts):
@@ -68,6 +70,10 @@ def read_source(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
                 source.problem("no text left after boilerplate removal", record=None if found == 0 else found)
                 continue
             found += 1
+            date_problem = published_problem(doc.published)
+            if date_problem:
+                source.report(IngestProblem(doc.source_path or source.label, date_problem, "warning"))
+                doc = replace(doc, published=None)
             yield doc
     except SkipInput as e:
         source.problem(e.problem)

@@ -16,6 +16,7 @@ from exitwatch.kb import ActorContext, find_actors
 from exitwatch.kb.countries import country_tables
 from exitwatch.read.lexicon import DATA, phrase_regex
 from exitwatch.read.modality import is_author_opinion, modality_at
+from exitwatch.read.sanitize import tokenizable
 from exitwatch.records import Claim, CueMatch, Event, Mention, Reading, Sentence, replace
 
 CUES_FILE = DATA / "indicator_cues.toml"
@@ -78,7 +79,8 @@ def sentence_mentions(sentence: Sentence, context: ActorContext) -> list[Mention
     found = [
         Mention(sentence.doc_id, sentence.index, m.actor.country, m.text, _kind(m.actor.person, m.text),
                 m.actor.sector, (sentence.start + m.start, sentence.start + m.end))
-        for m in find_actors(sentence.text, context=context) if m.actor.country
+        # the recogniser tokenizes again: give it the sanitised text (same length, same offsets)
+        for m in find_actors(tokenizable(sentence.text), context=context) if m.actor.country
     ]
     taken = [m.span for m in found]
     for name in re.finditer(_names_regex(), sentence.text, re.IGNORECASE):

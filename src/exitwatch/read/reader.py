@@ -13,6 +13,7 @@ from exitwatch.read.components import DOCUMENT, MODE
 from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
+from exitwatch.read.sanitize import tokenizable
 from exitwatch.records import Document, Reading, replace
 
 
@@ -31,7 +32,7 @@ def read_document(doc: Document, *, mode: str = DEFAULT_MODE) -> Reading:
     """
     used = resolve_mode(mode)
     nlp = build_pipeline()
-    spacy_doc = nlp.make_doc(doc.body)
+    spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
     spacy_doc.user_data[DOCUMENT] = doc
     spacy_doc.user_data[MODE] = used
     for _, component in nlp.pipeline:

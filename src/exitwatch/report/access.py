@@ -2,7 +2,9 @@
 
 DuckDB allows one read-write connection to a file per process, so the server opens the store
 once and serialises its use with a lock. Derived results (country views, forecasts) are cached
-until the next write, so a read never sees a stale one.
+until the next write, so a read never sees a stale one. A write lends the store back while it
+waits for something slow that does not touch the store (``released``: reading a document), so
+reads go on meanwhile.
 """
 
 from __future__ import annotations
@@ -42,6 +44,16 @@ class StoreAccess:
                 yield self.store
             finally:
                 self._cache.clear()
+
+    @contextmanager
+    def released(self) -> Iterator[None]:
+        """Inside ``write()``, between two uses of the store (no transaction open): let other
+        threads use the store until the block ends, then take it back."""
+        self._lock.release()
+        try:
+            yield
+        finally:
+            self._lock.acquire()
 
     def cached(self, key: tuple, compute: Callable[[Store], Any]) -> Any:
         with self._lock:

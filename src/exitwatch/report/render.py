@@ -1,12 +1,19 @@
-"""The Jinja2 environment shared by the brief and the dashboard, and its formatting filters."""
+"""The Jinja2 environments of the brief and the dashboard, and their formatting filters.
+
+``*.html`` templates are HTML-escaped; ``*.md`` templates are Markdown-escaped: every ``{{ }}``
+value goes through ``markdown_text``, so stored text cannot add HTML, links or formatting to
+a brief. Links to other sites are rendered only for ``http`` and ``https`` URLs (``web_url``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
 from importlib import resources
+from urllib.parse import urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from exitwatch.report.charts import sparkline
 
@@ -43,23 +50,62 @@ def day(value) -> str:
     return value.isoformat() if isinstance(value, dt.date) else str(value)
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
-    """The template environment: ``*.html`` templates autoescaped, ``*.md`` ones not."""
+#: URL schemes a page may link to; anything else (javascript:, data:, file:, ...) is not a link.
+LINK_SCHEMES = ("http", "https")
+#: Characters that can start Markdown markup: emphasis, code, links and images, autolinks and
+#: HTML, entities, tables, headings, strike-through.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&|#~])")
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` when it is an absolute http(s) URL with a host, else None (not to be linked)."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    return url.strip() if parts.scheme.lower() in LINK_SCHEMES and parts.netloc else None
+
+
+def markdown_text(value) -> str:
+    """A value as literal Markdown text: one line, every character that could start markup, a
+    link, an autolink, HTML or an entity backslash-escaped ("[x](javascript:...)" stays text)."""
+    if value is None:
+        return ""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(str(value).split()))
+
+
+def schema_type(schema: dict) -> str:
+    """A JSON schema in a few words: "integer", "array of Event", "string or null"."""
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        return " or ".join(schema_type(s) for s in schema["anyOf"])
+    if schema.get("type") == "array":
+        return f"array of {schema_type(schema.get('items', {}))}"
+    kind = schema.get("format") or schema.get("type") or "any"
+    return f"{kind} ({', '.join(map(str, schema['enum']))})" if "enum" in schema else str(kind)
+
+
+@lru_cache(maxsize=2)
+def environment(markdown: bool = False) -> Environment:
+    """The template environment: HTML-escaped, or Markdown-escaped (``markdown``)."""
     env = Environment(
         loader=PackageLoader("exitwatch.report", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html",), disabled_extensions=("md",), default=True),
+        autoescape=not markdown,
+        finalize=markdown_text if markdown else None,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, chain=chain, day=day, sparkline=sparkline)
+    env.filters.update(pct=pct, chain=chain, day=day, sparkline=sparkline, schema_type=schema_type, web_url=web_url)
     return env
 
 
 def render(template: str, **context) -> str:
-    """Render ``template`` (``*.html`` escaped, ``*.md`` not) with ``context``."""
-    return environment().get_template(template).render(**context)
+    """Render ``template`` (``*.md`` Markdown-escaped, the others HTML-escaped) with ``context``."""
+    return environment(markdown=template.endswith(".md")).get_template(template).render(**context)
 
 
 def stylesheet() -> str:
