@@ -2,21 +2,74 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
+import re
+import sys
 from typing import Any
 
 import click
+from rich.console import Console
 
-from exitwatch.store import DEFAULT_DB_ENV, default_db_path
+from exitwatch.store import DEFAULT_DB_ENV, default_db_path, require_store
 
-db_option = click.option(
-    "--db",
-    "db_path",
-    type=click.Path(dir_okay=False),
-    default=default_db_path,
-    show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb",
-    help="DuckDB store file (created when missing).",
-)
+
+def _require_store(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not ctx.resilient_parsing:
+        require_store(value)
+    return value
+
+
+def _store_option(help_text: str, callback=None):
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=default_db_path,
+        show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb",
+        help=help_text,
+        callback=callback,
+    )
+
+
+#: ``--db`` of the commands that read a store: a missing file is an error, never a new empty store.
+db_option = _store_option("DuckDB store file (must exist: ingest, demo, import-parquet and watch create one).",
+                          callback=_require_store)
+#: ``--db`` of the commands that fill a store (ingest, demo, import-parquet, watch).
+new_db_option = _store_option("DuckDB store file (created when missing).")
+
+#: What to use instead of a command while `exitwatch serve` holds the store (see StoreLockedError).
+SERVE_INSTEAD = {
+    "ingest": "POST /api/uploads (a file) or POST /api/documents, with X-API-Key",
+    "indicators": "GET /api/countries/COUNTRY/indicators",
+    "forecast": "GET /api/forecasts/COUNTRY",
+    "brief": "GET /brief/COUNTRY (?format=md for Markdown)",
+    "stats": "GET /api/documents",
+}
+
+
+class DateParam(click.ParamType):
+    """A calendar date written YYYY-MM-DD; says whether a value is misformatted or does not exist."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+            self.fail(f"{value!r} is not a date: write it YYYY-MM-DD, e.g. 2026-01-06", param, ctx)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError as e:
+            self.fail(f"{value} does not exist ({e})", param, ctx)
+
+
+def console() -> Console:
+    """A rich console on stdout that never wraps lines at 80 columns when stdout is piped."""
+    if sys.stdout.isatty():
+        return Console()
+    return Console(width=int(os.environ.get("COLUMNS") or 0) or 1000, soft_wrap=True)
 
 
 def format_option(*choices: str, default: str | None = None):

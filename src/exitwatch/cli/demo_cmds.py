@@ -7,12 +7,12 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
-from exitwatch.cli.common import db_option
+from exitwatch.cli.common import new_db_option
 from exitwatch.cli.progress import progress_callback
 
 
 @click.command()
-@db_option
+@new_db_option
 @click.option("--country", default="IRN", show_default=True, help="Country of the brief.")
 def demo(db_path: str, country: str) -> None:
     """Ingest the bundled sample corpus (and the example article when it sits beside the

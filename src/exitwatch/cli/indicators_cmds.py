@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from exitwatch.cli.common import db_option, echo_json, format_option
+from exitwatch.cli.common import DateParam, db_option, echo_json, format_option, new_db_option
 
 definitions_option = click.option(
     "--definitions", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -33,12 +33,12 @@ def _print_report(report) -> None:
 @click.argument("country")
 @click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
               help="Length of one period of the series.")
-@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--end", type=DateParam(), default=None,
               help="Last day covered (YYYY-MM-DD) [default: the latest news about the country].")
 @definitions_option
 @format_option("text", "json")
 @db_option
-def indicators_command(country: str, period: str, end: dt.datetime | None, definitions: str | None,
+def indicators_command(country: str, period: str, end: dt.date | None, definitions: str | None,
                        output_format: str, db_path: str) -> None:
     """Warning indicators of COUNTRY from the stored news: weighted series per period, baseline,
     threshold, lit state and the best evidence (sentence, outlet, attribution chain).
@@ -52,7 +52,7 @@ def indicators_command(country: str, period: str, end: dt.datetime | None, defin
     from exitwatch.store import Store
 
     with Store(db_path) as store:
-        report = compute_indicators(store, country, period=period, end=end.date() if end else None,
+        report = compute_indicators(store, country, period=period, end=end,
                                     definitions=definitions)
     if output_format == "json":
         echo_json(report.to_dict())
@@ -65,7 +65,7 @@ def indicators_command(country: str, period: str, end: dt.datetime | None, defin
               help="Watch config: a TOML file with a [watch] table (sources, countries, period) "
                    "[default: ./exitwatch-watch.toml].")
 @format_option("text", "json")
-@db_option
+@new_db_option
 def watch_command(config_path: str | None, output_format: str, db_path: str) -> None:
     """Re-read the configured feeds and folders, ingest new items, and report the indicators whose
     lit state changed since the last run. Exit status: 0 nothing changed, 1 some indicator

@@ -92,8 +92,8 @@ def load_factor_config(path: str | os.PathLike | None, definitions: Definitions)
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read factor config {path}: {e}") from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"factor config {path} is not valid TOML: {e}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"factor config {path} is not valid TOML (UTF-8 text): {e}") from e
     unknown = set(raw) - {"factors", "update"}
     if unknown:
         raise ConfigError(f"factor config {path}: unknown tables {', '.join(sorted(unknown))}; use [factors] and [update]")
@@ -169,6 +169,8 @@ def stored_news_forecast(
     or it holds no read documents (so ``exitwatch forecast`` uses stored news when there is any)."""
     from exitwatch.store import Store
 
+    if config is not None:  # a broken factor file is an error even when there is no news to apply it to
+        load_factor_config(config, load_definitions())
     if str(db_path) != ":memory:" and not Path(db_path).is_file():
         return None
     with Store(db_path) as store:

@@ -72,8 +72,8 @@ def load_watch_config(path: str | os.PathLike | None = None) -> WatchConfig:
     except OSError as e:
         raise ConfigError(f"cannot read watch config {file}: {e}; write one with a [watch] table "
                           "(sources = [...], countries = [...]), see docs/indicators.md") from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"watch config {file} is not valid TOML: {e}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"watch config {file} is not valid TOML (UTF-8 text): {e}") from e
     try:
         config = WatchConfig(**raw.get("watch", {}))
     except ValidationError as e:
