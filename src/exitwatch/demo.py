@@ -61,8 +61,10 @@ def run_demo(
 ) -> DemoResult:
     """Ingest (and read) the demo inputs into ``db_path`` and build the brief for ``country``."""
     from exitwatch.ingest import IngestReport, ingest
+    from exitwatch.kb import resolve_country
     from exitwatch.report import build_brief
 
+    resolve_country(country)  # an unknown country fails before anything is ingested
     inputs = demo_inputs(example_article)
     with Store(db_path) as store:
         reports: list[IngestReport] = []
