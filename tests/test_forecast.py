@@ -167,6 +167,7 @@ def test_country_context_counts_recent_exits(history):
     assert not np.isnan(context["COL"]["conflict"])
 
 
+@pytest.mark.slow
 @pytest.mark.training
 def test_train_writes_a_loadable_bundle(shared_data, tmp_path):
     """Full rebuild (minutes); fast twins: test_backtest.py fits the same models on a subset."""
