@@ -151,6 +151,7 @@ def test_cli_data_sources():
     assert result.exit_code == 0
     keys = {row["key"] for row in json.loads(result.output)}
     assert {"archigos", "reign_regimes", "ucdp_acd", "atop"} <= keys
+    assert {"plover", "plover_gsr", "plv", "ngec", "conflibert", "petrarch", "guardian_news"} <= keys  # the reader's
 
 
 def test_country_context_counts_recent_exits(history):

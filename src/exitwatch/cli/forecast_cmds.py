@@ -18,7 +18,7 @@ data_dir_option = click.option(
 
 @click.group()
 def data() -> None:
-    """The public datasets the forecast is built from.
+    """The public datasets exitwatch's models are built and evaluated on.
 
     \b
     Example:
