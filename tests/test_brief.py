@@ -80,6 +80,23 @@ def test_html_brief_is_one_standalone_page(view):
         ET.fromstring("<svg" + svg.split("</svg>")[0] + "</svg>")
 
 
+def test_html_brief_links_only_to_a_given_server(view):
+    """A brief written to a file has no dead /document/ links: ids as text, or absolute links."""
+    doc_ids = {ev.doc_id for ind in view.indicators.lit for ev in ind.evidence[:2]}
+    assert doc_ids
+    offline = render_brief(view, fmt="html")
+    assert 'href="/document/' not in offline and all(f"document {i}" in offline for i in doc_ids)
+    linked = render_brief(view, fmt="html", base_url="http://127.0.0.1:8000/")
+    assert all(f'href="http://127.0.0.1:8000/document/{i}"' in linked for i in doc_ids)
+
+
+def test_empty_store_brief_says_there_is_no_news(tmp_path):
+    with Store(tmp_path / "empty.duckdb") as empty:
+        text = build_brief(empty, "IRN")
+    assert "news-updated" not in text and "News used up to" not in text
+    assert "history model alone: no news stored" in text and "No news stored" in text
+
+
 def test_brief_errors(store):
     with pytest.raises(UnknownCountryError, match="Atlantis"):
         build_brief(store, "Atlantis")

@@ -18,8 +18,8 @@ def _print_report(report) -> None:
                f"{report.documents} documents read); lit when score - baseline >= threshold")
     for result in report.indicators:
         state = click.style("LIT", fg="red", bold=True) if result.lit else " - "
-        click.echo(f"{state} {result.title} [{result.name}]: value {result.value:.2f} (score {result.score:.2f}, "
-                   f"baseline {result.baseline:.2f}, threshold {result.threshold:.2f}; "
+        click.echo(f"{state} {result.title} [{result.name}]: score {result.score:.2f} vs baseline {result.baseline:.2f} "
+                   f"(lit at +{result.threshold:.2f}; "
                    f"{result.documents} documents, {result.outlets} outlets)")
         click.echo("      series: " + " ".join(f"{v:g}" for v in result.series.values()))
         for item in result.evidence[:3]:
@@ -116,5 +116,6 @@ def format_news_forecast(news) -> str:
     lines.append(f"    odds x{news.multiplier:g} (lit factors multiply to {news.combined_factor:g}, cap {news.cap:g})")
     for c in news.contributions:
         mark = "LIT" if c.lit else " - "
-        lines.append(f"    {mark} {c.title}: value {c.value:.2f} / threshold {c.threshold:.2f} -> x{c.applied:g}")
+        lines.append(f"    {mark} {c.title}: score {c.score:.2f} vs baseline {c.baseline:.2f} (lit at +{c.threshold:.2f})"
+                     f" -> x{c.applied:g}")
     return "\n".join(lines)

@@ -28,6 +28,7 @@ STALE_AFTER_DAYS = 60
 @dataclass(frozen=True)
 class Contribution(Record):
     """One indicator's part in the update: ``name``, ``title``, ``lit``, ``value``, ``threshold``,
+    ``score`` and ``baseline`` (as in IndicatorResult),
     ``factor`` (likelihood ratio when lit), ``applied`` (the factor used: ``factor`` when lit, else 1),
     ``factor_source`` (where the factor comes from)."""
 
@@ -39,6 +40,8 @@ class Contribution(Record):
     factor: float
     applied: float
     factor_source: str
+    score: float = 0.0
+    baseline: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def apply_news(base, report: IndicatorReport, definitions: Definitions, factors:
     contributions = tuple(
         Contribution(name=i.name, title=i.title, lit=i.lit, value=i.value, threshold=i.threshold,
                      factor=factors.get(i.name, 1.0), applied=factors.get(i.name, 1.0) if i.lit else 1.0,
-                     factor_source=notes.get(i.name, ""))
+                     factor_source=notes.get(i.name, ""), score=i.score, baseline=i.baseline)
         for i in report.indicators
     )
     combined = math.prod(c.applied for c in contributions)
