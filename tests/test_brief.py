@@ -139,3 +139,12 @@ def test_line_chart_is_valid_svg():
     assert svg.find(f"{ns}title").text == "P & Q"
     texts = [t.text for t in svg.iter(f"{ns}text")]
     assert "a <x>" in texts and "50%" in texts and "2026-01-15" in texts
+
+
+def test_chain_joins_a_relay_without_via():
+    from exitwatch.read.lexicon import relay_link_text
+    from exitwatch.report.render import chain
+
+    text = chain(["an intelligence memo", "The Guardian", relay_link_text(), "Hot Air"])
+    assert text == f"an intelligence memo, via The Guardian, {relay_link_text()}, via Hot Air"
+    assert "via picked up" not in text and chain([]) == "the author"

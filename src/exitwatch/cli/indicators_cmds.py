@@ -14,6 +14,8 @@ definitions_option = click.option(
 
 
 def _print_report(report) -> None:
+    from exitwatch.report.render import chain
+
     click.echo(f"{report.country_iso3}: {report.period} starting {report.period_start} (news up to {report.end}, "
                f"{report.documents} documents read); lit when score - baseline >= threshold")
     for result in report.indicators:
@@ -23,10 +25,9 @@ def _print_report(report) -> None:
                    f"{result.documents} documents, {result.outlets} outlets)")
         click.echo("      series: " + " ".join(f"{v:g}" for v in result.series.values()))
         for item in result.evidence[:3]:
-            chain = " <- ".join(item.attribution) or "author"
             copies = f"; also in {', '.join(item.copies)}" if item.copies else ""
             click.echo(f"      {item.weight:.2f} {item.modality:<12} \"{item.text}\"")
-            click.echo(f"           {item.outlet or 'unknown outlet'}, {item.date}; via {chain}; {item.matched}{copies}")
+            click.echo(f"           {item.outlet or 'unknown outlet'}, {item.date}; {chain(item.attribution)}; {item.matched}{copies}")
 
 
 @click.command("indicators")
