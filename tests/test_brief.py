@@ -92,8 +92,8 @@ def test_html_brief_links_only_to_a_given_server(view):
 
 def test_empty_store_brief_says_there_is_no_news(tmp_path):
     with Store(tmp_path / "empty.duckdb") as empty:
-        text = build_brief(empty, "IRN")
-    assert "news-updated" not in text and "News used up to" not in text
+        text, page = build_brief(empty, "IRN"), build_brief(empty, "IRN", fmt="html")
+    assert "news-updated" not in text + page and "News used up to" not in text + page
     assert "history model alone: no news stored" in text and "No news stored" in text
 
 

@@ -50,14 +50,15 @@ def brief_context(view: CountryView, *, base_url: str | None = "") -> dict:
     ``{base_url}/document/<id>``; with ``base_url=None`` (a file opened from disk, no server to
     link to) the document id is shown as text."""
     f = view.forecast
-    trend = [Series("news-updated", tuple((p.as_of.isoformat(), p.news) for p in view.trend)),
-             Series("history model", tuple((p.as_of.isoformat(), p.base) for p in view.trend))]
+    has_news = view.vintage.documents > 0
+    trend = [Series("news-updated", tuple((p.as_of.isoformat(), p.news) for p in view.trend))] if has_news else []
+    trend.append(Series("history model", tuple((p.as_of.isoformat(), p.base) for p in view.trend)))
     timeline = _indicator_series(view)
     return {
         "view": view,
         "f": f,
         "base_url": None if base_url is None else base_url.rstrip("/"),
-        "has_news": view.vintage.documents > 0,
+        "has_news": has_news,
         "news": view.news,
         "headline": view.headline,
         "updated": view.news.updated["p_exit"],
