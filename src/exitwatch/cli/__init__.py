@@ -64,7 +64,7 @@ class ExitwatchGroup(click.Group):
             _drop_stdout()
             raise click.exceptions.Exit(0) from error
         except StoreLockedError as error:
-            instead = SERVE_INSTEAD.get(ctx.invoked_subcommand or "", "stop it first; its endpoints are listed at /docs")
+            instead = SERVE_INSTEAD.get(ctx.invoked_subcommand or "", "see its /docs for what it serves")
             raise StoreLockedError(f"{error}: {instead}") from error
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -52,7 +52,7 @@ def indicators_command(country: str, period: str, end: dt.date | None, definitio
     from exitwatch.indicators import compute_indicators
     from exitwatch.store import Store
 
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         report = compute_indicators(store, country, period=period, end=end,
                                     definitions=definitions)
     if output_format == "json":

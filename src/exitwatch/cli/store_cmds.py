@@ -20,7 +20,7 @@ def stats(db_path: str, output_format: str) -> None:
     """
     from exitwatch.store import Store
 
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         counts = store.table_counts()
         version = store.schema_version()
     if output_format == "json":
@@ -46,7 +46,7 @@ def export_parquet(directory: str, db_path: str) -> None:
     """
     from exitwatch.store import Store
 
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         written = store.export_parquet(directory)
     for table, path in written.items():
         click.echo(f"{table}\t{path}")
