@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from exitwatch.kb import resolve_country
 from exitwatch.store import Store
 
 #: Where the example article lives relative to a source checkout (absent in a wheel install).
@@ -61,7 +62,6 @@ def run_demo(
 ) -> DemoResult:
     """Ingest (and read) the demo inputs into ``db_path`` and build the brief for ``country``."""
     from exitwatch.ingest import IngestReport, ingest
-    from exitwatch.kb import resolve_country
     from exitwatch.report import build_brief
 
     resolve_country(country)  # an unknown country fails before anything is ingested

@@ -7,6 +7,7 @@ import datetime as dt
 import click
 
 from exitwatch.cli.common import DateParam, db_option, echo_json, format_option, new_db_option
+from exitwatch.report.render import chain
 
 definitions_option = click.option(
     "--definitions", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -14,8 +15,6 @@ definitions_option = click.option(
 
 
 def _print_report(report) -> None:
-    from exitwatch.report.render import chain
-
     click.echo(f"{report.country_iso3}: {report.period} starting {report.period_start} (news up to {report.end}, "
                f"{report.documents} documents read); lit when score - baseline >= threshold")
     for result in report.indicators:
