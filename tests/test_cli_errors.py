@@ -113,6 +113,13 @@ def test_usage_error_is_one_line(path):
     assert "No such option '--no-such-option'" in line and f"see `exitwatch {' '.join(path)} --help`" in line
 
 
+@pytest.mark.parametrize("group", [(), ("eval",), ("data",)])
+def test_a_group_without_a_command_prints_its_help(group):
+    result = _invoke(list(group))
+    assert result.exit_code == 0 and result.stdout.startswith("Usage: ") and "Commands:" in result.stdout
+    assert result.stderr == ""
+
+
 @pytest.mark.parametrize("command", ["stats", "export-parquet {tmp}/out", "indicators IRN", "brief IRN"])
 def test_reading_commands_never_create_a_store(files, command):
     target = files["tmp"] / "typo_dir" / "x.duckdb"

@@ -37,7 +37,8 @@ class ExitwatchGroup(click.Group):
     """The one error path of the command line: every failure (ExitwatchError, click's usage
     errors, unreadable or unwritable files, undecodable text, bugs) prints one line ``error: ...``
     on stderr and exits 2; Ctrl-C exits 130; a closed pipe (``exitwatch forecast | head``) ends
-    quietly with 0. Commands exit 1 themselves for partial success (``ingest``) or alerts (``watch``).
+    quietly with 0; a group given no command prints its help (0). Commands exit 1 themselves for
+    partial success (``ingest``) or alerts (``watch``).
     """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
@@ -46,6 +47,9 @@ class ExitwatchGroup(click.Group):
         try:
             code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
             sys.stdout.flush()  # a closed pipe shows here, not at interpreter exit
+        except click.exceptions.NoArgsIsHelpError as error:  # `exitwatch`, `exitwatch eval`: their help
+            click.echo(error.ctx.get_help())
+            sys.exit(0)
         except (click.Abort, KeyboardInterrupt, EOFError):
             _fail("interrupted", 130)
         except BrokenPipeError:
