@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -111,6 +112,12 @@ def test_every_command_has_a_bad_input_row():
 def test_usage_error_is_one_line(path):
     line = _assert_one_error_line(_invoke([*path, "--no-such-option"]))
     assert "No such option '--no-such-option'" in line and f"see `exitwatch {' '.join(path)} --help`" in line
+
+
+@pytest.mark.skipif(not Path("/sys/kernel").is_dir(), reason="needs Linux sysfs, where no one (root included) may create a file")
+def test_unwritable_out_is_one_line(files):
+    result = _invoke(["brief", "IRN", "--out", "/sys/exitwatch-brief.md", "--db", str(files["store"])])
+    assert _assert_one_error_line(result) == "error: /sys/exitwatch-brief.md: permission denied"
 
 
 @pytest.mark.parametrize("group", [(), ("eval",), ("data",)])
