@@ -6,27 +6,27 @@ Commands live in one module per stage (``*_cmds.py``); each module has ``registe
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 
 import click
 
 from exitwatch import __version__
+from exitwatch.cli import (
+    demo_cmds,
+    eval_cmds,
+    forecast_cmds,
+    indicators_cmds,
+    ingest_cmds,
+    read_cmds,
+    report_cmds,
+    store_cmds,
+)
 from exitwatch.cli.common import SERVE_INSTEAD
 from exitwatch.errors import ExitwatchError, StoreLockedError
 
 #: Command modules, in the order their commands are listed in ``--help`` (the pipeline's order).
-COMMAND_MODULES = (
-    "demo_cmds",
-    "ingest_cmds",
-    "read_cmds",
-    "store_cmds",
-    "indicators_cmds",
-    "forecast_cmds",
-    "report_cmds",
-    "eval_cmds",
-)
+COMMAND_MODULES = (demo_cmds, ingest_cmds, read_cmds, store_cmds, indicators_cmds, forecast_cmds, report_cmds, eval_cmds)
 
 
 #: Set to show the traceback of an unexpected error instead of its one line.
@@ -120,5 +120,5 @@ def main() -> None:
     """
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"exitwatch.cli.{_name}").register(main)
+for _module in COMMAND_MODULES:
+    _module.register(main)

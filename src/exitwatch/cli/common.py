@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import sys
 from typing import Any
 
 import click
 from rich.console import Console
 
+from exitwatch.dates import DATE_FORMAT, parse_user_date
+from exitwatch.errors import InputError
 from exitwatch.store import DEFAULT_DB_ENV, default_db_path, require_store
 
 
@@ -49,20 +50,19 @@ SERVE_INSTEAD = {
 }
 
 
-class DateParam(click.ParamType):
-    """A calendar date written YYYY-MM-DD; says whether a value is misformatted or does not exist."""
+class DateType(click.ParamType):
+    """A date option (``--published``, ``--as-of``, ``--end``): the one parser, ``parse_user_date``."""
 
-    name = "YYYY-MM-DD"
+    name = DATE_FORMAT
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
-        if isinstance(value, dt.date):
-            return value
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
-            self.fail(f"{value!r} is not a date: write it YYYY-MM-DD, e.g. 2026-01-06", param, ctx)
+    def convert(self, value, param, ctx) -> dt.date:
         try:
-            return dt.date.fromisoformat(value)
-        except ValueError as e:
-            self.fail(f"{value} does not exist ({e})", param, ctx)
+            return parse_user_date(value, what=param.opts[0] if param else "date")
+        except InputError as e:
+            self.fail(e.problem, param, ctx)
+
+
+DATE = DateType()
 
 
 def console() -> Console:

@@ -6,8 +6,11 @@ import datetime as dt
 
 import click
 
-from exitwatch.cli.common import DateParam, db_option, echo_json, format_option, new_db_option
+from exitwatch.cli.common import DATE, db_option, echo_json, format_option, new_db_option
+from exitwatch.indicators import compute_indicators
+from exitwatch.indicators import load_watch_config, watch
 from exitwatch.report.render import chain
+from exitwatch.store import Store
 
 definitions_option = click.option(
     "--definitions", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -33,7 +36,7 @@ def _print_report(report) -> None:
 @click.argument("country")
 @click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
               help="Length of one period of the series.")
-@click.option("--end", type=DateParam(), default=None,
+@click.option("--end", type=DATE, default=None,
               help="Last day covered (YYYY-MM-DD) [default: the latest news about the country].")
 @definitions_option
 @format_option("text", "json")
@@ -48,9 +51,6 @@ def indicators_command(country: str, period: str, end: dt.date | None, definitio
       exitwatch indicators IRN
       exitwatch indicators Iran --period month --format json --db risk.duckdb
     """
-    from exitwatch.indicators import compute_indicators
-    from exitwatch.store import Store
-
     with Store(db_path, create=False) as store:
         report = compute_indicators(store, country, period=period, end=end,
                                     definitions=definitions)
@@ -76,9 +76,6 @@ def watch_command(config_path: str | None, output_format: str, db_path: str) -> 
       exitwatch watch --config exitwatch-watch.toml --db risk.duckdb
       exitwatch watch --format json || mail -s "exitwatch alert" analyst@example.org
     """
-    from exitwatch.indicators import load_watch_config, watch
-    from exitwatch.store import Store
-
     config = load_watch_config(config_path)
     with Store(db_path) as store:
         report = watch(store, config)
