@@ -39,6 +39,9 @@ db_option = _store_option("DuckDB store file (must exist: ingest, demo, import-p
                           callback=_require_store)
 #: ``--db`` of the commands that fill a store (ingest, demo, import-parquet, watch).
 new_db_option = _store_option("DuckDB store file (created when missing).")
+#: ``--db`` of a command that needs the store only for some of its options: it opens the store
+#: with ``Store(path, create=False)`` itself when it needs it.
+store_path_option = _store_option("DuckDB store file (must exist when it is read).")
 
 #: What to use instead of a command while `exitwatch serve` holds the store (see StoreLockedError).
 SERVE_INSTEAD = {
