@@ -99,6 +99,7 @@ def test_bad_dates(shared_data):
 
 @pytest.mark.slow
 def test_full_backtest_window_beats_base_rate(shared_data):
+    """Slow twin of test_backtest_small_window: the README's whole 2010-2014 window, all countries."""
     report = run_backtest(train_end="2009-12-31", start="2010-01", end="2014-09", data_dir=shared_data)
     s = report.scores.set_index(["kind", "horizon", "model"])
     for h in HORIZONS:

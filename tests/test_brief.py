@@ -81,6 +81,23 @@ def test_html_brief_is_one_standalone_page(view):
         ET.fromstring("<svg" + svg.split("</svg>")[0] + "</svg>")
 
 
+def test_html_brief_links_only_to_a_given_server(view):
+    """A brief written to a file has no dead /document/ links: ids as text, or absolute links."""
+    doc_ids = {ev.doc_id for ind in view.indicators.lit for ev in ind.evidence[:2]}
+    assert doc_ids
+    offline = render_brief(view, fmt="html")
+    assert 'href="/document/' not in offline and all(f"document {i}" in offline for i in doc_ids)
+    linked = render_brief(view, fmt="html", base_url="http://127.0.0.1:8000/")
+    assert all(f'href="http://127.0.0.1:8000/document/{i}"' in linked for i in doc_ids)
+
+
+def test_empty_store_brief_says_there_is_no_news(tmp_path):
+    with Store(tmp_path / "empty.duckdb") as empty:
+        text, page = build_brief(empty, "IRN"), build_brief(empty, "IRN", fmt="html")
+    assert "news-updated" not in text + page and "News used up to" not in text + page
+    assert "history model alone: no news stored" in text and "No news stored" in text
+
+
 def test_brief_errors(store):
     with pytest.raises(UnknownCountryError, match="Atlantis"):
         build_brief(store, "Atlantis")
@@ -123,3 +140,12 @@ def test_line_chart_is_valid_svg():
     assert svg.find(f"{ns}title").text == "P & Q"
     texts = [t.text for t in svg.iter(f"{ns}text")]
     assert "a <x>" in texts and "50%" in texts and "2026-01-15" in texts
+
+
+def test_chain_joins_a_relay_without_via():
+    from exitwatch.read.lexicon import relay_link_text
+    from exitwatch.report.render import chain
+
+    text = chain(["an intelligence memo", "The Guardian", relay_link_text(), "Hot Air"])
+    assert text == f"an intelligence memo, via The Guardian, {relay_link_text()}, via Hot Air"
+    assert "via picked up" not in text and chain([]) == "the author"

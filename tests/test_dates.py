@@ -17,9 +17,11 @@ def test_user_dates_are_yyyy_mm_dd():
     assert parse_user_date("2026-01-06") == dt.date(2026, 1, 6)
     assert parse_user_date(dt.datetime(2026, 1, 6, 10, 30)) == dt.date(2026, 1, 6)
     assert parse_user_date(None) is None
-    for text in ("2026/01/06", "20260106", "6 January 2026", "2026-01-06T10:00", "2026-02-30"):
+    for text in ("2026/01/06", "20260106", "6 January 2026", "2026-01-06T10:00"):
         with pytest.raises(InputError, match="YYYY-MM-DD"):
             parse_user_date(text, what="--published")
+    with pytest.raises(InputError, match="2026-02-30 does not exist"):  # the right shape, but no such day
+        parse_user_date("2026-02-30", what="--as-of")
 
 
 def test_dates_in_data_are_read_leniently():

@@ -151,6 +151,7 @@ def test_cli_data_sources():
     assert result.exit_code == 0
     keys = {row["key"] for row in json.loads(result.output)}
     assert {"archigos", "reign_regimes", "ucdp_acd", "atop"} <= keys
+    assert {"plover", "plover_gsr", "plv", "ngec", "conflibert", "petrarch", "guardian_news"} <= keys  # the reader's
 
 
 def test_country_context_counts_recent_exits(history):
@@ -167,6 +168,7 @@ def test_country_context_counts_recent_exits(history):
     assert not np.isnan(context["COL"]["conflict"])
 
 
+@pytest.mark.slow
 @pytest.mark.training
 def test_train_writes_a_loadable_bundle(shared_data, tmp_path):
     """Full rebuild (minutes); fast twins: test_backtest.py fits the same models on a subset."""

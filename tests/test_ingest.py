@@ -155,7 +155,8 @@ def test_cli_ingest_summary_and_exit_codes(tmp_path):
     good.write_text("The army withdrew from the capital.")
     db = str(tmp_path / "c.duckdb")
     result = CliRunner().invoke(main, ["ingest", str(good), str(tmp_path / "missing.txt"), "--db", db, "--no-read"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # partial success
     assert "1 added, 0 duplicates, 0 near-duplicates, 1 problems" in result.output
+    assert "partly ingested: 1 input(s) or record(s) skipped" in result.output
     result = CliRunner().invoke(main, ["ingest", str(tmp_path / "missing.txt"), "--db", db, "--no-read"])
-    assert result.exit_code == 1 and "no such file" in result.output
+    assert result.exit_code == 2 and "error: nothing ingested" in result.output and "no such file" in result.output

@@ -130,4 +130,4 @@ def test_news_updated_forecast_on_a_store(tmp_path):
     text = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-01-23", "--db", db])
     assert "P(exit) updated" in text.output and "LIT Foreign military pressure" in text.output
     bare = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-01-23", "--db", str(tmp_path / "none.duckdb")])
-    assert bare.exit_code == 0 and "news update" not in bare.output
+    assert bare.exit_code == 2 and "no store at" in bare.output  # a --db that names no store is refused

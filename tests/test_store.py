@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exitwatch.errors import InputError, NotFoundError, StoreError
+from exitwatch.errors import InputError, NotFoundError, StoreError, StoreLockedError, StoreMissingError
 from exitwatch.records import MODALITIES, Actor, Claim, Document, Event, Reading, RemovedSpan, Sentence, Source
 from exitwatch.store import SCHEMA_VERSION, TABLES, Store
 
@@ -105,9 +105,29 @@ def test_newer_store_is_refused(tmp_path):
         Store(path)
 
 
-def test_read_only_missing_store_is_a_clear_error(tmp_path):
-    with pytest.raises(StoreError, match="does not exist"):
-        Store(tmp_path / "nope.duckdb", read_only=True)
+@pytest.mark.parametrize("mode", [{"read_only": True}, {"create": False}])
+def test_missing_store_is_refused_not_created(tmp_path, mode):
+    path = tmp_path / "sub" / "nope.duckdb"
+    with pytest.raises(StoreMissingError, match="no store at .*nope.duckdb: run `exitwatch ingest` or `exitwatch demo`"):
+        Store(path, **mode)
+    assert not path.parent.exists()
+
+
+def test_store_locked_by_another_process_says_so(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    Store(path).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('held', flush=True); time.sleep(60)", str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(StoreLockedError, match=rf"locked by another process \(PID {holder.pid}\).*exitwatch serve"):
+            Store(path, read_only=True)
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def test_unknown_document_is_not_found(store):

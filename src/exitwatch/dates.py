@@ -5,6 +5,7 @@ arguments). Dates written inside a text ("in June") are the reader's (``read/dat
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from dateutil import parser as date_parser
 
@@ -40,9 +41,9 @@ def parse_user_date(value: dt.date | str | None, *, what: str = "date") -> dt.da
     if value is None or isinstance(value, dt.date):
         return value.date() if isinstance(value, dt.datetime) else value
     text = str(value).strip()
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):  # fromisoformat also takes "20260106" and times
+        raise InputError(what, f"{value!r} is not a date; give it as {DATE_FORMAT}")
     try:
-        if len(text) != len(DATE_FORMAT):  # fromisoformat also takes "20260106" and times
-            raise ValueError(text)
         return dt.date.fromisoformat(text)
-    except ValueError as e:
-        raise InputError(what, f"{value!r} is not a date; give it as {DATE_FORMAT}") from e
+    except ValueError as e:  # the right shape, but no such day: 2026-02-30
+        raise InputError(what, f"{text} does not exist ({e})") from e

@@ -66,6 +66,21 @@ class StoreError(ExitwatchError):
     http_status = 500
 
 
+class StoreMissingError(StoreError):
+    """A command that reads a store was pointed at a file that does not exist (only ``ingest``,
+    ``demo``, ``import-parquet`` and ``watch`` create stores)."""
+
+    code = "no_store"
+    http_status = 404
+
+
+class StoreLockedError(StoreError):
+    """Another process (usually a running ``exitwatch serve``) holds the store's write lock."""
+
+    code = "store_locked"
+    http_status = 409
+
+
 class ModelError(ExitwatchError):
     """A model file is missing, incompatible, or was not fitted."""
 

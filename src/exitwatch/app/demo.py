@@ -14,6 +14,7 @@ from pathlib import Path
 from exitwatch.app.ingest_pipeline import IngestReport, ingest
 from exitwatch.indicators.samples import samples_path
 from exitwatch.ingest import sample_corpus_path
+from exitwatch.kb import resolve_country
 from exitwatch.report.brief import build_brief
 from exitwatch.store import Store
 
@@ -61,6 +62,7 @@ def run_demo(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> DemoResult:
     """Ingest (and read) the demo inputs into ``db_path`` and build the brief for ``country``."""
+    resolve_country(country)  # an unknown country fails before anything is ingested
     inputs = demo_inputs(example_article)
     with Store(db_path) as store:
         reports: list[IngestReport] = []

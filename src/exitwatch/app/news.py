@@ -46,6 +46,8 @@ def stored_news_forecast(
 ) -> NewsForecast | None:
     """``news_updated_forecast`` over the store at ``db_path``, or None when there is no such store
     or it holds no read documents (so ``exitwatch forecast`` uses stored news when there is any)."""
+    if config is not None:  # a broken factor file is an error even when there is no news to apply it to
+        load_factor_config(config, load_definitions())
     if str(db_path) != ":memory:" and not Path(db_path).is_file():
         return None
     with Store(db_path) as store:

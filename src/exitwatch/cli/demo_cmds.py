@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
 from exitwatch.app.demo import run_demo
-from exitwatch.cli.common import db_option
+from exitwatch.cli.common import console as make_console
+from exitwatch.cli.common import new_db_option
 from exitwatch.cli.progress import progress_callback
 
 
 @click.command()
-@db_option
+@new_db_option
 @click.option("--country", default="IRN", show_default=True, help="Country of the brief.")
 def demo(db_path: str, country: str) -> None:
     """Ingest the bundled sample corpus (and the example article when it sits beside the
@@ -24,7 +24,7 @@ def demo(db_path: str, country: str) -> None:
       exitwatch demo --db demo.duckdb
       exitwatch serve --db demo.duckdb   # then open http://127.0.0.1:8000
     """
-    console = Console()
+    console = make_console()
     with progress_callback("ingesting samples") as progress:
         result = run_demo(db_path=db_path, country=country, progress=progress)
     console.print(f"ingested {len(result.inputs)} inputs into {result.db_path}: {result.ingest.summary()}")
@@ -36,7 +36,10 @@ def demo(db_path: str, country: str) -> None:
     for name, n in result.tables.items():
         table.add_row(name, f"{n:,}")
     console.print(table)
-    console.print(Markdown(result.brief))
+    if console.is_terminal:
+        console.print(Markdown(result.brief))
+    else:  # piped or redirected: the Markdown itself, unwrapped
+        click.echo(result.brief)
     console.print(
         f"\nOpen the dashboard: exitwatch serve --db {result.db_path}  → http://127.0.0.1:8000"
     )

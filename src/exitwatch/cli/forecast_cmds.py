@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 
 import click
 
@@ -15,7 +16,7 @@ from exitwatch.forecast.backtest import run_backtest
 from exitwatch.forecast.importers import data_sources
 from exitwatch.forecast.ranking import riskiest_first
 from exitwatch.forecast.training import train as run_train
-from exitwatch.store import DEFAULT_DB_ENV, default_db_path
+from exitwatch.store import DEFAULT_DB_ENV, default_db_path, require_store
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,
@@ -24,7 +25,7 @@ data_dir_option = click.option(
 
 @click.group()
 def data() -> None:
-    """The public datasets the forecast is built from.
+    """The public datasets exitwatch's models are built and evaluated on.
 
     \b
     Example:
@@ -54,7 +55,8 @@ def sources(output_format: str) -> None:
 @click.command()
 @data_dir_option
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Model file to write (.joblib) [default: the model shipped in the package].")
+              help="Model file to write (.joblib) [default: ~/.local/share/exitwatch/forecast.joblib "
+                   "($XDG_DATA_HOME), which `exitwatch forecast` then uses instead of the shipped model].")
 @click.option("--train-end", default=None, help="Last month whose outcomes are used (YYYY-MM) [default: end of Archigos].")
 def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
     """Rebuild the forecast models (hazard per horizon, exit mode, fate, baselines, today's
@@ -69,6 +71,8 @@ def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
         report = run_train(data_dir=data_dir, out=out, train_end=train_end, progress=progress)
     click.echo(f"wrote {report.path} ({report.size_bytes / 1e6:.1f} MB): {report.rows:,} leader-months, "
                f"outcomes through {report.trained_through}")
+    if out is None:
+        click.echo(f"forecasts now use it; delete {report.path} to go back to the shipped model")
     for name, scores in report.metrics.items():
         if scores:
             click.echo(f"{name} (trained before {scores['split_year']}, tested on {scores['n_test']} later exits): "
@@ -109,13 +113,22 @@ def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: st
         click.echo(f"wrote {out}")
 
 
+def _require_named_store(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """The news store is optional, but one named with --db or $EXITWATCH_DB must exist."""
+    named = ctx.get_parameter_source(param.name) is not click.core.ParameterSource.DEFAULT or DEFAULT_DB_ENV in os.environ
+    if named and not ctx.resilient_parsing:
+        require_store(value)
+    return value
+
+
 @click.command("forecast")
 @click.argument("country", required=False)
 @click.option("--as-of", "as_of", type=DATE, default=None,
               help="Date to forecast from (YYYY-MM-DD) [default: today].")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=default_db_path,
-              show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb",
-              help="Store whose news (lit indicators) updates the forecast of COUNTRY, when it exists and holds read documents.")
+              show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb", callback=_require_named_store,
+              help="Store whose news (lit indicators) updates the forecast of COUNTRY when it holds read documents "
+                   "(must exist when named; the default one may be absent).")
 @click.option("--factors", type=click.Path(dir_okay=False, exists=True), default=None,
               help="TOML file overriding the indicators' odds factors and cap (see docs/indicators.md).")
 @format_option("text", "json")

@@ -6,8 +6,9 @@ import datetime as dt
 
 import click
 
-from exitwatch.cli.common import DATE, db_option, echo_json, format_option
+from exitwatch.cli.common import DATE, db_option, echo_json, format_option, new_db_option
 from exitwatch.indicators import compute_indicators
+from exitwatch.report.render import chain
 from exitwatch.store import Store
 
 definitions_option = click.option(
@@ -20,15 +21,14 @@ def _print_report(report) -> None:
                f"{report.documents} documents read); lit when score - baseline >= threshold")
     for result in report.indicators:
         state = click.style("LIT", fg="red", bold=True) if result.lit else " - "
-        click.echo(f"{state} {result.title} [{result.name}]: value {result.value:.2f} (score {result.score:.2f}, "
-                   f"baseline {result.baseline:.2f}, threshold {result.threshold:.2f}; "
+        click.echo(f"{state} {result.title} [{result.name}]: score {result.score:.2f} vs baseline {result.baseline:.2f} "
+                   f"(lit at +{result.threshold:.2f}; "
                    f"{result.documents} documents, {result.outlets} outlets)")
         click.echo("      series: " + " ".join(f"{v:g}" for v in result.series.values()))
         for item in result.evidence[:3]:
-            chain = " <- ".join(item.attribution) or "author"
             copies = f"; also in {', '.join(item.copies)}" if item.copies else ""
             click.echo(f"      {item.weight:.2f} {item.modality:<12} \"{item.text}\"")
-            click.echo(f"           {item.outlet or 'unknown outlet'}, {item.date}; via {chain}; {item.matched}{copies}")
+            click.echo(f"           {item.outlet or 'unknown outlet'}, {item.date}; {chain(item.attribution)}; {item.matched}{copies}")
 
 
 @click.command("indicators")
@@ -50,7 +50,7 @@ def indicators_command(country: str, period: str, end: dt.date | None, definitio
       exitwatch indicators IRN
       exitwatch indicators Iran --period month --format json --db risk.duckdb
     """
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         report = compute_indicators(store, country, period=period, end=end,
                                     definitions=definitions)
     if output_format == "json":
@@ -76,5 +76,6 @@ def format_news_forecast(news) -> str:
     lines.append(f"    odds x{news.multiplier:g} (lit factors multiply to {news.combined_factor:g}, cap {news.cap:g})")
     for c in news.contributions:
         mark = "LIT" if c.lit else " - "
-        lines.append(f"    {mark} {c.title}: value {c.value:.2f} / threshold {c.threshold:.2f} -> x{c.applied:g}")
+        lines.append(f"    {mark} {c.title}: score {c.score:.2f} vs baseline {c.baseline:.2f} (lit at +{c.threshold:.2f})"
+                     f" -> x{c.applied:g}")
     return "\n".join(lines)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import click
 
 from exitwatch.app.ingest_pipeline import ingest as run_ingest
-from exitwatch.cli.common import db_option
+from exitwatch.cli.common import new_db_option
 from exitwatch.cli.progress import progress_callback
+from exitwatch.errors import InputError
 from exitwatch.read import DEFAULT_MODE, MODES
 from exitwatch.scale import PARTITION_SIZE, run_dask
 from exitwatch.store import Store
@@ -14,7 +15,7 @@ from exitwatch.store import Store
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
-@db_option
+@new_db_option
 @click.option("--text-column", default="text", show_default=True, help="Column/field holding the text in CSV, JSON and JSONL.")
 @click.option("--title-column", default="title", show_default=True, help="Column/field holding the title.")
 @click.option("--date-column", default=None, help="Column/field holding the date [default: date, published, ...].")
@@ -52,9 +53,9 @@ def ingest(
 ) -> None:
     """Ingest text, HTML, JSON, JSONL, CSV and RSS/Atom files, folders (recursive) or - (stdin).
 
-    Exact repeats are stored once; near-copies are linked to the first copy. Problems with single
-    files are printed as warnings and the rest goes on; the exit code is non-zero only when
-    nothing at all could be ingested.
+    Exact repeats are stored once; near-copies are linked to the first copy. Inputs or records
+    that cannot be read are listed ("skipped: ...") and the rest goes on. Exit status: 0 all
+    ingested, 1 some inputs or records skipped (partial success), 2 nothing ingested or an error.
 
     With --engine dask the same stages run on partitions of the input on a Dask cluster and write
     Parquet in the store's schema to --out (load it with import-parquet); failed partitions are
@@ -90,13 +91,17 @@ def ingest(
             report = run_ingest(list(paths), store=store, read=None if no_read else read_mode,
                                 progress=progress, **reader_opts)
         target, failed = db_path, ()
+    errors = [str(p) for p in report.problems if p.severity == "error"] + [str(f) for f in failed]
+    if report.added + report.duplicates + report.near_duplicates == 0:  # one line: the first reasons
+        reasons = "; ".join(errors[:3]) + (f"; and {len(errors) - 3} more" if len(errors) > 3 else "")
+        raise InputError("nothing ingested", reasons or "no documents in the input")
     for problem in report.problems:
-        click.secho(f"{problem.severity}: {problem}", fg="yellow", err=True)
+        click.secho(f"{'skipped' if problem.severity == 'error' else 'warning'}: {problem}", fg="yellow", err=True)
     for failure in failed:
         click.secho(f"failed: {failure}", fg="red", err=True)
     click.echo(f"{target}: {report.summary()}")
-    nothing = report.added + report.duplicates + report.near_duplicates == 0
-    if nothing or failed:
+    if errors:  # partial success: exit 1 with a one-line summary (README, Commands)
+        click.secho(f"partly ingested: {len(errors)} input(s) or record(s) skipped, listed above", fg="yellow", err=True)
         raise click.exceptions.Exit(1)
 
 

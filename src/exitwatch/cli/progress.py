@@ -11,14 +11,17 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 @contextmanager
 def progress_callback(description: str) -> Iterator[Callable[[int, int | None], None]]:
-    """Yield ``progress(done, total)`` that drives a progress bar on stderr."""
+    """Yield ``progress(done, total)`` that drives a progress bar on stderr (none when stderr is
+    not a terminal: a log or a pipe gets no bar and no stray blank line)."""
+    console = Console(stderr=True)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         transient=True,
-        console=Console(stderr=True),
+        console=console,
+        disable=not console.is_terminal,
     ) as bar:
         task = bar.add_task(description, total=None)
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.console import Console
 from rich.table import Table
 
-from exitwatch.cli.common import db_option, echo_json, format_option
+from exitwatch.cli.common import console, db_option, echo_json, format_option, new_db_option
 from exitwatch.store import Store
 
 
@@ -20,7 +19,7 @@ def stats(db_path: str, output_format: str) -> None:
     Example:
       exitwatch stats --db risk.duckdb --format json
     """
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         counts = store.table_counts()
         version = store.schema_version()
     if output_format == "json":
@@ -31,7 +30,7 @@ def stats(db_path: str, output_format: str) -> None:
     table.add_column("rows", justify="right")
     for name, n in counts.items():
         table.add_row(name, f"{n:,}")
-    Console().print(table)
+    console().print(table)
 
 
 @click.command("export-parquet")
@@ -44,7 +43,7 @@ def export_parquet(directory: str, db_path: str) -> None:
     Example:
       exitwatch export-parquet backup/ --db risk.duckdb
     """
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         written = store.export_parquet(directory)
     for table, path in written.items():
         click.echo(f"{table}\t{path}")
@@ -52,7 +51,7 @@ def export_parquet(directory: str, db_path: str) -> None:
 
 @click.command("import-parquet")
 @click.argument("directory", type=click.Path(file_okay=False))
-@db_option
+@new_db_option
 def import_parquet(directory: str, db_path: str) -> None:
     """Load Parquet tables (DIRECTORY/<table>.parquet or DIRECTORY/<table>/*.parquet) into the
     store; rows already stored are skipped.

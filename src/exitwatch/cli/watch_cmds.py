@@ -10,7 +10,7 @@ import click
 
 from exitwatch.app.notify import Notifier
 from exitwatch.app.watch import DEFAULT_CONFIG, load_watch_config, run_watch, source_statuses, stop_on_signals
-from exitwatch.cli.common import db_option, echo_json, format_option
+from exitwatch.cli.common import echo_json, format_option, new_db_option, store_path_option
 from exitwatch.ingest.source_config import example_sources_path, format_duration, parse_duration
 from exitwatch.store import Store
 
@@ -55,7 +55,7 @@ def _print_cycle(n: int, report) -> None:
 @click.option("--report", "report_path", type=click.Path(dir_okay=False), default=None,
               help="Write the JSON report here whenever something changed.")
 @format_option("text", "json")
-@db_option
+@new_db_option
 def watch_command(config_path, every, cycles, notify_url, notify_secret, report_path, output_format, db_path) -> None:
     """Poll the configured sources that are due, store new items, and report the indicators whose
     lit state changed and the sources that went silent. Exit status: 0 nothing changed, 1 some
@@ -90,7 +90,7 @@ def watch_command(config_path, every, cycles, notify_url, notify_secret, report_
 @config_option
 @click.option("--example", is_flag=True, help="Print the starter list of public feeds (a sources.toml) and exit.")
 @format_option("text", "json")
-@db_option
+@store_path_option
 def sources_command(config_path, example, output_format, db_path) -> None:
     """Every watched source with its freshness: last poll, last success, last new item, errors,
     HTTP status, and STALE when it has been silent beyond its expected cadence. Sources in the
@@ -106,7 +106,7 @@ def sources_command(config_path, example, output_format, db_path) -> None:
         click.echo(example_sources_path().read_text(encoding="utf-8"), nl=False)
         return
     specs = load_watch_config(config_path).sources if config_path or Path(DEFAULT_CONFIG).is_file() else []
-    with Store(db_path) as store:
+    with Store(db_path, create=False) as store:
         statuses = source_statuses(store, specs)
     if output_format == "json":
         echo_json([s.to_dict() for s in statuses])

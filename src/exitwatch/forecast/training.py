@@ -8,6 +8,7 @@ or before ``train_end`` (so no label from after it is seen) and returns a :class
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from exitwatch import __version__
-from exitwatch.errors import ModelError
+from exitwatch.errors import ConfigError, ModelError
 from exitwatch.forecast.history import History
 from exitwatch.forecast.importers import default_data_dir
 from exitwatch.forecast.models import (
@@ -148,6 +149,14 @@ def default_model_dir() -> Path:
     return Path(str(resources.files("exitwatch.forecast").joinpath("models")))
 
 
+def user_model_path() -> Path:
+    """Where ``exitwatch train`` writes by default and ``load_bundle`` looks first:
+    ``$XDG_DATA_HOME/exitwatch/forecast.joblib`` (``~/.local/share/...``), so retraining never
+    overwrites the shipped model, even in an editable install."""
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "exitwatch" / BUNDLE_NAME
+
+
 @dataclass(frozen=True)
 class TrainReport:
     """What ``train()`` did: ``path`` written, ``rows`` in the panel, ``trained_through``,
@@ -166,13 +175,17 @@ def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
     """Build the panel from ``data_dir`` (default: the shared data), fit everything on all
     outcomes known by ``train_end`` (default: the end of Archigos), add today's country context
     and exile destinations for ``context_month`` (default: this month), and save the bundle to
-    ``out`` (a ``.joblib`` file; default: the shipped model)."""
+    ``out`` (a ``.joblib`` file; default: ``user_model_path()``, never the shipped model)."""
     import joblib
 
 
+    try:
+        end = pd.Period(train_end, "M") if train_end else None
+    except ValueError as error:
+        raise ConfigError(f"train end {train_end!r} is not a month: write YYYY-MM or YYYY-MM-DD") from error
     history = History.load(data_dir or default_data_dir())
     panel = build_panel(history)
-    end = pd.Period(train_end, "M") if train_end else panel["month"].max()
+    end = end or panel["month"].max()
     bundle = fit_forecast_models(panel, train_end=end, vintage=history.vintage, progress=progress)
     month = pd.Period(context_month or dt.date.today(), "M")
     leaders = current_leaders()
@@ -181,7 +194,7 @@ def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
     bundle.destinations = destination_table(history, leaders, month.year)
     bundle.version = f"exitwatch-{__version__}/hazard-{bundle.hazard[(KINDS[0], HORIZONS[0])].learner}" \
                      f"/trained-through-{bundle.trained_through}/context-{month}"
-    path = Path(out) if out else default_model_dir() / BUNDLE_NAME
+    path = Path(out) if out else user_model_path()
     if path.suffix != ".joblib":
         raise ModelError(f"model file {path} must end in .joblib")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -191,10 +204,13 @@ def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
 
 
 def load_bundle(path: str | Path | None = None) -> ForecastBundle:
-    """Load the shipped (or a given) model bundle; ModelError when missing or incompatible."""
+    """Load the given model bundle, else the one ``exitwatch train`` wrote (``user_model_path()``)
+    when there is one, else the shipped one; ModelError when missing or incompatible."""
     import joblib
 
-    path = Path(path) if path else default_model_dir() / BUNDLE_NAME
+    if path is None:
+        path = user_model_path() if user_model_path().is_file() else default_model_dir() / BUNDLE_NAME
+    path = Path(path)
     if not path.is_file():
         raise ModelError(f"forecast models not found at {path}: run `exitwatch train`")
     try:

@@ -156,8 +156,8 @@ def _read_toml(path) -> dict:
             return tomllib.load(handle)
     except OSError as e:
         raise ConfigError(f"cannot read indicator definitions {path}: {e}") from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"indicator definitions {path} are not valid TOML: {e}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"indicator definitions {path} are not valid TOML (UTF-8 text): {e}") from e
 
 
 @lru_cache(maxsize=8)

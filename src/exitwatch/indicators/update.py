@@ -25,6 +25,7 @@ from exitwatch.records import Record
 @dataclass(frozen=True)
 class Contribution(Record):
     """One indicator's part in the update: ``name``, ``title``, ``lit``, ``value``, ``threshold``,
+    ``score`` and ``baseline`` (as in IndicatorResult),
     ``factor`` (likelihood ratio when lit), ``applied`` (the factor used: ``factor`` when lit, else 1),
     ``factor_source`` (where the factor comes from)."""
 
@@ -36,6 +37,8 @@ class Contribution(Record):
     factor: float
     applied: float
     factor_source: str
+    score: float = 0.0
+    baseline: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,8 @@ def load_factor_config(path: str | os.PathLike | None, definitions: Definitions)
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as e:
         raise ConfigError(f"cannot read factor config {path}: {e}") from e
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(f"factor config {path} is not valid TOML: {e}") from e
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise ConfigError(f"factor config {path} is not valid TOML (UTF-8 text): {e}") from e
     unknown = set(raw) - {"factors", "update"}
     if unknown:
         raise ConfigError(f"factor config {path}: unknown tables {', '.join(sorted(unknown))}; use [factors] and [update]")
@@ -120,7 +123,7 @@ def apply_news(base, report: IndicatorReport, definitions: Definitions, factors:
     contributions = tuple(
         Contribution(name=i.name, title=i.title, lit=i.lit, value=i.value, threshold=i.threshold,
                      factor=factors.get(i.name, 1.0), applied=factors.get(i.name, 1.0) if i.lit else 1.0,
-                     factor_source=notes.get(i.name, ""))
+                     factor_source=notes.get(i.name, ""), score=i.score, baseline=i.baseline)
         for i in report.indicators
     )
     recent = report.recent_documents > 0

@@ -79,6 +79,7 @@ def expand_inputs(paths: Iterable[str | Path], report: Callable[[IngestProblem],
 
 
 def _walk(root: Path, report: Callable[[IngestProblem], None]) -> Iterator[InputSource]:
+    found = 0
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
@@ -88,7 +89,11 @@ def _walk(root: Path, report: Callable[[IngestProblem], None]) -> Iterator[Input
             supported = ", ".join(sorted(EXTENSIONS))
             report(IngestProblem(str(path), f"skipped: unsupported file type; supported: {supported}", "warning"))
             continue
+        found += 1
         yield InputSource(str(path), fmt, report, path=path)
+    if not found:
+        report(IngestProblem(str(root), "folder holds no files of a supported type (hidden files are skipped); "
+                                        f"supported: {', '.join(sorted(EXTENSIONS))}"))
 
 
 def _sniff_file(path: Path) -> str:

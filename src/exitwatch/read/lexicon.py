@@ -141,6 +141,13 @@ def load_toml(name: str) -> dict:
 
 
 @lru_cache(maxsize=1)
+def relay_link_text() -> str:
+    """The chain link that says an outlet's report was relayed ("picked up by other outlets"),
+    from ``attribution_cues.toml``: chain renderers join it without "via"."""
+    return load_toml("attribution_cues.toml")["relay_text"]
+
+
+@lru_cache(maxsize=1)
 def load_outlets() -> dict[str, str]:
     """Alias → canonical outlet name, from the kb's outlets table (``kb/data/outlets.tsv``): the
     name and every alias, and "the X" for "The X" (and the reverse), matched case-sensitively."""

@@ -46,15 +46,20 @@ def _indicator_series(view: CountryView) -> list[Series]:
     return [Series(i.title, tuple((start, float(v)) for start, v in i.series.items())) for i in shown[:6]]
 
 
-def brief_context(view: CountryView) -> dict:
-    """Template context of the brief and the country page."""
+def brief_context(view: CountryView, *, base_url: str | None = "") -> dict:
+    """Template context of the brief and the country page. Evidence links to
+    ``{base_url}/document/<id>``; with ``base_url=None`` (a file opened from disk, no server to
+    link to) the document id is shown as text."""
     f = view.forecast
-    trend = [Series("news-updated", tuple((p.as_of.isoformat(), p.news) for p in view.trend)),
-             Series("history model", tuple((p.as_of.isoformat(), p.base) for p in view.trend))]
+    has_news = view.vintage.documents > 0
+    trend = [Series("news-updated", tuple((p.as_of.isoformat(), p.news) for p in view.trend))] if has_news else []
+    trend.append(Series("history model", tuple((p.as_of.isoformat(), p.base) for p in view.trend)))
     timeline = _indicator_series(view)
     return {
         "view": view,
         "f": f,
+        "base_url": None if base_url is None else base_url.rstrip("/"),
+        "has_news": has_news,
         "news": view.news,
         "headline": view.headline,
         "updated": view.news.updated["p_exit"],
@@ -75,20 +80,23 @@ def brief_context(view: CountryView) -> dict:
     }
 
 
-def render_brief(view: CountryView, *, fmt: str = "md") -> str:
-    """The brief of ``view`` as Markdown (``md``) or a standalone HTML page (``html``)."""
+def render_brief(view: CountryView, *, fmt: str = "md", base_url: str | None = None) -> str:
+    """The brief of ``view`` as Markdown (``md``) or a standalone HTML page (``html``) whose
+    document links start with ``base_url`` (the dashboard passes ""; None shows ids as text)."""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown brief format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    context = brief_context(view)
+    context = brief_context(view, base_url=base_url)
     if fmt == "md":
         return render("brief.md", **context)
     return render("brief.html", **context, css=stylesheet())
 
 
-def build_brief(store, country: str, *, fmt: str = "md", as_of: dt.date | None = None) -> str:
+def build_brief(store, country: str, *, fmt: str = "md", as_of: dt.date | None = None,
+                base_url: str | None = None) -> str:
     """The brief on ``country`` (ISO3, name or GW number) from ``store``, as of ``as_of`` (default
-    today), in ``fmt`` ``md`` or ``html``. UnknownCountryError for an unknown country,
-    ConfigError for an unknown format."""
+    today), in ``fmt`` ``md`` or ``html``, evidence linked to ``base_url`` (a running server) or
+    shown by document id. UnknownCountryError for an unknown country, ConfigError for an unknown
+    format."""
     if fmt not in FORMATS:
         raise ConfigError(f"unknown brief format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return render_brief(country_view(store, country, as_of=as_of), fmt=fmt)
+    return render_brief(country_view(store, country, as_of=as_of), fmt=fmt, base_url=base_url)

@@ -76,7 +76,7 @@ def document_page(doc_id: Annotated[str, DOC_ID], store: StoreAccess = Depends(a
 def brief_page(country: Annotated[str, Path(max_length=80)], format: BriefFormat = BriefFormat.html,
                store: StoreAccess = Depends(access)):
     iso3 = resolve_country(country).iso3
-    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3, as_of=store.as_of), fmt=format.value))
+    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3, as_of=store.as_of), fmt=format.value, base_url=""))
     return HTMLResponse(text) if format is BriefFormat.html else PlainTextResponse(text, media_type="text/markdown")
 
 

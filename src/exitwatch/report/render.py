@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from exitwatch.read.lexicon import relay_link_text
 from exitwatch.report.charts import sparkline
 
 
@@ -29,7 +30,7 @@ def pct(p: float | None, digits: int = 0) -> str:
 
 def chain(sources) -> str:
     """An attribution chain, innermost source first: "an intelligence source (anonymous), via
-    The Times, via Hot Air". Accepts Source records, their dict form, or plain source texts."""
+    The Times, via Hot Air" ("The Guardian, picked up by other outlets, via Hot Air"). Accepts Source records, their dict form, or plain source texts."""
     parts = []
     for s in sources or ():
         if isinstance(s, str):
@@ -38,7 +39,10 @@ def chain(sources) -> str:
         s = s if isinstance(s, dict) else s.to_dict()
         text = s.get("description") or s.get("text") or "?"
         parts.append(f"{text} (anonymous)" if s.get("anonymous") else text)
-    return ", via ".join(parts) if parts else "the author"
+    if not parts:
+        return "the author"
+    relay = relay_link_text()  # "X, picked up by other outlets, via Y", never "via picked up by ..."
+    return parts[0] + "".join((", " if part == relay else ", via ") + part for part in parts[1:])
 
 
 def day(value) -> str:

@@ -45,8 +45,8 @@ class Manifest:
             return manifest
         if not retry:
             raise ConfigError(
-                f"{out_dir} already holds a Dask run ({MANIFEST}); retry it to redo failed or missing partitions "
-                "(retry_failed=True, --retry) or choose an empty directory"
+                f"{out_dir} already holds a Dask run ({MANIFEST}): add --retry to redo only its failed or missing "
+                "partitions, or choose an empty directory"
             )
         try:
             data = json.loads(path.read_text("utf-8"))

@@ -6,7 +6,7 @@ each stage's queries live beside its tables.
 
 from __future__ import annotations
 
-from exitwatch.store.core import DEFAULT_DB_ENV, StoreCore, default_db_path
+from exitwatch.store.core import DEFAULT_DB_ENV, StoreCore, default_db_path, require_store
 from exitwatch.store.documents import DocumentTables
 from exitwatch.store.indicators import IndicatorQueries
 from exitwatch.store.readings import ReadingTables
@@ -20,4 +20,4 @@ class Store(DocumentTables, IndicatorQueries, ReadingTables, ReportQueries, Sour
     context manager. See the mixins for the methods of each group of tables."""
 
 
-__all__ = ["DEFAULT_DB_ENV", "SCHEMA_VERSION", "TABLES", "Store", "default_db_path"]
+__all__ = ["DEFAULT_DB_ENV", "SCHEMA_VERSION", "TABLES", "Store", "default_db_path", "require_store"]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Iterable
 
 import duckdb
 import pyarrow as pa
 
-from exitwatch.errors import InputError, StoreError
+from exitwatch.errors import InputError, StoreError, StoreLockedError, StoreMissingError
 from exitwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
 
 DEFAULT_DB_ENV = "EXITWATCH_DB"
@@ -20,23 +21,45 @@ def default_db_path() -> str:
     return os.environ.get(DEFAULT_DB_ENV) or "exitwatch.duckdb"
 
 
+def require_store(path: str | os.PathLike) -> None:
+    """Raise StoreMissingError unless a store file exists at ``path``: the check of every command
+    that reads a store (only ingest, demo, import-parquet and watch create one)."""
+    if str(path) != ":memory:" and not Path(path).is_file():
+        raise StoreMissingError(f"no store at {path}: run `exitwatch ingest` or `exitwatch demo` first (with --db {path})")
+
+
+def _open_error(path: str, error: Exception) -> StoreError:
+    """DuckDB's lock error (another process, usually `exitwatch serve`, holds the file) as
+    StoreLockedError; anything else as StoreError."""
+    message = " ".join(str(error).split())
+    if "Could not set lock" in message:
+        pid = re.search(r"\(PID (\d+)\)", message)
+        return StoreLockedError(
+            f"store {path} is locked by another process{f' (PID {pid.group(1)})' if pid else ''}, most likely a running "
+            "`exitwatch serve`: stop it, or while it runs use its API instead"
+        )
+    return StoreError(f"cannot open store {path}: {message}")
+
+
 class StoreCore:
     """Opens the DuckDB file, applies pending migrations, and moves tables to and from Parquet.
 
-    ``path`` may be ``":memory:"`` for a throw-away store. ``read_only`` opens an existing file
-    without migrating it (several readers may share it).
+    ``path`` may be ``":memory:"`` for a throw-away store. A missing file is created unless
+    ``create`` is false (then StoreMissingError). ``read_only`` opens an existing file without
+    migrating it (several readers may share it). A file held by another process (a running
+    ``exitwatch serve``) raises StoreLockedError.
     """
 
-    def __init__(self, path: str | os.PathLike = ":memory:", *, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike = ":memory:", *, read_only: bool = False, create: bool = True):
         self.path = str(path)
-        if read_only and self.path != ":memory:" and not Path(self.path).exists():
-            raise StoreError(f"store {self.path} does not exist; ingest something first (exitwatch ingest FILE --db {self.path})")
+        if read_only or not create:
+            require_store(self.path)
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only)
         except (duckdb.Error, OSError) as e:
-            raise StoreError(f"cannot open store {self.path}: {e}") from e
+            raise _open_error(self.path, e) from e
         if not read_only:
             self._migrate()
         elif self.schema_version() != SCHEMA_VERSION:
