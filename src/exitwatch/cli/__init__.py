@@ -1,7 +1,8 @@
 """The ``exitwatch`` command line: a thin layer over the library.
 
 Each command parses its options, calls one library function with keyword arguments, and prints.
-Commands live in one module per stage (``*_cmds.py``); each module has ``register(group)``.
+Commands live in one module per stage (``*_cmds.py``), listed in ``commands.COMMANDS`` and
+imported only when their command runs, so ``exitwatch --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -9,23 +10,11 @@ from __future__ import annotations
 import click
 
 from exitwatch import __version__
-from exitwatch.cli import (
-    demo_cmds,
-    eval_cmds,
-    forecast_cmds,
-    indicators_cmds,
-    ingest_cmds,
-    read_cmds,
-    report_cmds,
-    store_cmds,
-)
+from exitwatch.cli.commands import LazyGroup
 from exitwatch.errors import ExitwatchError
 
-#: Command modules, in the order their commands are listed in ``--help`` (the pipeline's order).
-COMMAND_MODULES = (demo_cmds, ingest_cmds, read_cmds, store_cmds, indicators_cmds, forecast_cmds, report_cmds, eval_cmds)
 
-
-class ExitwatchGroup(click.Group):
+class ExitwatchGroup(LazyGroup):
     """A click group that turns ExitwatchError into one clean line and exit code 2."""
 
     def invoke(self, ctx: click.Context):
@@ -34,9 +23,6 @@ class ExitwatchGroup(click.Group):
         except ExitwatchError as error:
             click.secho(f"error: {error}", fg="red", err=True)
             ctx.exit(2)
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
 
 
 @click.group(cls=ExitwatchGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -52,7 +38,3 @@ def main() -> None:
       exitwatch forecast IRN --db risk.duckdb
       exitwatch brief IRN --format html --out iran.html --db risk.duckdb
     """
-
-
-for _module in COMMAND_MODULES:
-    _module.register(main)

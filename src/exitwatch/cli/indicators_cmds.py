@@ -95,11 +95,6 @@ def watch_command(config_path: str | None, output_format: str, db_path: str) -> 
         raise click.exceptions.Exit(1)
 
 
-def register(group: click.Group) -> None:
-    group.add_command(indicators_command)
-    group.add_command(watch_command)
-
-
 def format_news_forecast(news) -> str:
     """Text of a NewsForecast: base and updated probabilities, and each indicator's part."""
     horizons = list(news.base["p_exit"])

@@ -98,7 +98,3 @@ def ingest(
     nothing = report.added + report.duplicates + report.near_duplicates == 0
     if nothing or failed:
         raise click.exceptions.Exit(1)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(ingest)
