@@ -9,12 +9,14 @@ in the ``X-API-Key`` header, and are refused when the server was started without
 from __future__ import annotations
 
 import logging
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
@@ -81,6 +83,22 @@ def _install_write_guard(app: FastAPI, paths: set[str]) -> None:
         return await call_next(request)
 
 
+def _warm(access: StoreAccess, stop: threading.Event, warming: threading.Event) -> None:
+    """Compute each stored country's news for the index, country by country until done or
+    ``stop`` is set; clear ``warming`` at the end."""
+    try:
+        counts = dashboard.document_counts(access)
+        for f in dashboard.history_ranking(access):
+            if stop.is_set():
+                return
+            if counts.get(f.country_iso3):
+                dashboard.news_headline(access, f.country_iso3)
+    except Exception:  # the request that needs it will report the error
+        log.exception("warming the index failed")
+    finally:
+        warming.clear()
+
+
 def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
     """The web application over the store at ``db_path`` (created when missing).
 
@@ -91,7 +109,17 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
+        # The history ranking (models loaded) before the first request; every stored country's
+        # news in the background, the index marking those not computed yet as pending.
+        await run_in_threadpool(dashboard.history_ranking, access)
+        stop = threading.Event()
+        app.state.warming.set()
+        warming = threading.Thread(target=_warm, args=(access, stop, app.state.warming), name="exitwatch-warm",
+                                   daemon=True)
+        warming.start()
         yield
+        stop.set()
+        warming.join()  # at most one country's news still being computed
         access.close()
 
     app = FastAPI(
@@ -102,6 +130,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
         lifespan=lifespan,
     )
     app.state.access = access
+    app.state.warming = threading.Event()  # set while the index's news is being computed at startup
     app.state.api_key = api_key
     app.state.max_upload_bytes = max_upload_bytes
     _install_error_handlers(app)
