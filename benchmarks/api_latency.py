@@ -140,7 +140,7 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
         docs = _documents()
         with httpx.Client(base_url=base, timeout=30, headers={"X-API-Key": API_KEY}) as client:
             next_at = time.perf_counter()
-            while next_at < stop:
+            while next_at < stop and time.perf_counter() < stop:
                 time.sleep(max(0.0, next_at - time.perf_counter()))
                 t = time.perf_counter()
                 try:
@@ -151,7 +151,7 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
                 if status != 201:
                     with lock:
                         errors.append(f"POST /api/documents: {status}")
-                next_at += write_every
+                next_at = max(next_at + write_every, time.perf_counter())  # no burst after a slow write
 
     threads = [threading.Thread(target=reader, args=(k,)) for k in range(readers)]
     if write_every:
