@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+from test_api import SAMPLES_AS_OF, lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.ingest import make_document
 from exitwatch.app.server import create_app
@@ -52,7 +52,7 @@ def hostile_id(sample_db):  # noqa: F811
 def client(sample_db, hostile_id, tmp_path_factory):  # noqa: F811
     copy = tmp_path_factory.mktemp("dash") / "dash.duckdb"
     shutil.copy(sample_db, copy)
-    with TestClient(create_app(str(copy))) as c:
+    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
         for _ in range(600):  # the index's news is computed in the background at startup
             if not c.app.state.warming.is_set():
                 break
@@ -65,7 +65,7 @@ def test_index_while_warming_up_marks_pending_news(sample_db, hostile_id, tmp_pa
     at once from the history ranking and marks those countries pending."""
     copy = tmp_path / "warm.duckdb"
     shutil.copy(sample_db, copy)
-    app = create_app(str(copy))
+    app = create_app(str(copy), as_of=SAMPLES_AS_OF)
     app.state.warming.set()  # as during startup, before any country's news is computed
     page = TestClient(app).get("/")  # no lifespan: nothing warms in the background
     iran_row = page.text.split('href="/country/IRN"')[1].split("</tr>")[0]

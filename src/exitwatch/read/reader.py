@@ -10,6 +10,7 @@ from exitwatch.ingest.document import make_document
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.read.classify import classifier_available
 from exitwatch.read.components import DOCUMENT, MODE
+from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
 from exitwatch.records import Document, Reading, replace
@@ -36,8 +37,9 @@ def read_document(doc: Document, *, mode: str = DEFAULT_MODE) -> Reading:
     for _, component in nlp.pipeline:
         spacy_doc = component(spacy_doc)
     data = spacy_doc.user_data
-    return Reading(document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
-                   claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))
+    reading = Reading(document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
+                      claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))
+    return with_sentence_facts(reading)
 
 
 def read_file(path: str, *, mode: str = DEFAULT_MODE, outlet: str | None = None, published: dt.date | str | None = None,

@@ -29,10 +29,13 @@ COUNTRY, STORE, NO_STORE = "country", "store", "no-store"
 class StoreAccess:
     """The server's store: ``use()`` lends a reader for this thread, ``write()`` the one writer
     (and invalidates the cache of the countries the write touched), ``cached(key, compute, scope=)``
-    memoises ``compute(store)`` (at most ``cache_size`` entries). ``close()`` closes the store."""
+    memoises ``compute(store)`` (at most ``cache_size`` entries). ``close()`` closes the store.
+    ``as_of``: the date the pages and forecasts are assessed as of (None: today), the end of the
+    news window."""
 
-    def __init__(self, db_path: str, *, cache_size: int = 256):
+    def __init__(self, db_path: str, *, cache_size: int = 256, as_of=None):
         self.db_path = str(db_path)
+        self.as_of = as_of
         self.store = Store(self.db_path)
         self.cache_size = cache_size
         self._write_lock = threading.Lock()

@@ -3,7 +3,8 @@
 ``/`` ranks countries by risk (the news-updated probability where news is stored, else the
 history model's), ``/country/{country}`` shows one assessment, ``/document/{id}``
 shows an article with its events, claims and removed boilerplate highlighted, and
-``/brief/{country}`` serves the brief (HTML, or Markdown with ``?format=md``).
+``/brief/{country}`` serves the brief (HTML, or Markdown with ``?format=md``), and ``/sources``
+lists the watched sources with their freshness.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
-from exitwatch.indicators import news_updated_forecast
 from exitwatch.kb import resolve_country
 from exitwatch.report.access import NO_STORE, STORE, StoreAccess
 from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
 from exitwatch.report.render import render
-from exitwatch.report.view import country_view, ranked_forecasts
+from exitwatch.report.view import country_view, news_forecast, ranked_forecasts
 
 router = APIRouter(include_in_schema=False)
 #: Documents listed on a country page.
@@ -37,16 +37,18 @@ class BriefFormat(str, Enum):
 
 def history_ranking(store: StoreAccess) -> list:
     """History forecasts of every country, riskiest first (no store data: kept across writes)."""
-    return store.cached(("history-ranking", dt.date.today()), lambda _: ranked_forecasts(), scope=NO_STORE)
+    return store.cached(("history-ranking", store.as_of or dt.date.today()),
+                        lambda _: ranked_forecasts(as_of=store.as_of), scope=NO_STORE)
 
 
-def news_headline(store: StoreAccess, iso3: str, *, wait: bool = True) -> float | None:
-    """The news-updated headline probability of one country, cached until a write touches it;
-    with ``wait=False`` only what is cached (None when it is still being computed)."""
-    key = ("news-headline", iso3)
+def news_headline(store: StoreAccess, base, *, wait: bool = True) -> float | None:
+    """The news-updated headline probability of the country of ``base`` (its history forecast),
+    cached until a write touches the country; with ``wait=False`` only what is cached (None when
+    it is still being computed)."""
+    key = ("news-headline", base.country_iso3)
     if not wait:
         return store.peek(key)
-    return store.cached(key, lambda s: news_updated_forecast(s, iso3).updated["p_exit"][HEADLINE_MONTHS])
+    return store.cached(key, lambda s: news_forecast(s, base).updated["p_exit"][HEADLINE_MONTHS])
 
 
 def document_counts(store: StoreAccess) -> dict[str, int]:
@@ -62,7 +64,7 @@ def ranking(store: StoreAccess, *, wait_for_news: bool = True) -> dict:
     marked pending."""
     counts = document_counts(store)
     history = history_ranking(store)
-    news = {f.country_iso3: news_headline(store, f.country_iso3, wait=wait_for_news)
+    news = {f.country_iso3: news_headline(store, f, wait=wait_for_news)
             for f in history if counts.get(f.country_iso3, 0)}
     pending = {iso3 for iso3, p in news.items() if p is None}
     news = {iso3: p for iso3, p in news.items() if p is not None}
@@ -84,7 +86,7 @@ def country_page(country: Annotated[str, Path(max_length=80)], store: StoreAcces
     iso3 = resolve_country(country).iso3
 
     def page(s) -> str:
-        view = country_view(s, iso3)
+        view = country_view(s, iso3, as_of=store.as_of)
         documents = s.find_documents(country=iso3, limit=COUNTRY_DOCUMENTS).items
         return render("country.html", **brief_context(view), documents=documents)
 
@@ -103,5 +105,11 @@ def document_page(doc_id: Annotated[str, DOC_ID], store: StoreAccess = Depends(a
 def brief_page(country: Annotated[str, Path(max_length=80)], format: BriefFormat = BriefFormat.html,
                store: StoreAccess = Depends(access)):
     iso3 = resolve_country(country).iso3
-    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3), fmt=format.value))
+    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3, as_of=store.as_of), fmt=format.value))
     return HTMLResponse(text) if format is BriefFormat.html else PlainTextResponse(text, media_type="text/markdown")
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(store: StoreAccess = Depends(access)):
+    with store.use() as s:
+        return render("sources.html", sources=s.source_statuses())
