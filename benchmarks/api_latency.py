@@ -1,4 +1,17 @@
-"""Latency of the dashboard's country page: p50 / p95 over N requests.
+"""Latency of the dashboard and the API: in-process country page, or a live server under load.
+
+Default (``--mode inprocess``): p50 / p95 of the dashboard's country page over N requests.
+``--mode server``: starts ``exitwatch serve`` on 127.0.0.1 (a free port) and measures
+  1. cold start: seconds from starting the process to the first answered ``/``, and the time of
+     that first ``/`` request once the port accepts connections;
+  2. reads only: ``--readers`` threads (20) request ``/``, ``/country/IRN``, ``/api/documents``,
+     ``/api/events``, ``/api/claims`` and ``/api/forecasts`` round-robin for ``--seconds`` (30);
+  3. reads while writing: the same readers while one client POSTs a document to
+     ``/api/documents`` every ``--write-every`` seconds (0.5); each document joins halves of
+     two stored Guardian articles, so it is new (read in full, not a near-copy).
+  It prints p50/p95/p99, throughput and errors of the reads, and the acknowledgement times of
+  the writes. Targets (issue 11): read p95 < 200 ms, every write acknowledged within 2 s,
+  zero errors, first ``/`` under 1 s.
 
 Builds a store holding the Guardian 2019 sample (../shared/data/news/guardian_2019_sample.csv)
 and the example article (../shared/examples/khamenei_plan_b_article.txt), read by the shipped
@@ -8,13 +21,21 @@ ones are served from the cache until the next write, so the script also times re
 the cache dropped before each one (the cost after every ingest).
 
 Usage: .venv/bin/python benchmarks/api_latency.py [--requests 200] [--country IRN] [--db FILE]
+       .venv/bin/python benchmarks/api_latency.py --mode server --db FILE [--readers 20] [--seconds 30]
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import itertools
+import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -35,27 +56,158 @@ def build_store(path: Path) -> float:
     return time.perf_counter() - start
 
 
+def _rank(ms: list[float], q: float) -> float:
+    return ms[min(len(ms) - 1, max(0, round(q * len(ms)) - 1))]
+
+
 def percentiles(times: list[float]) -> str:
+    if not times:
+        return "no requests"
     ms = sorted(t * 1000 for t in times)
-    p95 = ms[min(len(ms) - 1, round(0.95 * len(ms)) - 1)]
-    return f"p50 {statistics.median(ms):.1f} ms, p95 {p95:.1f} ms, max {ms[-1]:.1f} ms (n={len(ms)})"
+    return (f"p50 {statistics.median(ms):.1f} ms, p95 {_rank(ms, 0.95):.1f} ms, p99 {_rank(ms, 0.99):.1f} ms, "
+            f"max {ms[-1]:.1f} ms (n={len(ms)})")
+
+
+READ_URLS = ("/", "/country/IRN", "/api/documents", "/api/events", "/api/claims", "/api/forecasts")
+API_KEY = "bench-key"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(db: Path, port: int) -> tuple[subprocess.Popen, float, float]:
+    """Start ``exitwatch serve``; returns the process, seconds to the first answered ``/``, and
+    the latency of that first ``/`` once the port accepted connections."""
+    import httpx
+
+    env = {**os.environ, "EXITWATCH_API_KEY": API_KEY}
+    start = time.perf_counter()
+    command = [sys.executable, "-c", "from exitwatch.cli import main; main()", "serve", "--db", str(db), "--port", str(port)]
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    deadline = start + 300
+    while time.perf_counter() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            if server.poll() is not None:
+                raise SystemExit(f"server exited with {server.returncode}")
+            time.sleep(0.05)
+    first = time.perf_counter()
+    response = httpx.get(f"http://127.0.0.1:{port}/", timeout=120)
+    done = time.perf_counter()
+    assert response.status_code == 200, response.text[:200]
+    return server, done - start, done - first
+
+
+def _documents() -> itertools.cycle:
+    with GUARDIAN.open(encoding="utf-8", newline="") as f:
+        texts = [row["text"] for row in csv.DictReader(f) if len(row["text"]) > 1000]
+    half = len(texts) // 2
+    docs = [{"text": a[: len(a) // 2] + "\n\n" + b[len(b) // 2:], "title": f"bench {i}", "outlet": "bench"}
+            for i, (a, b) in enumerate(zip(texts[:half], texts[half:]))]
+    return itertools.cycle(docs)
+
+
+def _load(base: str, *, readers: int, seconds: float, write_every: float | None) -> None:
+    import httpx
+
+    stop = time.perf_counter() + seconds
+    reads: list[float] = []
+    errors: list[str] = []
+    acks: list[float] = []
+    lock = threading.Lock()
+
+    def reader(k: int) -> None:
+        with httpx.Client(base_url=base, timeout=30) as client:
+            for url in itertools.islice(itertools.cycle(READ_URLS), k, None):
+                if time.perf_counter() >= stop:
+                    return
+                t = time.perf_counter()
+                try:
+                    status = client.get(url).status_code
+                except httpx.HTTPError as e:
+                    status = type(e).__name__
+                with lock:
+                    reads.append(time.perf_counter() - t)
+                    if status != 200:
+                        errors.append(f"GET {url}: {status}")
+
+    def writer() -> None:
+        docs = _documents()
+        with httpx.Client(base_url=base, timeout=30, headers={"X-API-Key": API_KEY}) as client:
+            next_at = time.perf_counter()
+            while next_at < stop and time.perf_counter() < stop:
+                time.sleep(max(0.0, next_at - time.perf_counter()))
+                t = time.perf_counter()
+                try:
+                    status = client.post("/api/documents", json=next(docs)).status_code
+                except httpx.HTTPError as e:
+                    status = type(e).__name__
+                acks.append(time.perf_counter() - t)
+                if status != 201:
+                    with lock:
+                        errors.append(f"POST /api/documents: {status}")
+                next_at = max(next_at + write_every, time.perf_counter())  # no burst after a slow write
+
+    threads = [threading.Thread(target=reader, args=(k,)) for k in range(readers)]
+    if write_every:
+        threads.append(threading.Thread(target=writer))
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - began
+    print(f"  reads: {percentiles(reads)}, {len(reads) / elapsed:.1f} requests/s")
+    if write_every:
+        late = sum(a > 2 for a in acks)
+        print(f"  writes: {len(acks)} posted, acknowledged in {percentiles(acks)}; {late} over 2 s")
+    print(f"  errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
+
+
+def serve_load(db: Path, args) -> None:
+    port = _free_port()
+    server, to_first, first = _start_server(db, port)
+    try:
+        print(f"cold start: first / answered {to_first:.2f} s after starting the process; "
+              f"that request took {first * 1000:.0f} ms")
+        base = f"http://127.0.0.1:{port}"
+        print(f"reads only ({args.readers} readers, {args.seconds:.0f} s):")
+        _load(base, readers=args.readers, seconds=args.seconds, write_every=None)
+        print(f"reads while writing (one POST every {args.write_every} s):")
+        _load(base, readers=args.readers, seconds=args.seconds, write_every=args.write_every)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=("inprocess", "server"), default="inprocess")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--cold-requests", type=int, default=20, help="requests with the cache dropped before each")
     parser.add_argument("--country", default="IRN")
     parser.add_argument("--db", default=None, help="reuse this store (built when missing)")
+    parser.add_argument("--readers", type=int, default=20, help="server mode: concurrent readers")
+    parser.add_argument("--seconds", type=float, default=30, help="server mode: length of each run")
+    parser.add_argument("--write-every", type=float, default=0.5, help="server mode: seconds between POSTs")
     args = parser.parse_args()
+
+    db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="exitwatch-bench-")) / "bench.duckdb"
+    if not db.exists():
+        print(f"built {db} in {build_store(db):.1f} s")
+    if args.mode == "server":
+        serve_load(db, args)
+        return
 
     from fastapi.testclient import TestClient
 
     from exitwatch.app.server import create_app
 
-    db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="exitwatch-bench-")) / "bench.duckdb"
-    if not db.exists():
-        print(f"built {db} in {build_store(db):.1f} s")
     url = f"/country/{args.country}"
     with TestClient(create_app(str(db))) as client:
         access = client.app.state.access
@@ -64,8 +216,7 @@ def main() -> None:
         print(f"first request (models and definitions loaded, assessment computed): {(time.perf_counter() - start) * 1000:.0f} ms")
         cold = []
         for _ in range(args.cold_requests):
-            with access.write():
-                pass  # what an ingest does to the cache
+            access.invalidate({args.country})  # what an ingest naming the country does to the cache
             start = time.perf_counter()
             client.get(url)
             cold.append(time.perf_counter() - start)

@@ -17,7 +17,9 @@ from exitwatch.store import Store
 
 
 def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the top-level group loads its commands lazily
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             yield from _command_paths(command, prefix + (name,))
         else:
@@ -25,6 +27,7 @@ def _command_paths(group: click.Group, prefix: tuple[str, ...] = ()):
 
 
 COMMANDS = sorted(_command_paths(main))
+assert len(COMMANDS) > 10, COMMANDS  # an empty table would make the tests below vacuous
 
 
 @pytest.fixture

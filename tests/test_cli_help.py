@@ -1,16 +1,26 @@
-"""Every command answers --help with a usage line and an example."""
+"""Every command answers --help with a usage line and an example; ``exitwatch --help`` lists
+them from the command table without importing the heavy libraries."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 import click
 import pytest
 from click.testing import CliRunner
 
 from exitwatch.cli import main
+from exitwatch.cli.commands import COMMANDS as TABLE
+
+#: Libraries that only the commands' modules need; ``import exitwatch.cli`` must not load them.
+HEAVY = ("spacy", "sklearn", "fastapi", "pandas", "pyarrow", "duckdb", "torch")
 
 
 def _commands(group: click.Group, prefix: tuple[str, ...] = ()):
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         path = prefix + (name,)
         yield path
         if isinstance(command, click.Group):
@@ -37,5 +47,21 @@ def test_help_has_example(path):
 def test_top_level_help_lists_every_command():
     result = CliRunner().invoke(main, ["--help"])
     assert result.exit_code == 0
-    for name in main.commands:
+    for name in TABLE:
         assert name in result.output
+
+
+@pytest.mark.parametrize("name", list(TABLE))
+def test_table_help_is_the_commands_own(name):
+    """The one-line help ``exitwatch --help`` shows is the command's own, and the table's module
+    holds the command under that name."""
+    command = main.get_command(click.Context(main), name)
+    assert command.name == name
+    assert TABLE[name][2] == command.get_short_help_str(limit=10_000)
+
+
+def test_importing_the_cli_loads_no_heavy_library():
+    code = ("import sys, exitwatch.cli; "
+            f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))")
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"import exitwatch.cli loaded {loaded}"

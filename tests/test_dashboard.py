@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import time
 from html.parser import HTMLParser
 
 import pytest
@@ -52,7 +53,23 @@ def client(sample_db, hostile_id, tmp_path_factory):  # noqa: F811
     copy = tmp_path_factory.mktemp("dash") / "dash.duckdb"
     shutil.copy(sample_db, copy)
     with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
+        for _ in range(600):  # the index's news is computed in the background at startup
+            if not c.app.state.warming.is_set():
+                break
+            time.sleep(0.2)
         yield c
+
+
+def test_index_while_warming_up_marks_pending_news(sample_db, hostile_id, tmp_path):  # noqa: F811
+    """While the news of stored countries is still being computed at startup, the index answers
+    at once from the history ranking and marks those countries pending."""
+    copy = tmp_path / "warm.duckdb"
+    shutil.copy(sample_db, copy)
+    app = create_app(str(copy), as_of=SAMPLES_AS_OF)
+    app.state.warming.set()  # as during startup, before any country's news is computed
+    page = TestClient(app).get("/")  # no lifespan: nothing warms in the background
+    iran_row = page.text.split('href="/country/IRN"')[1].split("</tr>")[0]
+    assert page.status_code == 200 and "being computed" in iran_row and "<strong>" not in iran_row
 
 
 def test_index_ranks_countries_by_risk(client):

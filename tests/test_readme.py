@@ -22,7 +22,7 @@ def _help_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> set[str]
     listed = re.findall(r"^  (\S+)", result.output.split("Commands:", 1)[1], flags=re.M)
     names = set()
     for name in listed:
-        command = group.commands[name]
+        command = group.get_command(click.Context(group), name)  # the top-level group is lazy
         if isinstance(command, click.Group):
             names |= _help_commands(command, prefix + (name,))
         else:

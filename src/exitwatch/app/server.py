@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import threading
 from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
@@ -106,6 +108,22 @@ def _api_docs(app: FastAPI) -> None:
         return render("api_docs.html", spec=app.openapi())
 
 
+def _warm(access: StoreAccess, stop: threading.Event, warming: threading.Event) -> None:
+    """Compute each stored country's news for the index, country by country until done or
+    ``stop`` is set; clear ``warming`` at the end."""
+    try:
+        counts = dashboard.document_counts(access)
+        for f in dashboard.history_ranking(access):
+            if stop.is_set():
+                return
+            if counts.get(f.country_iso3):
+                dashboard.news_headline(access, f)
+    except Exception:  # the request that needs it will report the error
+        log.exception("warming the index failed")
+    finally:
+        warming.clear()
+
+
 def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
                read_mode: str = DEFAULT_MODE, read_budget_s: float = READ_BUDGET_S,
                as_of: dt.date | None = None) -> FastAPI:
@@ -124,7 +142,17 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     async def lifespan(app: FastAPI):
         if api_key:
             reader.start()
+        # The history ranking (models loaded) before the first request; every stored country's
+        # news in the background, the index marking those not computed yet as pending.
+        await run_in_threadpool(dashboard.history_ranking, access)
+        stop = threading.Event()
+        app.state.warming.set()
+        warming = threading.Thread(target=_warm, args=(access, stop, app.state.warming), name="exitwatch-warm",
+                                   daemon=True)
+        warming.start()
         yield
+        stop.set()
+        warming.join()  # at most one country's news still being computed
         access.close()
 
     app = FastAPI(
@@ -138,6 +166,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
         redoc_url=None,
     )
     app.state.access = access
+    app.state.warming = threading.Event()  # set while the index's news is being computed at startup
     app.state.api_key = api_key
     app.state.max_upload_bytes = max_upload_bytes
     app.state.reader = reader

@@ -1,7 +1,8 @@
 """The ``exitwatch`` command line: a thin layer over the library.
 
 Each command parses its options, calls one library function with keyword arguments, and prints.
-Commands live in one module per stage (``*_cmds.py``); each module has ``register(group)``.
+Commands live in one module per stage (``*_cmds.py``), listed in ``commands.COMMANDS`` and
+imported only when their command runs, so ``exitwatch --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -12,29 +13,15 @@ import sys
 import click
 
 from exitwatch import __version__
-from exitwatch.cli import (
-    demo_cmds,
-    eval_cmds,
-    forecast_cmds,
-    indicators_cmds,
-    ingest_cmds,
-    read_cmds,
-    report_cmds,
-    store_cmds,
-    watch_cmds,
-)
-from exitwatch.cli.common import SERVE_INSTEAD
+from exitwatch.cli.commands import SERVE_INSTEAD, LazyGroup
 from exitwatch.errors import ExitwatchError, StoreLockedError
-
-#: Command modules, in the order their commands are listed in ``--help`` (the pipeline's order).
-COMMAND_MODULES = (demo_cmds, ingest_cmds, read_cmds, store_cmds, indicators_cmds, watch_cmds, forecast_cmds, report_cmds, eval_cmds)
 
 
 #: Set to show the traceback of an unexpected error instead of its one line.
 DEBUG_ENV = "EXITWATCH_DEBUG"
 
 
-class ExitwatchGroup(click.Group):
+class ExitwatchGroup(LazyGroup):
     """The one error path of the command line: every failure (ExitwatchError, click's usage
     errors, unreadable or unwritable files, undecodable text, bugs) prints one line ``error: ...``
     on stderr and exits 2; Ctrl-C exits 130; a closed pipe (``exitwatch forecast | head``) ends
@@ -71,9 +58,6 @@ class ExitwatchGroup(click.Group):
         except StoreLockedError as error:
             instead = SERVE_INSTEAD.get(ctx.invoked_subcommand or "", "see its /docs for what it serves")
             raise StoreLockedError(f"{error}: {instead}") from error
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
 
 
 def _drop_stdout() -> None:
@@ -119,7 +103,3 @@ def main() -> None:
       exitwatch forecast IRN --db risk.duckdb
       exitwatch brief IRN --format html --out iran.html --db risk.duckdb
     """
-
-
-for _module in COMMAND_MODULES:
-    _module.register(main)

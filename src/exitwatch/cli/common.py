@@ -43,15 +43,6 @@ new_db_option = _store_option("DuckDB store file (created when missing).")
 #: with ``Store(path, create=False)`` itself when it needs it.
 store_path_option = _store_option("DuckDB store file (must exist when it is read).")
 
-#: What to use instead of a command while `exitwatch serve` holds the store (see StoreLockedError).
-SERVE_INSTEAD = {
-    "ingest": "POST /api/uploads (a file) or POST /api/documents, with X-API-Key",
-    "indicators": "GET /api/countries/COUNTRY/indicators",
-    "forecast": "GET /api/forecasts/COUNTRY",
-    "brief": "GET /brief/COUNTRY (?format=md for Markdown)",
-    "stats": "GET /api/documents",
-}
-
 
 class DateType(click.ParamType):
     """A date option (``--published``, ``--as-of``, ``--end``): the one parser, ``parse_user_date``."""

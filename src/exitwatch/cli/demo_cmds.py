@@ -43,7 +43,3 @@ def demo(db_path: str, country: str) -> None:
     console.print(
         f"\nOpen the dashboard: exitwatch serve --db {result.db_path}  → http://127.0.0.1:8000"
     )
-
-
-def register(group: click.Group) -> None:
-    group.add_command(demo)

@@ -63,7 +63,3 @@ def classifier(data: str | None, synthetic: str | None, model_dir: str | None) -
     """
 
     echo_json(asdict(evaluate_classifier(data=data, synthetic=synthetic, model_dir=model_dir)))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(eval_group)

@@ -184,8 +184,3 @@ def _text(r) -> str:
         lines.append("  imputed (no data, training mean used): " + ", ".join(r.imputed))
     lines.append(f"  model: {r.model_version}")
     return "\n".join(lines)
-
-
-def register(group: click.Group) -> None:
-    for command in (data, train, backtest, forecast_command):
-        group.add_command(command)

@@ -59,10 +59,6 @@ def indicators_command(country: str, period: str, end: dt.date | None, definitio
         _print_report(report)
 
 
-def register(group: click.Group) -> None:
-    group.add_command(indicators_command)
-
-
 def format_news_forecast(news) -> str:
     """Text of a NewsForecast: base and updated probabilities, and each indicator's part."""
     horizons = list(news.base["p_exit"])

@@ -103,7 +103,3 @@ def ingest(
     if errors:  # partial success: exit 1 with a one-line summary (README, Commands)
         click.secho(f"partly ingested: {len(errors)} input(s) or record(s) skipped, listed above", fg="yellow", err=True)
         raise click.exceptions.Exit(1)
-
-
-def register(group: click.Group) -> None:
-    group.add_command(ingest)

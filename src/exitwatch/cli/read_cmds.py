@@ -32,7 +32,3 @@ def read(path: str, output_format: str, mode: str, outlet: str | None, published
         echo_json(reading.to_json())
     else:
         click.echo(render_text(reading))
-
-
-def register(group: click.Group) -> None:
-    group.add_command(read)

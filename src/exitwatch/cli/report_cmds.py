@@ -63,8 +63,3 @@ def serve(db_path: str, host: str, port: int, api_key: str | None) -> None:
     click.echo(f"exitwatch: dashboard on http://{host}:{port}/ , API docs on http://{host}:{port}/docs"
                f"{'' if api_key else ' (read-only: no API key)'}")
     uvicorn.run(create_app(db_path, api_key=api_key), host=host, port=port, log_level="warning")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(brief)
-    group.add_command(serve)

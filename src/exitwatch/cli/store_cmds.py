@@ -64,8 +64,3 @@ def import_parquet(directory: str, db_path: str) -> None:
         added = store.import_parquet(directory)
     for table, n in added.items():
         click.echo(f"{table}\t+{n}")
-
-
-def register(group: click.Group) -> None:
-    for command in (stats, export_parquet, import_parquet):
-        group.add_command(command)

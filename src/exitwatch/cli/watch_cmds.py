@@ -122,8 +122,3 @@ def sources_command(config_path, example, output_format, db_path) -> None:
                    f"{format_duration(s.cadence)}, every {format_duration(s.interval)}")
         if s.last_error:
             click.echo(f"      last error: {s.last_error}")
-
-
-def register(group: click.Group) -> None:
-    group.add_command(watch_command)
-    group.add_command(sources_command)

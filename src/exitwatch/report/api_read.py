@@ -14,7 +14,7 @@ from exitwatch.indicators import IndicatorReport, compute_indicators
 from exitwatch.kb import resolve_country
 from exitwatch.records import MODALITIES, Claim, Event
 from exitwatch.report import api_models as M
-from exitwatch.report.access import StoreAccess
+from exitwatch.report.access import NO_STORE, StoreAccess
 from exitwatch.report.view import country_view, ranked_forecasts
 
 ERRORS = {status: {"model": M.ErrorResponse} for status in (400, 404, 422, 500)}
@@ -122,7 +122,8 @@ def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period 
 @router.get("/forecasts", response_model=list[LeaderForecast], summary="Forecasts, all countries ranked")
 def list_forecasts(store: StoreAccess = Depends(access)):
     """Every country of the current-leaders table, highest 12-month exit probability first."""
-    return store.cached(("forecasts",), lambda s: [f.to_dict() for f in ranked_forecasts(as_of=store.as_of)])
+    return store.cached(("forecasts", store.as_of or dt.date.today()),
+                        lambda _: [f.to_dict() for f in ranked_forecasts(as_of=store.as_of)], scope=NO_STORE)
 
 
 @router.get("/forecasts/{country}", response_model=M.CountryForecastOut, summary="Forecast for one country")

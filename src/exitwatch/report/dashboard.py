@@ -9,15 +9,16 @@ lists the watched sources with their freshness.
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
 from exitwatch.kb import resolve_country
-from exitwatch.report.access import StoreAccess
+from exitwatch.report.access import NO_STORE, STORE, StoreAccess
 from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
@@ -34,22 +35,50 @@ class BriefFormat(str, Enum):
     html = "html"
 
 
-def _ranking(store, as_of=None) -> dict:
-    """The index rows as of ``as_of`` (default today), riskiest first (``riskiest_first``, by the
-    news-updated probability where the store holds news for the country)."""
-    counts = store.country_document_counts()
-    history = ranked_forecasts(as_of=as_of)
-    news = {f.country_iso3: news_forecast(store, f).updated["p_exit"][HEADLINE_MONTHS]
+def history_ranking(store: StoreAccess) -> list:
+    """History forecasts of every country, riskiest first (no store data: kept across writes)."""
+    return store.cached(("history-ranking", store.as_of or dt.date.today()),
+                        lambda _: ranked_forecasts(as_of=store.as_of), scope=NO_STORE)
+
+
+def news_headline(store: StoreAccess, base, *, wait: bool = True) -> float | None:
+    """The news-updated headline probability of the country of ``base`` (its history forecast),
+    cached until a write touches the country; with ``wait=False`` only what is cached (None when
+    it is still being computed)."""
+    key = ("news-headline", base.country_iso3)
+    if not wait:
+        return store.peek(key)
+    return store.cached(key, lambda s: news_forecast(s, base).updated["p_exit"][HEADLINE_MONTHS])
+
+
+def document_counts(store: StoreAccess) -> dict[str, int]:
+    """ISO3 -> stored documents naming the country (store-wide: recomputed after any write)."""
+    return store.cached(("document-counts",), lambda s: s.country_document_counts(), scope=STORE)
+
+
+def ranking(store: StoreAccess, *, wait_for_news: bool = True) -> dict:
+    """The index rows, riskiest first (``riskiest_first``, by the news-updated probability where
+    the store holds news for the country). Assembled per request from cached parts, so a write
+    recomputes only the news of the countries it touched. With ``wait_for_news=False`` (while
+    the server warms up) countries whose news is not computed yet are ranked by history and
+    marked pending."""
+    counts = document_counts(store)
+    history = history_ranking(store)
+    news = {f.country_iso3: news_headline(store, f, wait=wait_for_news)
             for f in history if counts.get(f.country_iso3, 0)}
-    rows = [{"forecast": f, "news": news.get(f.country_iso3), "documents": counts.get(f.country_iso3, 0)}
+    pending = {iso3 for iso3, p in news.items() if p is None}
+    news = {iso3: p for iso3, p in news.items() if p is not None}
+    rows = [{"forecast": f, "news": news.get(f.country_iso3), "pending": f.country_iso3 in pending,
+             "documents": counts.get(f.country_iso3, 0)}
             for f in riskiest_first(history, updated=news)]
     as_of = rows[0]["forecast"].as_of if rows else None
-    return {"rows": rows, "as_of": as_of, "vintage": store.vintage()}
+    return {"rows": rows, "as_of": as_of, "pending": len(pending),
+            "vintage": store.cached(("vintage",), lambda s: s.vintage(), scope=STORE)}
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(store: StoreAccess = Depends(access)):
-    return render("index.html", **store.cached(("ranking",), lambda s: _ranking(s, store.as_of)))
+def index(request: Request, store: StoreAccess = Depends(access)):
+    return render("index.html", **ranking(store, wait_for_news=not request.app.state.warming.is_set()))
 
 
 @router.get("/country/{country}", response_class=HTMLResponse)

@@ -69,6 +69,15 @@ class StoreCore:
             )
 
     # -- lifecycle -------------------------------------------------------------------------
+    def reader(self):
+        """Another handle on this open database with its own connection (a DuckDB cursor), for
+        one thread: its reads see the last committed state and do not wait for a write in
+        progress on this handle (MVCC). Close it before this store."""
+        handle = object.__new__(type(self))
+        handle.path = self.path
+        handle.con = self.con.cursor()
+        return handle
+
     def close(self) -> None:
         self.con.close()
 
