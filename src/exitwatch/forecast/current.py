@@ -10,8 +10,9 @@ it) and the current-leaders table; the country covariates are those stored at tr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -30,6 +31,12 @@ from exitwatch.records import Record
 
 #: How long after a current-leaders row was checked it may be used for a forecast.
 LEADER_ROW_VALID_DAYS = 400
+#: A current-leaders row checked longer ago than this before the forecast date is flagged.
+LEADER_ROW_FRESH_DAYS = 183
+#: Annual sources whose last year is more than this many years before the forecast year are
+#: flagged as carried forward (annual covariates are lagged a year, so one year is normal).
+ANNUAL_SOURCES_LAG = 1
+ANNUAL_VINTAGES = ("ucdp_acd", "cow_nmc", "creg", "hief", "coups", "ewp")
 
 
 @dataclass(frozen=True)
@@ -54,7 +61,12 @@ class LeaderForecast(Record):
     or ill health in office), ``fates`` (ok / exile / imprisonment / death -> probability, given
     that he leaves office alive), ``destinations`` (best first),
     ``inputs_age`` (input -> as-of date or vintage), ``imputed`` (covariates the history had no
-    value for, replaced by the training mean), ``model_version``.
+    value for, replaced by the training mean), ``model_version``;
+    ``p_exit_interval`` and ``p_irregular_interval`` (horizon -> (low, high): the range of the
+    cross-fitted calibrated models, see ``models.HazardModel.predict_interval``),
+    ``stale_inputs`` (annual sources carried forward past their last year: source -> last year),
+    ``warnings`` (plain-language flags: the current-leaders row is unverified, or was checked
+    more than six months before the forecast date).
     """
 
     country_iso3: str
@@ -71,6 +83,10 @@ class LeaderForecast(Record):
     inputs_age: dict[str, str]
     imputed: tuple[str, ...]
     model_version: str
+    p_exit_interval: dict[int, tuple[float, float]] = field(default_factory=dict)
+    p_irregular_interval: dict[int, tuple[float, float]] = field(default_factory=dict)
+    stale_inputs: dict[str, str] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1)
@@ -90,11 +106,39 @@ def _check_date(leader, as_of: dt.date) -> None:
             f"(checked {leader.as_of}); choose a date up to {limit} or update the table")
 
 
-def _probabilities(bundle: ForecastBundle, X: np.ndarray, kind: str) -> np.ndarray:
-    """Rows x horizons, made non-decreasing in the horizon (the per-horizon models are fitted
-    separately and can cross by a little)."""
-    p = np.stack([bundle.hazard[(kind, h)].predict_proba(X)[:, 1] for h in HORIZONS], axis=1)
-    return np.maximum.accumulate(p, axis=1)
+def _probabilities(bundle: ForecastBundle, X: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows x horizons: probability, interval low and high, each made non-decreasing in the
+    horizon (the per-horizon models are fitted separately and can cross by a little)."""
+    models = [bundle.hazard[(kind, h)] for h in HORIZONS]
+    p = np.stack([m.predict_proba(X)[:, 1] for m in models], axis=1)
+    bounds = [m.predict_interval(X) for m in models]
+    low, high = (np.stack([b[i] for b in bounds], axis=1) for i in (0, 1))
+    return tuple(np.maximum.accumulate(a, axis=1) for a in (p, low, high))
+
+
+def leader_row_warnings(leader, as_of: dt.date) -> tuple[str, ...]:
+    """Flags for a current-leaders row: unverified (its note says so), or checked more than
+    six months before ``as_of``."""
+    flags = []
+    if "UNVERIFIED" in leader.source_note.upper():
+        flags.append(f"current-leaders row for {leader.country_iso3} is unverified: {leader.source_note}")
+    if (as_of - leader.as_of).days > LEADER_ROW_FRESH_DAYS:
+        flags.append(f"current-leaders row for {leader.country_iso3} was checked on {leader.as_of}, "
+                     f"more than six months before {as_of}")
+    return tuple(flags)
+
+
+def stale_inputs(vintage: dict[str, str], as_of: dt.date) -> dict[str, str]:
+    """Annual sources whose last year is more than a year before ``as_of``'s year (their last
+    values are carried forward): source -> last year."""
+    return {name: vintage[name] for name in ANNUAL_VINTAGES
+            if name in vintage and int(str(vintage[name])[:4]) < as_of.year - ANNUAL_SOURCES_LAG}
+
+
+def _intervals(p: np.ndarray, low: np.ndarray, high: np.ndarray) -> dict[int, tuple[float, float]]:
+    """Horizon -> (low, high), widened where needed to contain the point forecast."""
+    return {h: (round(float(min(lo, pi)), 4), round(float(max(hi, pi)), 4))
+            for h, pi, lo, hi in zip(HORIZONS, p, low, high, strict=True)}
 
 
 def _outcomes(bundle: ForecastBundle, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -133,15 +177,29 @@ def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float
 
 
 def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> list[LeaderForecast]:
-    """Forecasts for many leaders at once (one prediction call per model)."""
+    """Forecasts for many current leaders at once (one prediction call per model)."""
+    values = [_features(bundle, leader, as_of) for leader in leaders]
+    inputs_age = [{"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
+                   "models_trained_through": bundle.trained_through, **bundle.vintage} for leader in leaders]
+    return assemble(bundle, leaders, values, as_of, destinations=[_destinations(bundle, r.country_iso3)
+                                                                  for r in leaders],
+                    inputs_age=inputs_age, warnings=[leader_row_warnings(r, as_of) for r in leaders])
+
+
+def assemble(bundle: ForecastBundle, leaders: list, values: list[dict[str, float]], as_of: dt.date, *,
+             destinations: list, inputs_age: list[dict], warnings: list[tuple[str, ...]]) -> list[LeaderForecast]:
+    """LeaderForecasts from each leader's covariates ``values`` (FEATURES -> value, NaN when
+    unknown): the hazard models with their intervals, exit modes and fates."""
     from exitwatch.kb import resolve_country
 
-    values = [_features(bundle, leader, as_of) for leader in leaders]
     X = np.array([[v[f] for f in FEATURES] for v in values], dtype=float)
-    p_exit, p_irregular = _probabilities(bundle, X, "exit"), _probabilities(bundle, X, "irregular")
+    (p_exit, exit_low, exit_high), (p_irregular, irr_low, irr_high) = (_probabilities(bundle, X, k)
+                                                                       for k in ("exit", "irregular"))
     modes, fates = _outcomes(bundle, X)
-    # An irregular exit is an exit: cap P(irregular) at P(exit) horizon by horizon.
-    p_irregular = np.minimum(p_irregular, p_exit)
+    # An irregular exit is an exit: cap P(irregular) (and its interval) at P(exit) horizon by horizon.
+    p_irregular, irr_low, irr_high = (np.minimum(a, b) for a, b in ((p_irregular, p_exit), (irr_low, exit_high),
+                                                                    (irr_high, exit_high)))
+    stale = stale_inputs(bundle.vintage, as_of)
     out = []
     for i, leader in enumerate(leaders):
         out.append(LeaderForecast(
@@ -151,22 +209,40 @@ def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> 
             p_irregular=dict(zip(HORIZONS, p_irregular[i].round(4).tolist(), strict=True)),
             exit_modes=_ranked(bundle.exit_mode.classes_, modes[i]),
             fates=_ranked(bundle.fate.classes_, fates[i]),
-            destinations=_destinations(bundle, leader.country_iso3),
-            inputs_age={"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
-                        "models_trained_through": bundle.trained_through, **bundle.vintage},
+            destinations=destinations[i], inputs_age=inputs_age[i],
             imputed=tuple(f for f in FEATURES if np.isnan(values[i][f])),
             model_version=bundle.version,
+            p_exit_interval=_intervals(p_exit[i].round(4), exit_low[i], exit_high[i]),
+            p_irregular_interval=_intervals(p_irregular[i].round(4), irr_low[i], irr_high[i]),
+            stale_inputs=stale, warnings=warnings[i],
         ))
     return out
 
 
 def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderForecast:
     """The forecast for one country (ISO3, name or Gleditsch-Ward number) as of ``as_of``
-    (default today). UnknownCountryError / NotFoundError for a country the table lacks,
-    ConfigError for an as-of date before the leader took office or past the table's validity."""
+    (default today). A date before the month of the stored country context is a replay
+    (``replay.replay_forecast``: the leader then in office, data known then, models trained
+    before); without the history files it falls back, for a date in the current leader's
+    tenure, to today's context with a warning. UnknownCountryError / NotFoundError for a
+    country the table lacks, ConfigError for a date past the table's validity."""
+    from exitwatch.errors import DataFileError
+    from exitwatch.forecast.replay import replay_forecast
     from exitwatch.kb import current_leader
 
-    return _forecast_leaders(_bundle(), [current_leader(country)], as_of or dt.date.today())[0]
+    leader = current_leader(country)
+    as_of = as_of or dt.date.today()
+    bundle = _bundle()
+    if pd.Period(as_of, "M") < pd.Period(bundle.context_month, "M"):
+        try:
+            return replay_forecast(leader.country_iso3, as_of)
+        except DataFileError as error:
+            if as_of < leader.in_office_since:
+                raise
+            result = _forecast_leaders(bundle, [leader], as_of)[0]
+            note = f"no replay (history files: {error}); country context of {bundle.context_month} used"
+            return dataclasses.replace(result, warnings=(*result.warnings, note))
+    return _forecast_leaders(bundle, [leader], as_of)[0]
 
 
 def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) -> list[LeaderForecast]:
