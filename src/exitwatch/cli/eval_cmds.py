@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from exitwatch.cli.common import echo_json
-from exitwatch.read import MODES
+from exitwatch.read import DEFAULT_MODE, MODES
+from exitwatch.read.classifier_eval import evaluate_classifier
+from exitwatch.read.evaluate import evaluate_coder
 
 
 @click.group("eval")
@@ -22,7 +26,7 @@ def eval_group() -> None:
 @click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
               help="Gold file: PLOVER GSR JSON (.json), 'sentence<TAB>class' five-class lines (.tsv), or the NGEC "
                    "synthetic stories (.csv.gz; their held-out fold).")
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+@click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
               help="Reading mode: lexical triggers, the sentence classifier, or model when available.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N gold records.")
 def coder(gold_path: str, mode: str, limit: int | None) -> None:
@@ -35,8 +39,6 @@ def coder(gold_path: str, mode: str, limit: int | None) -> None:
       exitwatch eval coder --gold ../shared/data/conflibert/cameo_pentaclass_train.tsv --mode lexical
       exitwatch eval coder --gold ../shared/data/ngec/synthetic_events_2023-10-19.csv.gz --mode lexical
     """
-    from exitwatch.read.evaluate import evaluate_coder
-
     echo_json(evaluate_coder(gold_path, mode=mode, limit=limit).summary())
 
 
@@ -59,9 +61,6 @@ def classifier(data: str | None, synthetic: str | None, model_dir: str | None) -
       exitwatch eval classifier
       exitwatch eval classifier --data ../shared/data/conflibert/cameo_pentaclass_train.tsv
     """
-    from dataclasses import asdict
-
-    from exitwatch.read.classifier_eval import evaluate_classifier
 
     echo_json(asdict(evaluate_classifier(data=data, synthetic=synthetic, model_dir=model_dir)))
 

@@ -18,28 +18,8 @@ import pandas as pd
 from exitwatch.forecast.backtest import score
 from exitwatch.forecast.history import History
 from exitwatch.forecast.panel import HORIZONS, add_covariates, month_number
+from exitwatch.forecast.replay import leader_spells
 from exitwatch.forecast.training import ForecastBundle
-
-def _leader_spells(history: History, reign_leaders: pd.DataFrame, leaders: list) -> pd.DataFrame:
-    """Leader spells after Archigos: gwcode, start, end (NaT when open), yrborn."""
-    from exitwatch.forecast.importers import COW_TO_GW
-
-    reign = reign_leaders.dropna(subset=["syear", "smonth"])
-    start = pd.to_datetime({"year": reign["syear"].astype(int), "month": reign["smonth"].astype(int),
-                            "day": reign["sdate"].fillna(1).astype(int).clip(1, 28)}, errors="coerce")
-    end = pd.to_datetime({"year": reign["eyear"].fillna(2100).astype(int),
-                          "month": reign["emonth"].fillna(1).astype(int), "day": 1}, errors="coerce")
-    spells = pd.DataFrame({"gwcode": reign["ccode"].astype(int).map(lambda c: COW_TO_GW.get(c, c)),
-                           "start": start, "end": end.where(reign["eyear"].notna()),
-                           "yrborn": pd.to_numeric(reign["birthyear"], errors="coerce"), "source": "reign"})
-    reign_end = spells["start"].max()
-    later = pd.DataFrame({"gwcode": [r.gwcode for r in leaders],
-                          "start": pd.to_datetime([r.in_office_since for r in leaders]),
-                          "end": pd.NaT, "yrborn": [float(r.birth_year or np.nan) for r in leaders],
-                          "source": "current_leaders"})
-    later = later[later["start"] > reign_end]
-    return pd.concat([spells, later], ignore_index=True).dropna(subset=["start"])
-
 
 def country_months(history: History, reign_leaders: pd.DataFrame, leaders: list, *, start: str,
                    end: str) -> pd.DataFrame:
@@ -52,7 +32,7 @@ def country_months(history: History, reign_leaders: pd.DataFrame, leaders: list,
     months = pd.period_range(start, end, freq="M")
     rows = pd.DataFrame({"gwcode": np.repeat(gw, len(months)), "month": np.tile(months, len(gw))})
     rows["month"] = pd.PeriodIndex(rows["month"], freq="M")
-    spells = _leader_spells(history, reign_leaders, leaders).sort_values("start")
+    spells = leader_spells(history, reign_leaders, leaders).sort_values("start")
     first_day = rows["month"].dt.start_time
     left = pd.DataFrame({"gwcode": rows["gwcode"], "when": first_day, "_order": np.arange(len(rows))}) \
         .sort_values("when")

@@ -20,11 +20,15 @@ import numpy as np
 import pandas as pd
 
 from exitwatch.errors import NotFoundError
-from exitwatch.forecast.history import History
-from exitwatch.forecast.panel import add_covariates
-from exitwatch.forecast.history import REGIME_GROUPS
+from exitwatch.forecast.assemble import Destination, assemble, leader_row_warnings, shipped_bundle
+from exitwatch.forecast.destinations import DestinationRanker, PairFeatures, exile_cases, reasons
+from exitwatch.forecast.history import REGIME_GROUPS, History
+from exitwatch.forecast.importers import default_data_dir, load_reign_leaders
+from exitwatch.forecast.panel import add_covariates, build_panel
 from exitwatch.forecast.snapshot import ENTRY_WORDS, regime_changes
-from exitwatch.forecast.training import ForecastBundle, fit_forecast_models, load_bundle
+from exitwatch.forecast.training import ForecastBundle, fit_forecast_models
+from exitwatch.kb import current_leaders, resolve_country
+from exitwatch.kb.countries import gw_of_cow
 from exitwatch.kb.leaders import CurrentLeader
 
 #: Folder for bundles fitted for replays before the shipped model's training end.
@@ -38,8 +42,6 @@ def _cache_dir() -> Path:
 def leader_spells(history: History, reign_leaders: pd.DataFrame, leaders: list) -> pd.DataFrame:
     """Every known leader spell: gwcode, leader, start, end (NaT when open), yrborn, entry
     (regular / irregular / foreign), source (archigos / reign / current_leaders)."""
-    from exitwatch.forecast.importers import COW_TO_GW
-
     a = history.spells
     archigos_end = a["enddate"].max()
     archigos = pd.DataFrame({
@@ -53,7 +55,7 @@ def leader_spells(history: History, reign_leaders: pd.DataFrame, leaders: list) 
                             "day": reign["sdate"].fillna(1).astype(int).clip(1, 28)}, errors="coerce")
     end = pd.to_datetime({"year": reign["eyear"].fillna(2100).astype(int),
                           "month": reign["emonth"].fillna(1).astype(int), "day": 1}, errors="coerce")
-    reign = pd.DataFrame({"gwcode": reign["ccode"].astype(int).map(lambda c: COW_TO_GW.get(c, c)),
+    reign = pd.DataFrame({"gwcode": reign["ccode"].astype(int).map(gw_of_cow),
                           "leader": reign["leader"].astype(str), "start": start,
                           "end": end.where(reign["eyear"].notna()),
                           "yrborn": pd.to_numeric(reign["birthyear"], errors="coerce"),
@@ -98,9 +100,7 @@ def replay_bundle(history: History, month: pd.Period) -> ForecastBundle:
     training ended earlier, else one fitted now (and cached)."""
     import joblib
 
-    from exitwatch.forecast.panel import build_panel
-
-    shipped = load_bundle()
+    shipped = shipped_bundle()
     if pd.Period(shipped.trained_through, "M") < month:
         return shipped
     train_end = month - 1
@@ -115,10 +115,6 @@ def replay_bundle(history: History, month: pd.Period) -> ForecastBundle:
 
 
 def _destinations(history: History, iso3: str, year: int) -> tuple:
-    from exitwatch.forecast.current import Destination
-    from exitwatch.forecast.destinations import DestinationRanker, PairFeatures, exile_cases, reasons
-    from exitwatch.kb import resolve_country
-
     features = PairFeatures(history)
     if iso3 not in features.gw:
         return ()
@@ -131,10 +127,6 @@ def _destinations(history: History, iso3: str, year: int) -> tuple:
 
 def replay_forecast(country: str | int, as_of: dt.date, *, data_dir: str | Path | None = None):
     """The LeaderForecast for ``country`` as the system would have made it on ``as_of``."""
-    from exitwatch.forecast.current import assemble, leader_row_warnings
-    from exitwatch.forecast.importers import default_data_dir, load_reign_leaders
-    from exitwatch.kb import current_leaders, resolve_country
-
     place = resolve_country(country)
     data_dir = Path(data_dir or default_data_dir())
     history = History.load(data_dir)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exitwatch.errors import DataFileError
+from exitwatch.read.sentences import split_sentences
 
 #: Class names of the five-class (CAMEO quad class + neutral) scheme, index = class number.
 QUAD_CLASSES = ("neutral", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
@@ -105,8 +106,6 @@ def split_pentaclass(rows: list[LabelledSentence], *, seed: int = DEFAULT_SEED,
 def load_synthetic(path: Path) -> list[SyntheticStory]:
     """Read the NGEC synthetic stories (CSV, optionally gzipped; columns text, title, prompt,
     label, mode)."""
-    from exitwatch.read.sentences import split_sentences
-
     path = Path(path)
     if not path.is_file():
         raise DataFileError(str(path), "synthetic story file not found (ahalterman/NGEC-2025, "

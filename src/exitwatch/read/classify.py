@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from exitwatch.errors import ModelError
 from exitwatch.read.actors import Mention
+from exitwatch.read.classifier import SentenceClassifier
 from exitwatch.read.events import EventDraft
 from exitwatch.records import Sentence
 
@@ -22,8 +23,6 @@ MODEL_CODER = "exitwatch.events.v1/model"
 def load_classifier():
     """The packaged ``SentenceClassifier`` or None when it (or its model) is not available."""
     try:
-        from exitwatch.read.classifier import SentenceClassifier
-
         return SentenceClassifier.load()
     except Exception:  # noqa: BLE001 - any failure to load means "no classifier"; "model" mode reports it
         return None

@@ -30,6 +30,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from exitwatch.errors import InputError
+from exitwatch.read.classifier_data import load_synthetic, split_synthetic
 from exitwatch.read.lexicon import DATA, _read_rows
 from exitwatch.read.reader import read_document, resolve_mode
 from exitwatch.records import Document, Event, Record
@@ -128,8 +129,6 @@ def _load_tsv(path: Path) -> list[GoldSentence]:
 def _load_synthetic(path: Path) -> list[GoldSentence]:
     """The held-out fold of the NGEC synthetic stories (the fold the event classifier's recipe
     never trains on), each story as its first sentence, as the classifier sees it."""
-    from exitwatch.read.classifier_data import load_synthetic, split_synthetic
-
     _, test = split_synthetic(load_synthetic(path))
     types = gold_type_map()
     return [GoldSentence(text=s.first_sentence, event_type=types.get(s.event_type, s.event_type))
