@@ -56,7 +56,9 @@ def sources(output_format: str) -> None:
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Model file to write (.joblib) [default: the model shipped in the package].")
 @click.option("--train-end", default=None, help="Last month whose outcomes are used (YYYY-MM) [default: end of Archigos].")
-def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
+@click.option("--context-only", is_flag=True,
+              help="Keep the fitted models of --out (or the shipped bundle); recompute only today's country context.")
+def train(data_dir: str | None, out: str | None, train_end: str | None, context_only: bool) -> None:
     """Rebuild the forecast models (hazard per horizon, exit mode, fate, baselines, today's
     country context and exile destinations) from the history files, and print their scores.
 
@@ -66,7 +68,8 @@ def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
       exitwatch train --data-dir ~/data/exitwatch --out /tmp/forecast.joblib
     """
     with progress_callback("training") as progress:
-        report = run_train(data_dir=data_dir, out=out, train_end=train_end, progress=progress)
+        report = run_train(data_dir=data_dir, out=out, train_end=train_end, context_only=context_only,
+                           progress=progress)
     click.echo(f"wrote {report.path} ({report.size_bytes / 1e6:.1f} MB): {report.rows:,} leader-months, "
                f"outcomes through {report.trained_through}")
     for name, scores in report.metrics.items():
@@ -173,11 +176,11 @@ def _span(low: float, high: float) -> str:
 def _text(r) -> str:
     lines = [(f"{r.leader} ({r.country_name}, {r.country_iso3}), in office since {r.in_office_since}; "
               f"forecast as of {r.as_of}"),
-             "  horizon     " + "".join(f"{h:>4} mo " for h in r.p_exit),
-             "  P(exit)     " + "".join(f"{_pct(p):>8}" for p in r.p_exit.values()),
-             "    interval  " + "".join(f"{_span(lo, hi):>16}" for lo, hi in r.p_exit_interval.values()),
-             "  P(irregular)" + "".join(f"{_pct(p):>8}" for p in r.p_irregular.values()),
-             "    interval  " + "".join(f"{_span(lo, hi):>16}" for lo, hi in r.p_irregular_interval.values()),
+             "  horizon     " + "".join(f"{f'{h} mo':>12}" for h in r.p_exit),
+             "  P(exit)     " + "".join(f"{_pct(p):>12}" for p in r.p_exit.values()),
+             "    interval  " + "".join(f"{_span(lo, hi):>12}" for lo, hi in r.p_exit_interval.values()),
+             "  P(irregular)" + "".join(f"{_pct(p):>12}" for p in r.p_irregular.values()),
+             "    interval  " + "".join(f"{_span(lo, hi):>12}" for lo, hi in r.p_irregular_interval.values()),
              "  if he goes, how: " + ", ".join(f"{m} {_pct(p)}" for m, p in r.exit_modes.items()),
              "  if he goes, fate: " + ", ".join(f"{f} {_pct(p)}" for f, p in r.fates.items()),
              "  exile destinations:"]

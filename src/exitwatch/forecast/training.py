@@ -175,20 +175,30 @@ class TrainReport:
 
 
 def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
-          train_end: str | None = None, context_month: str | None = None,
+          train_end: str | None = None, context_month: str | None = None, context_only: bool = False,
           progress: Progress | None = None) -> TrainReport:
     """Build the panel from ``data_dir`` (default: the shared data), fit everything on all
-    outcomes known by ``train_end`` (default: the end of Archigos), add today's country context
-    and exile destinations for ``context_month`` (default: this month), and save the bundle to
-    ``out`` (a ``.joblib`` file; default: the shipped model)."""
+    outcomes known by ``train_end`` (default: the end of Archigos), add the country context and
+    exile destinations for ``context_month`` (default: this month, or the month after the last
+    one whose irregular exits our table records, if earlier), and save the bundle to ``out`` (a
+    ``.joblib`` file; default: the shipped model). ``context_only`` keeps the fitted models of
+    the bundle at ``out`` and recomputes only the context (after editing the current-leaders
+    or recent-exits table)."""
     import joblib
 
-
     history = History.load(data_dir or default_data_dir())
-    panel = build_panel(history)
-    end = pd.Period(train_end, "M") if train_end else panel["month"].max()
-    bundle = fit_forecast_models(panel, train_end=end, vintage=history.vintage, progress=progress)
-    month = pd.Period(context_month or dt.date.today(), "M")
+    path = Path(out) if out else default_model_dir() / BUNDLE_NAME
+    if path.suffix != ".joblib":
+        raise ModelError(f"model file {path} must end in .joblib")
+    if context_only:
+        bundle, rows = load_bundle(path), 0
+    else:
+        panel = build_panel(history)
+        end = pd.Period(train_end, "M") if train_end else panel["month"].max()
+        bundle = fit_forecast_models(panel, train_end=end, vintage=history.vintage, progress=progress)
+        rows = len(panel)
+    # Contagion counts need every exit of the 12 months before the context month.
+    month = min(pd.Period(context_month or dt.date.today(), "M"), history.events_known_through() + 1)
     leaders = current_leaders()
     bundle.context = country_context(history, leaders, month)
     bundle.context_month = str(month)
@@ -196,12 +206,9 @@ def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
     learners = "-".join(f"{kind}:{bundle.hazard[(kind, HORIZONS[0])].learner}" for kind in KINDS)
     bundle.version = f"exitwatch-{__version__}/hazard-{learners}" \
                      f"/trained-through-{bundle.trained_through}/context-{month}"
-    path = Path(out) if out else default_model_dir() / BUNDLE_NAME
-    if path.suffix != ".joblib":
-        raise ModelError(f"model file {path} must end in .joblib")
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(bundle, path, compress=3)
-    return TrainReport(path=str(path), rows=len(panel), trained_through=bundle.trained_through,
+    return TrainReport(path=str(path), rows=rows, trained_through=bundle.trained_through,
                        size_bytes=path.stat().st_size, metrics=bundle.metrics)
 
 
