@@ -240,3 +240,13 @@ def test_train_writes_a_loadable_bundle(shared_data, tmp_path):
     assert report.trained_through == "2015-12" and bundle.context_month == "2026-11"
     assert "RUS" in [host for host, _, _ in bundle.destinations["IRN"]]
     assert report.metrics["fate"]["log_loss"] < report.metrics["fate"]["log_loss_prior"]
+
+
+@pytest.mark.training
+def test_replay_before_2016_trains_on_earlier_outcomes_only(tmp_path, monkeypatch):
+    """Mubarak a month before his fall, with models fitted on outcomes known by December 2010
+    (minutes; fast twins: the replays after 2015 above use the shipped bundle)."""
+    monkeypatch.setenv("EXITWATCH_CACHE", str(tmp_path))
+    egypt = forecast_one("EGY", as_of=dt.date(2011, 1, 1))
+    assert "Mubarak" in egypt.leader and egypt.inputs_age["models_trained_through"] == "2010-12"
+    assert list(tmp_path.glob("replay/forecast-through-2010-12.joblib"))
