@@ -189,7 +189,8 @@ def _coups(rows: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
         in_region = np.sort(table["year"].to_numpy()[table_region == region])
         mask = region_of_row == region
         y = years[mask]
-        region_count[mask] = np.searchsorted(in_region, y - 1, side="right") - np.searchsorted(in_region, y - 1, side="left")
+        region_count[mask] = (np.searchsorted(in_region, y - 1, side="right")
+                              - np.searchsorted(in_region, y - 1, side="left"))
     return {"coup_last_year": last_year, "coup_years_5y": five,
             "log_years_since_coup": np.log1p(np.clip(since, 0, 75)),
             "region_coup_countries_last_year": region_count - last_year}
