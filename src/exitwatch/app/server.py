@@ -21,7 +21,7 @@ from exitwatch import __version__
 from exitwatch.app import api_write
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
-from exitwatch.report import api_read, dashboard
+from exitwatch.report import api_read, api_sources, dashboard
 from exitwatch.report.access import StoreAccess
 
 log = logging.getLogger(__name__)
@@ -107,6 +107,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     _install_error_handlers(app)
     _install_write_guard(app, {route.path for route in api_write.router.routes})
     app.include_router(api_read.router)
+    app.include_router(api_sources.router)
     app.include_router(api_write.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("exitwatch.report", "static")]), name="static")

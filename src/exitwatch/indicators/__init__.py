@@ -4,7 +4,7 @@ Public API: ``compute_indicators(store, country, *, period="week", end=None) -> 
 ``compute_indicators_parquet(parquet_dir, country, ...)``, ``load_definitions(path=None)``,
 ``news_updated_forecast(store, country, *, as_of=None, config=None) -> NewsForecast``,
 ``apply_news(base, report, definitions)``, ``update_probability(p, multiplier)``,
-``stored_news_forecast(db_path, country)``, ``load_watch_config(path)`` and ``watch(store, config)``.
+``stored_news_forecast(db_path, country)``. (The watch workflow is ``exitwatch.app.watch``.)
 """
 
 from exitwatch.indicators.compute import compute_indicators, compute_indicators_parquet, period_start
@@ -18,7 +18,6 @@ from exitwatch.indicators.news import (
     update_probability,
 )
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
-from exitwatch.indicators.watch import StateChange, WatchConfig, WatchReport, load_watch_config, watch
 
 __all__ = [
     "Contribution",
@@ -29,17 +28,12 @@ __all__ = [
     "IndicatorReport",
     "IndicatorResult",
     "NewsForecast",
-    "StateChange",
-    "WatchConfig",
-    "WatchReport",
     "apply_news",
     "compute_indicators",
     "compute_indicators_parquet",
     "load_definitions",
-    "load_watch_config",
     "news_updated_forecast",
     "period_start",
     "stored_news_forecast",
     "update_probability",
-    "watch",
 ]

@@ -3,7 +3,8 @@
 ``/`` ranks countries by risk (the news-updated probability where news is stored, else the
 history model's), ``/country/{country}`` shows one assessment, ``/document/{id}``
 shows an article with its events, claims and removed boilerplate highlighted, and
-``/brief/{country}`` serves the brief (HTML, or Markdown with ``?format=md``).
+``/brief/{country}`` serves the brief (HTML, or Markdown with ``?format=md``), and ``/sources``
+lists the watched sources with their freshness.
 """
 
 from __future__ import annotations
@@ -78,3 +79,9 @@ def brief_page(country: Annotated[str, Path(max_length=80)], format: BriefFormat
     iso3 = resolve_country(country).iso3
     text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3), fmt=format.value))
     return HTMLResponse(text) if format is BriefFormat.html else PlainTextResponse(text, media_type="text/markdown")
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(store: StoreAccess = Depends(access)):
+    with store.use() as s:
+        return render("sources.html", sources=s.source_statuses())

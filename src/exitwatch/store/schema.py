@@ -124,6 +124,39 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "watched sources: per-source freshness and HTTP validators, and the items each source delivered",
+        """
+        CREATE TABLE source_states (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            location VARCHAR NOT NULL,
+            cadence_seconds DOUBLE,
+            interval_seconds DOUBLE,
+            first_poll TIMESTAMP,
+            last_poll TIMESTAMP,
+            last_success TIMESTAMP,
+            last_new_item TIMESTAMP,
+            last_status INTEGER,
+            last_error VARCHAR,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0,
+            total_errors INTEGER NOT NULL DEFAULT 0,
+            polls INTEGER NOT NULL DEFAULT 0,
+            new_items INTEGER NOT NULL DEFAULT 0,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            stale_notified BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE source_items (
+            source VARCHAR NOT NULL,
+            item_key VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            seen_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (source, item_key)
+        );
+        """,
+    ),
 ]
 
 #: Tables in dependency order (parents first): export, import and stats walk this list.
@@ -137,6 +170,8 @@ TABLES = (
     "events",
     "claims",
     "indicator_states",
+    "source_states",
+    "source_items",
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
