@@ -86,6 +86,13 @@ def test_backtest_small_window(shared_data, tmp_path):
     egypt = table[(table["country_iso3"] == "EGY") & (table["month"] == "2011-02")]
     assert egypt["irregular_1"].iloc[0] == 1  # Mubarak fell in February 2011
     assert report.top10["events"].sum() == table.drop_duplicates(["gwcode", "month"])["irregular_1"].sum()
+    rel = report.reliability
+    assert set(rel["decile"]) == set(range(1, 11))
+    assert rel.groupby(["kind", "horizon"])["n"].sum().loc[("irregular", 1)] == table["irregular_1"].notna().sum()
+    part = rel[(rel["kind"] == "irregular") & (rel["horizon"] == 12)]
+    assert part["predicted"].is_monotonic_increasing
+    hits = report.top_n.set_index("n")["hits"]
+    assert hits.is_monotonic_increasing and hits.loc[10] == report.top10["in_top10"].sum()
 
 
 def test_bad_dates(shared_data):
@@ -105,3 +112,27 @@ def test_full_backtest_window_beats_base_rate(shared_data):
     for h in HORIZONS:
         assert s.loc[("irregular", h, "model"), "auc"] > 0.7
         assert s.loc[("irregular", h, "model"), "auc"] > s.loc[("irregular", h, "tenure_age"), "auc"]
+
+
+def test_coups_are_lagged_a_year(panel):
+    """Thailand's coup of September 2006 shows in 2007's rows, not in 2006's."""
+    thailand = panel[panel["gwcode"] == 800].set_index("month")
+    assert thailand.loc[pd.Period("2006-10", "M"), "coup_last_year"] == 0
+    assert thailand.loc[pd.Period("2007-01", "M"), "coup_last_year"] == 1
+    assert thailand.loc[pd.Period("2008-01", "M"), "coup_years_5y"] >= 1
+    assert thailand.loc[pd.Period("2007-01", "M"), "log_years_since_coup"] == pytest.approx(np.log1p(1))
+
+
+def test_ewp_covariates_are_last_years(panel, shared_data):
+    ewp = pd.read_csv(shared_data / "ewp" / "prepared2024predictors.csv")
+    usa_2010 = ewp[(ewp["ccode"] == 2) & (ewp["year"] == 2010)].iloc[0]
+    row = panel[(panel["gwcode"] == 2) & (panel["month"] == pd.Period("2011-06", "M"))].iloc[0]
+    assert row["civil_liberties"] == pytest.approx(usa_2010["even_civilrights"])
+    assert row["infant_mortality_sqrt"] == pytest.approx(usa_2010["un_imr_sqrt"])
+
+
+def test_scheduled_elections_are_projected_from_the_past(panel):
+    usa = panel[panel["gwcode"] == 2].set_index("month")
+    assert usa.loc[pd.Period("2012-10", "M"), "months_to_scheduled_election"] == 1
+    assert usa.loc[pd.Period("2012-10", "M"), "scheduled_election_12m"] == 1
+    assert usa.loc[pd.Period("2013-10", "M"), "scheduled_election_12m"] == 0

@@ -113,3 +113,14 @@ def test_loo_all_cases_beats_nearest_ally(features):
     assert result["cases"] >= 80
     assert result["model_top1"] >= result["ally_top1"] and result["model_top3"] >= result["ally_top3"]
     assert result["model_top1"] > 5 * result["chance_top1"] and result["model_top3"] > 5 * result["chance_top3"]
+
+
+def test_forward_test_uses_only_earlier_exiles(features):
+    """Exiles since 2016, each ranked by a ranker fitted on earlier years only."""
+    from exitwatch.forecast.destinations import evaluate_forward
+
+    result = evaluate_forward(features, since=2016)
+    assert result["cases"] == len(result["detail"]) >= 5
+    assert {leader for leader, *_ in result["detail"]} >= {"Bashar al-Assad", "Sheikh Hasina", "Evo Morales"}
+    assert 0 <= result["model_top1"] <= result["model_top3"] <= result["cases"]
+    assert dict((leader, rank) for leader, _, _, rank in result["detail"])["Bashar al-Assad"] <= 3

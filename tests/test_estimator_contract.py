@@ -16,6 +16,7 @@ from exitwatch.forecast.models import (
 FAST = [
     HazardModel(max_iter=10, cv=2),
     HazardModel(learner="logit", calibration=None),
+    HazardModel(learner="blend", max_iter=10, cv=2),
     OutcomeModel(),
     BaseRateClassifier(),
     TenureAgeClassifier(columns=(0,)),
@@ -79,3 +80,16 @@ def test_hazard_model_beats_base_rate(data):
 def test_bad_hyperparameter_raises_on_fit(data):
     with pytest.raises(ValueError, match="learner"):
         HazardModel(learner="forest").fit(*data)
+
+
+@pytest.mark.parametrize("learner", ["hgb", "blend"])
+def test_cross_fitted_interval_contains_the_forecast(learner, data):
+    X, y = data
+    model = HazardModel(learner=learner, max_iter=30, cv=3).fit(X, y)
+    p = model.predict_proba(X)[:, 1]
+    low, high = model.predict_interval(X)
+    assert np.all(low <= p + 1e-12) and np.all(p <= high + 1e-12)
+    assert np.mean(high - low) > 0  # three fold models disagree somewhere
+    uncalibrated = HazardModel(calibration=None, max_iter=10).fit(X, y)
+    low, high = uncalibrated.predict_interval(X)
+    np.testing.assert_allclose(low, uncalibrated.predict_proba(X)[:, 1])

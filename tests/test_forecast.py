@@ -87,13 +87,68 @@ def test_unknown_country():
 
 
 def test_country_without_a_leader_row():
-    with pytest.raises(NotFoundError, match="no current leader recorded for ISL"):
-        forecast_one("Iceland")
+    with pytest.raises(NotFoundError, match="no current leader recorded for MCO"):
+        forecast_one("Monaco")
 
 
-def test_as_of_before_leader_took_office():
-    with pytest.raises(ConfigError, match="before Ahmed al-Sharaa took office"):
-        forecast_one("SYR", as_of=dt.date(2020, 1, 1))
+def test_every_gleditsch_ward_state_has_a_leader(shared_data):
+    """Every state of the Gleditsch-Ward list still independent at its end has a row."""
+    from exitwatch.kb import resolve_country
+
+    states = pd.read_csv(shared_data / "peacesciencer" / "gw_states.csv")
+    active = states[states["enddate"] == states["enddate"].max()]
+    have = {r.gwcode for r in current_leaders()}
+    missing = [name for code, name in zip(active["gwcode"], active["statename"], strict=True) if int(code) not in have]
+    assert not missing
+    assert len(current_leaders()) >= len(active) >= 170
+    assert resolve_country("CZE").gwcode == 316
+
+
+def test_replay_before_the_leader_took_office():
+    """A date before today's leader: the leader then in office (Archigos), not an error."""
+    syria = forecast_one("SYR", as_of=dt.date(2016, 6, 1))
+    assert "Assad" in syria.leader and syria.in_office_since.year == 2000
+    assert syria.inputs_age["models_trained_through"] < "2016-06"
+    assert "archigos" in syria.inputs_age["replay"]
+
+
+def test_replay_after_reign_finds_a_leader_who_fell_later():
+    hasina = forecast_one("BGD", as_of=dt.date(2024, 6, 1))
+    assert "Hasina" in hasina.leader
+    assert hasina.inputs_age["models_trained_through"] <= "2024-05"
+    assert all(0 < hasina.p_irregular[h] <= hasina.p_exit[h] for h in HORIZONS)
+
+
+def test_intervals_contain_the_forecast(iran):
+    for h in HORIZONS:
+        low, high = iran.p_exit_interval[h]
+        assert low <= iran.p_exit[h] <= high
+        low, high = iran.p_irregular_interval[h]
+        assert low <= iran.p_irregular[h] <= high <= iran.p_exit_interval[h][1]
+    data = json.loads(json.dumps(iran.to_dict()))
+    assert len(data["p_exit_interval"]["12"]) == 2
+
+
+def test_unverified_and_old_rows_are_flagged():
+    results = {r.country_iso3: r for r in forecast(as_of=dt.date(2026, 12, 1))}
+    assert any("unverified" in w for w in results["COL"].warnings)
+    assert "Petro" not in results["COL"].leader
+    assert any("more than six months" in w for w in results["PER"].warnings)
+    assert not results["USA"].warnings
+    # December 2026 uses 2025's annual values: EWP and the coup file end in 2024, carried forward
+    assert results["USA"].stale_inputs["ewp"] == "2024" and "cow_nmc" in results["USA"].stale_inputs
+    assert all(np.isfinite(list(r.p_irregular.values())).all() for r in results.values())
+    assert any(r.imputed for r in results.values())  # small states without EWP rows still get forecasts
+
+
+def test_juntas_far_above_democracies():
+    """The 90th-percentile country's 12-month irregular-exit forecast is at least 3x the 10th's
+    (3.6x with the v2 bundle; v1 gave 2.4x; the issue's goal of 5x is not reached)."""
+    p = np.array([r.p_irregular[12] for r in forecast(as_of=dt.date(2026, 12, 1))])
+    p10, p90 = np.percentile(p, [10, 90])
+    assert p90 >= 3 * p10
+    by = {r.country_iso3: r.p_irregular[12] for r in forecast(as_of=dt.date(2026, 12, 1))}
+    assert min(by[c] for c in ("MLI", "BFA", "NER", "GIN")) > max(by[c] for c in ("CHE", "NOR", "DNK", "NZL"))
 
 
 def test_as_of_too_far_past_the_table():
@@ -142,8 +197,16 @@ def test_cli_forecast_json_and_errors():
     assert json.loads(result.output)[0]["leader"] == current_leader("VEN").leader
     bad = CliRunner().invoke(main, ["forecast", "Atlantis"])
     assert bad.exit_code == 2 and "unknown country" in bad.output
-    early = CliRunner().invoke(main, ["forecast", "SYR", "--as-of", "2001-01-01"])
-    assert early.exit_code == 2 and "took office" in early.output
+    late = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2031-01-01"])
+    assert late.exit_code == 2 and "update the table" in late.output
+    assert len(bad.output.strip().splitlines()) == 1
+
+
+def test_cli_forecast_list_flags_rows():
+    result = CliRunner().invoke(main, ["forecast", "--as-of", "2026-12-01"])
+    assert result.exit_code == 0, result.output
+    col = next(line for line in result.output.splitlines() if line.startswith("COL"))
+    assert col.endswith("*") and "unverified" in result.output
 
 
 def test_cli_data_sources():
@@ -179,3 +242,13 @@ def test_train_writes_a_loadable_bundle(shared_data, tmp_path):
     assert report.trained_through == "2015-12" and bundle.context_month == "2026-11"
     assert "RUS" in [host for host, _, _ in bundle.destinations["IRN"]]
     assert report.metrics["fate"]["log_loss"] < report.metrics["fate"]["log_loss_prior"]
+
+
+@pytest.mark.training
+def test_replay_before_2016_trains_on_earlier_outcomes_only(tmp_path, monkeypatch):
+    """Mubarak a month before his fall, with models fitted on outcomes known by December 2010
+    (minutes; fast twins: the replays after 2015 above use the shipped bundle)."""
+    monkeypatch.setenv("EXITWATCH_CACHE", str(tmp_path))
+    egypt = forecast_one("EGY", as_of=dt.date(2011, 1, 1))
+    assert "Mubarak" in egypt.leader and egypt.inputs_age["models_trained_through"] == "2010-12"
+    assert list(tmp_path.glob("replay/forecast-through-2010-12.joblib"))

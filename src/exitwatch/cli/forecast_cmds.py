@@ -58,7 +58,9 @@ def sources(output_format: str) -> None:
               help="Model file to write (.joblib) [default: ~/.local/share/exitwatch/forecast.joblib "
                    "($XDG_DATA_HOME), which `exitwatch forecast` then uses instead of the shipped model].")
 @click.option("--train-end", default=None, help="Last month whose outcomes are used (YYYY-MM) [default: end of Archigos].")
-def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
+@click.option("--context-only", is_flag=True,
+              help="Keep the fitted models of --out (or the shipped bundle); recompute only today's country context.")
+def train(data_dir: str | None, out: str | None, train_end: str | None, context_only: bool) -> None:
     """Rebuild the forecast models (hazard per horizon, exit mode, fate, baselines, today's
     country context and exile destinations) from the history files, and print their scores.
 
@@ -68,7 +70,8 @@ def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
       exitwatch train --data-dir ~/data/exitwatch --out /tmp/forecast.joblib
     """
     with progress_callback("training") as progress:
-        report = run_train(data_dir=data_dir, out=out, train_end=train_end, progress=progress)
+        report = run_train(data_dir=data_dir, out=out, train_end=train_end, context_only=context_only,
+                           progress=progress)
     click.echo(f"wrote {report.path} ({report.size_bytes / 1e6:.1f} MB): {report.rows:,} leader-months, "
                f"outcomes through {report.trained_through}")
     if out is None:
@@ -104,9 +107,14 @@ def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: st
     for r in report.scores.itertuples(index=False):
         click.echo(f"{r.kind:<10}{r.horizon:>3} {r.model:<11}{r.n:>7}{r.events:>7}{r.auc:>7.3f}"
                    f"{r.brier:>8.4f}{r.log_loss:>9.4f}")
+    click.echo("reliability (deciles of the forecast: mean predicted vs observed rate):")
+    rel = report.reliability
+    for kind, h in (("irregular", 1), ("irregular", 12), ("exit", 12)):
+        part = rel[(rel["kind"] == kind) & (rel["horizon"] == h)]
+        click.echo(f"  {kind} {h}m: " + "  ".join(f"{r.predicted:.4f}/{r.observed:.4f}" for r in part.itertuples()))
+    click.echo("irregular exits ranked in their month's top N by p_irregular_1m: "
+               + ", ".join(f"top {r.n}: {r.hits} of {r.events} ({r.rate:.0%})" for r in report.top_n.itertuples()))
     top = report.top10
-    click.echo(f"irregular exits in the month's top 10 by p_irregular_1m: {int(top['in_top10'].sum())} "
-               f"of {int(top['events'].sum())}")
     for r in top[top["events"] > 0].itertuples(index=False):
         click.echo(f"  {r.month}: {r.in_top10} of {r.events} ({', '.join(r.leaders)})")
     if out:
@@ -154,9 +162,15 @@ def forecast_command(country: str | None, as_of: dt.date | None, db_path: str, f
                    for r in results])
         return
     if country is None:
-        click.echo(f"{'country':<8}{'leader':<34}{'P(exit 12m)':>12}{'P(irreg 12m)':>13}")
+        click.echo(f"{'country':<8}{'leader':<34}{'P(exit 12m)':>12}{'P(irreg 12m)':>13}  {'interval':<12}")
         for r in results:
-            click.echo(f"{r.country_iso3:<8}{r.leader[:33]:<34}{r.p_exit[12]:>12.3f}{r.p_irregular[12]:>13.3f}")
+            low, high = r.p_irregular_interval[12]
+            flag = " *" if r.warnings else ""
+            click.echo(f"{r.country_iso3:<8}{r.leader[:33]:<34}{r.p_exit[12]:>12.3f}{r.p_irregular[12]:>13.3f}"
+                       f"  {low:.3f}-{high:.3f}{flag}")
+        if any(r.warnings for r in results):
+            click.echo("* current-leaders row unverified or checked more than six months ago "
+                       "(`exitwatch forecast COUNTRY` says which)")
         return
     for r in results:
         click.echo(_text(r))
@@ -168,12 +182,18 @@ def _pct(p: float) -> str:
     return f"{100 * p:.1f}%"
 
 
+def _span(low: float, high: float) -> str:
+    return f"{100 * low:.1f}-{100 * high:.1f}%"
+
+
 def _text(r) -> str:
     lines = [(f"{r.leader} ({r.country_name}, {r.country_iso3}), in office since {r.in_office_since}; "
               f"forecast as of {r.as_of}"),
-             "  horizon     " + "".join(f"{h:>4} mo " for h in r.p_exit),
-             "  P(exit)     " + "".join(f"{_pct(p):>8}" for p in r.p_exit.values()),
-             "  P(irregular)" + "".join(f"{_pct(p):>8}" for p in r.p_irregular.values()),
+             "  horizon     " + "".join(f"{f'{h} mo':>12}" for h in r.p_exit),
+             "  P(exit)     " + "".join(f"{_pct(p):>12}" for p in r.p_exit.values()),
+             "    interval  " + "".join(f"{_span(lo, hi):>12}" for lo, hi in r.p_exit_interval.values()),
+             "  P(irregular)" + "".join(f"{_pct(p):>12}" for p in r.p_irregular.values()),
+             "    interval  " + "".join(f"{_span(lo, hi):>12}" for lo, hi in r.p_irregular_interval.values()),
              "  if he goes, how: " + ", ".join(f"{m} {_pct(p)}" for m, p in r.exit_modes.items()),
              "  if he goes, fate: " + ", ".join(f"{f} {_pct(p)}" for f, p in r.fates.items()),
              "  exile destinations:"]
@@ -182,5 +202,9 @@ def _text(r) -> str:
     lines.append("  inputs: " + ", ".join(f"{k} {v}" for k, v in r.inputs_age.items()))
     if r.imputed:
         lines.append("  imputed (no data, training mean used): " + ", ".join(r.imputed))
+    if r.stale_inputs:
+        lines.append("  carried forward past their last year: "
+                     + ", ".join(f"{k} (last {v})" for k, v in r.stale_inputs.items()))
+    lines.extend(f"  WARNING: {w}" for w in r.warnings)
     lines.append(f"  model: {r.model_version}")
     return "\n".join(lines)

@@ -3,7 +3,8 @@
 ``run_backtest`` fits the models on outcomes known by ``train_end`` only (see
 ``training.fit_forecast_models``), predicts each month from ``start`` to ``end`` and scores the
 predictions (AUC, Brier, log loss per horizon, with the base-rate and tenure/age baselines beside
-them, and how many true irregular exits each month's top 10 caught).
+them), checks calibration (deciles of predicted probability against the observed rate) and
+counts how many true irregular exits each month's top N caught.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import pandas as pd
 from exitwatch.errors import ConfigError, DataFileError
 from exitwatch.forecast.history import History
 from exitwatch.forecast.importers import default_data_dir
-from exitwatch.forecast.panel import FEATURES, HORIZONS
-from exitwatch.forecast.panel import build_panel
+from exitwatch.forecast.panel import HORIZONS, build_panel
 from exitwatch.forecast.training import KINDS, ForecastBundle, fit_forecast_models
 
 
@@ -28,7 +28,9 @@ class BacktestReport:
     """Backtest results: ``predictions`` (one row per leader-month with ``p_{kind}_{h}m``),
     ``scores`` (rows: kind, horizon, model, n, events, auc, brier, log_loss), ``top10`` (per
     month: irregular exits in the month, how many were in the top 10 by p_irregular_1m, who),
-    ``train_end``, ``start``, ``end``."""
+    ``train_end``, ``start``, ``end``, ``reliability`` (rows: kind, horizon, decile, n,
+    predicted = mean forecast, observed = event rate), ``top_n`` (rows: n, events, hits, rate:
+    irregular exits ranked in their month's top n by p_irregular_1m)."""
 
     predictions: pd.DataFrame
     scores: pd.DataFrame
@@ -36,11 +38,13 @@ class BacktestReport:
     train_end: str
     start: str
     end: str
+    reliability: pd.DataFrame = None
+    top_n: pd.DataFrame = None
 
 
 def predict_panel(bundle: ForecastBundle, rows: pd.DataFrame) -> pd.DataFrame:
     """``p_{kind}_{h}m`` for each fitted hazard model, one row per panel row."""
-    X = rows[list(FEATURES)].to_numpy(float)
+    X = rows[list(bundle.features)].to_numpy(float)
     out = pd.DataFrame(index=rows.index)
     for (kind, h), model in bundle.hazard.items():
         out[f"p_{kind}_{h}m"] = model.predict_proba(X)[:, 1]
@@ -57,7 +61,7 @@ def score(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
 
 
 def _scores(bundle: ForecastBundle, test: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
-    X = test[list(FEATURES)].to_numpy(float)
+    X = test[list(bundle.features)].to_numpy(float)
     records = []
     for kind in KINDS:
         for h in sorted({h for _, h in bundle.hazard}):
@@ -84,6 +88,38 @@ def _top10(test: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
         rows.append({"month": month, "events": len(fell), "in_top10": int((fell["rank"] <= 10).sum()),
                      "leaders": tuple(f"{n} #{r}" for n, r in zip(fell["name"], fell["rank"], strict=True))})
     return pd.DataFrame(rows)
+
+
+#: Sizes of the monthly top lists whose hit rate the backtest reports.
+TOP_N = (5, 10, 20)
+
+
+def reliability_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
+    """Deciles of the predicted probability (equal counts, ties kept together): ``decile``
+    (1 = lowest), ``n``, ``predicted`` (mean forecast), ``observed`` (event rate)."""
+    order = pd.qcut(pd.Series(p).rank(method="first"), bins, labels=False) + 1
+    frame = pd.DataFrame({"decile": order.to_numpy(), "p": p, "y": y})
+    table = frame.groupby("decile").agg(n=("y", "size"), predicted=("p", "mean"), observed=("y", "mean"))
+    return table.reset_index()
+
+
+def _reliability(test: pd.DataFrame, predictions: pd.DataFrame, horizons) -> pd.DataFrame:
+    parts = []
+    for kind in KINDS:
+        for h in horizons:
+            known = test[f"{kind}_{h}"].notna().to_numpy()
+            table = reliability_table(test[f"{kind}_{h}"].to_numpy()[known],
+                                      predictions[f"p_{kind}_{h}m"].to_numpy()[known])
+            parts.append(table.assign(kind=kind, horizon=h))
+    return pd.concat(parts, ignore_index=True)[["kind", "horizon", "decile", "n", "predicted", "observed"]]
+
+
+def _top_n(test: pd.DataFrame, predictions: pd.DataFrame) -> pd.DataFrame:
+    rank = predictions["p_irregular_1m"].groupby(test["month"].astype(str)).rank(ascending=False, method="first")
+    fell = test["irregular_1"].fillna(0).to_numpy() > 0
+    return pd.DataFrame([{"n": n, "events": int(fell.sum()), "hits": int((rank.to_numpy()[fell] <= n).sum()),
+                          "rate": float((rank.to_numpy()[fell] <= n).mean()) if fell.any() else float("nan")}
+                         for n in TOP_N])
 
 
 def run_backtest(*, train_end: str, start: str, end: str, data_dir: str | Path | None = None,
@@ -123,7 +159,9 @@ def run_backtest(*, train_end: str, start: str, end: str, data_dir: str | Path |
         table.to_csv(out, index=False, float_format="%.6f")
     report = BacktestReport(predictions=table, scores=_scores(bundle, test, predictions),
                             top10=_top10(test, predictions), train_end=str(train_month),
-                            start=str(first), end=str(last))
+                            start=str(first), end=str(last),
+                            reliability=_reliability(test, predictions, sorted({h for _, h in bundle.hazard})),
+                            top_n=_top_n(test, predictions))
     if progress:
         progress(10, 10)
     return report

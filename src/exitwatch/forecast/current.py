@@ -10,75 +10,30 @@ it) and the current-leaders table; the country covariates are those stored at tr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from dataclasses import dataclass
-from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
-from exitwatch.errors import ConfigError, ModelError
-from exitwatch.forecast.panel import FEATURES, HORIZONS
-from exitwatch.forecast.snapshot import leader_features
-from exitwatch.forecast.training import (
-    EXIT_MODES,
-    ForecastBundle,
-    fate_design,
-    load_bundle,
+from exitwatch.errors import ConfigError, DataFileError, ModelError
+from exitwatch.forecast.assemble import (  # noqa: F401 - Destination, LeaderForecast: this module's API
+    Destination,
+    LeaderForecast,
+    assemble,
+    leader_row_warnings,
+    shipped_bundle,
 )
-from exitwatch.kb import resolve_country
-from exitwatch.kb import current_leader
-from exitwatch.kb import current_leaders
-from exitwatch.records import Record
+from exitwatch.forecast.replay import replay_forecast
+from exitwatch.forecast.snapshot import leader_features
+from exitwatch.forecast.training import ForecastBundle
+from exitwatch.kb import current_leader, current_leaders, resolve_country
 
 #: How long after a current-leaders row was checked it may be used for a forecast.
 LEADER_ROW_VALID_DAYS = 400
 
 
-@dataclass(frozen=True)
-class Destination(Record):
-    """A candidate exile host: ``country_iso3``, ``name``, ``score`` (share of the ranker's
-    probability over all candidate hosts), ``reasons`` (plain-language, strongest first)."""
-
-    country_iso3: str
-    name: str
-    score: float
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class LeaderForecast(Record):
-    """The forecast for one country's current leader.
-
-    Fields: ``country_iso3``, ``country_name``, ``gwcode``, ``leader``, ``in_office_since``
-    (date), ``as_of`` (date the forecast is made for), ``p_exit`` and ``p_irregular`` (horizon in
-    months 1, 3, 6, 12 -> probability that the leader leaves / leaves irregularly within it),
-    ``exit_modes`` (mode -> probability, given that he leaves; ``natural_death`` covers death
-    or ill health in office), ``fates`` (ok / exile / imprisonment / death -> probability, given
-    that he leaves office alive), ``destinations`` (best first),
-    ``inputs_age`` (input -> as-of date or vintage), ``imputed`` (covariates the history had no
-    value for, replaced by the training mean), ``model_version``.
-    """
-
-    country_iso3: str
-    country_name: str
-    gwcode: int | None
-    leader: str
-    in_office_since: dt.date
-    as_of: dt.date
-    p_exit: dict[int, float]
-    p_irregular: dict[int, float]
-    exit_modes: dict[str, float]
-    fates: dict[str, float]
-    destinations: tuple[Destination, ...]
-    inputs_age: dict[str, str]
-    imputed: tuple[str, ...]
-    model_version: str
-
-
-@lru_cache(maxsize=1)
 def _bundle() -> ForecastBundle:
-    return load_bundle()
+    return shipped_bundle()
 
 
 def _check_date(leader, as_of: dt.date) -> None:
@@ -91,29 +46,6 @@ def _check_date(leader, as_of: dt.date) -> None:
         raise ConfigError(
             f"as-of date {as_of} is too far past the current-leaders row for {leader.country_iso3} "
             f"(checked {leader.as_of}); choose a date up to {limit} or update the table")
-
-
-def _probabilities(bundle: ForecastBundle, X: np.ndarray, kind: str) -> np.ndarray:
-    """Rows x horizons, made non-decreasing in the horizon (the per-horizon models are fitted
-    separately and can cross by a little)."""
-    p = np.stack([bundle.hazard[(kind, h)].predict_proba(X)[:, 1] for h in HORIZONS], axis=1)
-    return np.maximum.accumulate(p, axis=1)
-
-
-def _outcomes(bundle: ForecastBundle, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Exit-mode distribution (rows x ``exit_mode.classes_``) and the fate distribution (rows x
-    ``fate.classes_``) for a leader who leaves office alive, mixed over the other exit modes."""
-    modes = bundle.exit_mode.predict_proba(X)
-    rows = pd.DataFrame(X, columns=list(FEATURES))
-    fates = np.zeros((len(X), len(bundle.fate.classes_)))
-    alive = [(i, m) for i, m in enumerate(bundle.exit_mode.classes_) if m in EXIT_MODES and m != "natural_death"]
-    for i, mode in alive:
-        fates += modes[:, [i]] * bundle.fate.predict_proba(fate_design(rows, np.full(len(X), mode)))
-    return modes, fates / fates.sum(axis=1, keepdims=True)
-
-
-def _ranked(names, values) -> dict[str, float]:
-    return {str(n): round(float(v), 4) for n, v in sorted(zip(names, values, strict=True), key=lambda kv: -kv[1])}
 
 
 def _destinations(bundle: ForecastBundle, iso3: str) -> tuple[Destination, ...]:
@@ -134,36 +66,35 @@ def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float
 
 
 def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> list[LeaderForecast]:
-    """Forecasts for many leaders at once (one prediction call per model)."""
+    """Forecasts for many current leaders at once (one prediction call per model)."""
     values = [_features(bundle, leader, as_of) for leader in leaders]
-    X = np.array([[v[f] for f in FEATURES] for v in values], dtype=float)
-    p_exit, p_irregular = _probabilities(bundle, X, "exit"), _probabilities(bundle, X, "irregular")
-    modes, fates = _outcomes(bundle, X)
-    # An irregular exit is an exit: cap P(irregular) at P(exit) horizon by horizon.
-    p_irregular = np.minimum(p_irregular, p_exit)
-    out = []
-    for i, leader in enumerate(leaders):
-        out.append(LeaderForecast(
-            country_iso3=leader.country_iso3, country_name=resolve_country(leader.country_iso3).name,
-            gwcode=leader.gwcode, leader=leader.leader, in_office_since=leader.in_office_since, as_of=as_of,
-            p_exit=dict(zip(HORIZONS, p_exit[i].round(4).tolist(), strict=True)),
-            p_irregular=dict(zip(HORIZONS, p_irregular[i].round(4).tolist(), strict=True)),
-            exit_modes=_ranked(bundle.exit_mode.classes_, modes[i]),
-            fates=_ranked(bundle.fate.classes_, fates[i]),
-            destinations=_destinations(bundle, leader.country_iso3),
-            inputs_age={"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
-                        "models_trained_through": bundle.trained_through, **bundle.vintage},
-            imputed=tuple(f for f in FEATURES if np.isnan(values[i][f])),
-            model_version=bundle.version,
-        ))
-    return out
+    inputs_age = [{"current_leaders": leader.as_of.isoformat(), "country_context": bundle.context_month,
+                   "models_trained_through": bundle.trained_through, **bundle.vintage} for leader in leaders]
+    return assemble(bundle, leaders, values, as_of, destinations=[_destinations(bundle, r.country_iso3)
+                                                                  for r in leaders],
+                    inputs_age=inputs_age, warnings=[leader_row_warnings(r, as_of) for r in leaders])
 
 
 def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderForecast:
     """The forecast for one country (ISO3, name or Gleditsch-Ward number) as of ``as_of``
-    (default today). UnknownCountryError / NotFoundError for a country the table lacks,
-    ConfigError for an as-of date before the leader took office or past the table's validity."""
-    return _forecast_leaders(_bundle(), [current_leader(country)], as_of or dt.date.today())[0]
+    (default today). A date before the month of the stored country context is a replay
+    (``replay.replay_forecast``: the leader then in office, data known then, models trained
+    before); without the history files it falls back, for a date in the current leader's
+    tenure, to today's context with a warning. UnknownCountryError / NotFoundError for a
+    country the table lacks, ConfigError for a date past the table's validity."""
+    leader = current_leader(country)
+    as_of = as_of or dt.date.today()
+    bundle = _bundle()
+    if pd.Period(as_of, "M") < pd.Period(bundle.context_month, "M"):
+        try:
+            return replay_forecast(leader.country_iso3, as_of)
+        except DataFileError as error:
+            if as_of < leader.in_office_since:
+                raise
+            result = _forecast_leaders(bundle, [leader], as_of)[0]
+            note = f"no replay (history files: {error}); country context of {bundle.context_month} used"
+            return dataclasses.replace(result, warnings=(*result.warnings, note))
+    return _forecast_leaders(bundle, [leader], as_of)[0]
 
 
 def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) -> list[LeaderForecast]:

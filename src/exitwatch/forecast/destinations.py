@@ -264,6 +264,29 @@ def evaluate_loo(features: PairFeatures, *, held_out: tuple[DestinationCase, ...
     return {"cases": n, **{k: round(v / n, 3) for k, v in hits.items()}}
 
 
+def evaluate_forward(features: PairFeatures, *, since: int = 2016, C: float = 1.0) -> dict:
+    """Out-of-sample top-1/top-3 hits for the exiles of ``since`` and later: each case ranked
+    by a ranker fitted only on the cases of earlier years (what a replay a month before the
+    fall would have used). Returns ``cases``, ``model_top1``/``model_top3`` (counts), the same
+    for the nearest-ally baseline, and ``detail`` (leader, year, host, rank or None)."""
+    cases = exile_cases()
+    hits = dict.fromkeys(("model_top1", "model_top3", "ally_top1", "ally_top3"), 0)
+    detail = []
+    for case in cases:
+        if case.year < since or case.destination not in features.gw or case.origin not in features.gw:
+            continue
+        earlier = tuple(c for c in cases if c.year < case.year)
+        ranked = DestinationRanker(C=C).fit(earlier, features).rank(case.origin, case.year)["host"].tolist()
+        baseline = nearest_ally(features, case.origin, case.year, earlier)
+        hits["model_top1"] += ranked[:1] == [case.destination]
+        hits["model_top3"] += case.destination in ranked[:3]
+        hits["ally_top1"] += baseline[:1] == [case.destination]
+        hits["ally_top3"] += case.destination in baseline[:3]
+        rank = ranked.index(case.destination) + 1 if case.destination in ranked else None
+        detail.append((case.leader, case.year, case.destination, rank))
+    return {"cases": len(detail), **hits, "detail": detail}
+
+
 def reasons(row: pd.Series, origin: str, year: int) -> tuple[str, ...]:
     """Plain-language reasons for a candidate host from its feature row."""
     out = []

@@ -94,6 +94,9 @@ class History:
     capitals: pd.DataFrame
     atop: pd.DataFrame
     vintage: dict[str, str] = field(default_factory=dict)
+    coup_years: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"gwcode": [], "year": []}))
+    elections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"gwcode": [], "date": [], "type": [],
+                                                                          "regular": []}))
     recent_exits: pd.DataFrame = field(default_factory=lambda: recent_irregular_exits())
 
     @classmethod
@@ -118,7 +121,11 @@ class History:
         creg[["gwcode", "year"]] = creg[["gwcode", "year"]].astype(int)
         hief = importers.load_peacesciencer("hief", ps).dropna(subset=["gwcode", "year"])
         hief[["gwcode", "year"]] = hief[["gwcode", "year"]].astype(int)
+        ewp = importers.load_ewp(data_dir / "ewp" / "prepared2024predictors.csv")
+        coup_years = importers.load_coup_years(data_dir / "coups" / "coup_attempts_country_year_1950_2024.csv")
+        elections = importers.load_reign_elections(data_dir / "reign" / "electionlist_3_21.csv")
         annual = {
+            "ewp": _annual(ewp, "gwcode", [c for c in ewp.columns if c not in ("gwcode", "year")]),
             "nmc": _annual(nmc, "gwcode", ["cinc", "tpop", "milper"]),
             "creg": _annual(creg, "gwcode", ["ethfrac", "relfrac"]),
             "hief": _annual(hief, "gwcode", ["efindex"]),
@@ -141,13 +148,16 @@ class History:
             "creg": str(int(creg["year"].max())),
             "hief": str(int(hief["year"].max())),
             "atop": str(int(atop["year"].max())),
+            "coups": str(int(coup_years["year"].max())),
+            "ewp": str(int(ewp["year"].max())),
+            "reign_elections": "2021-03",
             "recent_irregular_exits": recent_irregular_exits()["as_of"].max(),
         }
         return cls(
             spells=spells, regimes=regimes, conflict_years=conflict_years, annual=annual,
             neighbours=neighbours, iso3=importers.gw_to_iso3(states),
             names={int(g): str(n) for g, n in states[["gwcode", "statename"]].itertuples(index=False)},
-            capitals=capitals, atop=atop, vintage=vintage,
+            capitals=capitals, atop=atop, vintage=vintage, coup_years=coup_years, elections=elections,
         )
 
     # -- lookups --------------------------------------------------------------------------------
@@ -183,6 +193,16 @@ class History:
         })
         later = self.recent_exits[self.recent_exits["month"] > self.spells["enddate"].max().to_period("M")]
         return pd.concat([archigos, later[["gwcode", "month"]]], ignore_index=True)
+
+    def coup_year_table(self) -> pd.DataFrame:
+        """Country-years with a coup attempt: Powell-Thyne through its last year, then the
+        successful coups (exit mode ``military``) of our table of later irregular exits."""
+        last = int(self.coup_years["year"].max()) if len(self.coup_years) else 0
+        later = self.recent_exits[(self.recent_exits["mode"] == "military")
+                                  & (self.recent_exits["month"].dt.year > last)]
+        extra = pd.DataFrame({"gwcode": later["gwcode"].astype(int).to_numpy(),
+                              "year": later["month"].dt.year.to_numpy()})
+        return pd.concat([self.coup_years, extra], ignore_index=True).drop_duplicates()
 
     def events_known_through(self) -> pd.Period:
         """Last month whose irregular exits are all recorded (the later of Archigos' end and

@@ -27,6 +27,19 @@ ARCHIGOS_COLUMNS = ("obsid", "ccode", "idacr", "leader", "startdate", "enddate",
 REIGN_LEADER_COLUMNS = ("ccode", "leader", "syear", "smonth", "eyear", "emonth", "birthyear",
                         "militarycareer")
 REIGN_REGIME_COLUMNS = ("cowcode", "gwf_startdate", "gwf_enddate", "gwf_regimetype")
+REIGN_ELECTION_COLUMNS = ("ccode", "elec_year", "elec_month", "type", "regular")
+COUP_YEAR_COLUMNS = ("ccode", "year", "cou.any")
+#: Early Warning Project columns used (V-Dem-derived and others), with the names the panel gives them.
+EWP_COLUMNS = {
+    "even_civilrights": "civil_liberties", "freediscussion": "free_discussion",
+    "pol_killing_approved": "political_killings", "repress_civilsoc": "repress_civil_society",
+    "minorityrule": "minority_rule", "social_power_dist": "power_distribution",
+    "judicialreform": "judicial_reform", "religiousfreedom": "religious_freedom",
+    "gdppcgrowth": "gdp_growth", "un_imr_sqrt": "infant_mortality_sqrt",
+    "battledeaths.log2": "battle_deaths_log2", "popsize.log2": "population_log2",
+    "mk_ongoing_count_log2": "mass_killing_ongoing", "partyban.new.0": "_partyban0",
+    "partyban.new.1": "_partyban1", "partyban.new.2": "_partyban2",
+}
 
 #: peacesciencer table name -> (file name, required columns).
 PEACESCIENCER_TABLES = {
@@ -145,6 +158,41 @@ def load_peacesciencer(name: str, folder: str | Path) -> pd.DataFrame:
         if column in frame.columns and frame[column].notna().all():
             frame[column] = frame[column].astype(int)
     return frame
+
+
+def load_reign_elections(path: str | Path) -> pd.DataFrame:
+    """REIGN election calendar: ``gwcode``, ``date`` (first of the election month), ``type`` (L
+    legislative, X executive, R referendum), ``regular`` (True for a regularly scheduled election)."""
+    path = Path(path)
+    frame = _read_table(path, REIGN_ELECTION_COLUMNS)
+    frame = frame.dropna(subset=["ccode", "elec_year", "elec_month"])
+    dates = pd.to_datetime({"year": frame["elec_year"].astype(int), "month": frame["elec_month"].astype(int),
+                            "day": 1}, errors="coerce")
+    out = pd.DataFrame({"gwcode": frame["ccode"].astype(int).map(gw_of_cow), "date": dates,
+                        "type": frame["type"].astype(str).str.strip(),
+                        "regular": frame["regular"].astype(str).str.strip().eq("Y")})
+    return out.dropna(subset=["date"]).drop_duplicates().reset_index(drop=True)
+
+
+def load_coup_years(path: str | Path) -> pd.DataFrame:
+    """Powell-Thyne coup attempts by country-year (years with at least one attempt):
+    ``gwcode``, ``year``."""
+    frame = _read_table(Path(path), COUP_YEAR_COLUMNS)
+    frame = frame[pd.to_numeric(frame["cou.any"], errors="coerce") > 0]
+    return pd.DataFrame({"gwcode": frame["ccode"].astype(int).map(gw_of_cow), "year": frame["year"].astype(int)}) \
+        .drop_duplicates().reset_index(drop=True)
+
+
+def load_ewp(path: str | Path) -> pd.DataFrame:
+    """Early Warning Project country-year predictors: ``gwcode``, ``year`` and the columns of
+    ``EWP_COLUMNS`` renamed (the three party-ban dummies become one ordinal ``party_ban`` 0-2)."""
+    frame = _read_table(Path(path), ("ccode", "year", *EWP_COLUMNS))
+    out = frame[list(EWP_COLUMNS)].rename(columns=EWP_COLUMNS).apply(pd.to_numeric, errors="coerce")
+    out["party_ban"] = out["_partyban1"] + 2 * out["_partyban2"]
+    out = out.drop(columns=["_partyban0", "_partyban1", "_partyban2"])
+    out.insert(0, "year", frame["year"].astype(int))
+    out.insert(0, "gwcode", frame["ccode"].astype(int).map(gw_of_cow))
+    return out.reset_index(drop=True)
 
 
 def gw_to_iso3(gw_states: pd.DataFrame) -> dict[int, str]:

@@ -55,12 +55,17 @@ class _Classifier(ClassifierMixin, BaseEstimator):
 class HazardModel(_Classifier):
     """Calibrated probability that the event (exit, irregular exit) happens within the horizon.
 
-    Parameters: ``learner`` ("hgb" gradient-boosted trees, or "logit"), ``calibration``
+    Parameters: ``learner`` ("hgb" gradient-boosted trees, "logit", or "blend": the average of
+    the calibrated trees and the calibrated logit), ``calibration``
     ("sigmoid", "isotonic" or None), ``cv`` (calibration folds), ``max_iter``, ``learning_rate``,
     ``max_leaf_nodes``, ``min_samples_leaf``, ``l2_regularization`` (trees), ``C`` (logit),
     ``random_state``.
-    Fitted: ``classes_``, ``n_features_in_``, ``n_iter_``, ``estimator_`` (the calibrated pipeline, or the
-    plain one when ``y`` has too few events to calibrate), ``base_rate_``.
+    Fitted: ``classes_``, ``n_features_in_``, ``n_iter_``, ``estimators_`` (the calibrated
+    pipeline of each learner, or the plain one when ``y`` has too few events to calibrate; empty
+    with one class), ``base_rate_``.
+
+    ``predict_interval(X)`` gives a cross-fitted interval: the lowest and highest probability
+    among the ``cv`` calibrated fold models (each fitted on a different (cv-1)/cv of the rows).
     """
 
     def __init__(self, learner="hgb", calibration="sigmoid", cv=3, max_iter=120, learning_rate=0.06,
@@ -76,8 +81,15 @@ class HazardModel(_Classifier):
         self.C = C
         self.random_state = random_state
 
-    def _pipeline(self, n_samples: int):
-        if self.learner == "hgb":
+    def _learners(self) -> tuple[str, ...]:
+        if self.learner == "blend":
+            return ("hgb", "logit")
+        if self.learner in ("hgb", "logit"):
+            return (self.learner,)
+        raise ValueError(f"learner must be 'hgb', 'logit' or 'blend', got {self.learner!r}")
+
+    def _pipeline(self, learner: str, n_samples: int):
+        if learner == "hgb":
             core = HistGradientBoostingClassifier(
                 max_iter=self.max_iter, learning_rate=self.learning_rate,
                 max_leaf_nodes=self.max_leaf_nodes,
@@ -85,10 +97,8 @@ class HazardModel(_Classifier):
                 l2_regularization=self.l2_regularization, early_stopping=False,
                 random_state=self.random_state)
             return make_pipeline(SimpleImputer(strategy="mean", keep_empty_features=True), core)
-        if self.learner == "logit":
-            return make_pipeline(SimpleImputer(strategy="mean", keep_empty_features=True), StandardScaler(),
-                                 LogisticRegression(C=self.C, max_iter=1000))
-        raise ValueError(f"learner must be 'hgb' or 'logit', got {self.learner!r}")
+        return make_pipeline(SimpleImputer(strategy="mean", keep_empty_features=True), StandardScaler(),
+                             LogisticRegression(C=self.C, max_iter=1000))
 
     def fit(self, X, y):
         """Fit on feature rows ``X`` and labels ``y``; returns self. Runs on one OpenMP thread:
@@ -101,14 +111,14 @@ class HazardModel(_Classifier):
         X, y_index = self._validate_fit(X, y)
         if self.calibration not in ("sigmoid", "isotonic", None):
             raise ValueError(f"calibration must be 'sigmoid', 'isotonic' or None, got {self.calibration!r}")
-        pipeline = self._pipeline(len(X))
+        learners = self._learners()
         smallest = np.bincount(y_index).min() if len(self.classes_) > 1 else 0
-        if self.calibration and smallest >= self.cv:
-            self.estimator_ = CalibratedClassifierCV(pipeline, method=self.calibration, cv=self.cv).fit(X, y_index)
-        elif len(self.classes_) > 1:
-            self.estimator_ = pipeline.fit(X, y_index)
-        else:
-            self.estimator_ = None
+        self.estimators_ = []
+        for learner in learners if len(self.classes_) > 1 else ():
+            pipeline = self._pipeline(learner, len(X))
+            if self.calibration and smallest >= self.cv:
+                pipeline = CalibratedClassifierCV(pipeline, method=self.calibration, cv=self.cv)
+            self.estimators_.append(pipeline.fit(X, y_index))
         self.n_iter_ = self.max_iter
         self.base_rate_ = np.bincount(y_index, minlength=len(self.classes_)) / len(y_index)
         return self
@@ -116,10 +126,29 @@ class HazardModel(_Classifier):
     def predict_proba(self, X):
         """Class probabilities, columns in ``classes_`` order."""
         X = self._validate_predict(X)
-        if self.estimator_ is None:
+        if not self.estimators_:
             return np.tile(self.base_rate_, (len(X), 1))
         with threadpool_limits(limits=1, user_api="openmp"):
-            return self.estimator_.predict_proba(X)
+            return np.mean([e.predict_proba(X) for e in self.estimators_], axis=0)
+
+    def predict_interval(self, X):
+        """(low, high): per row, the lowest and highest probability of the last class among the
+        cross-fitted calibrated fold models (learners averaged fold by fold); both equal the
+        prediction when the model could not be calibrated."""
+        X = self._validate_predict(X)
+        if not self.estimators_:
+            p = np.full(len(X), self.base_rate_[-1])
+            return p, p
+        with threadpool_limits(limits=1, user_api="openmp"):
+            members = np.mean([self._members(e, X) for e in self.estimators_], axis=0)
+        return members.min(axis=0), members.max(axis=0)
+
+    @staticmethod
+    def _members(estimator, X) -> np.ndarray:
+        """Folds x rows: each calibrated fold model's probability of the last class."""
+        if isinstance(estimator, CalibratedClassifierCV):
+            return np.stack([c.predict_proba(X)[:, -1] for c in estimator.calibrated_classifiers_])
+        return estimator.predict_proba(X)[:, -1][None, :]
 
 
 class OutcomeModel(_Classifier):

@@ -30,12 +30,26 @@ from exitwatch.forecast.history import (
 
 HORIZONS = (1, 3, 6, 12)
 CONTAGION = ("neighbour_irregular_12m", "region_irregular_12m", "global_irregular_12m")
-FEATURES = (
+#: The covariates of forecast v1 (kept to compare models on the same backtest).
+V1_FEATURES = (
     "log_tenure", "age", "entry_irregular", "entry_foreign", "prev_times",
     "country_irregular_10y", "country_irregular_since_1946", *CONTAGION,
     "conflict", *(f"regime_{g}" for g in REGIME_GROUPS), "regime_unknown",
     "log_tpop", "cinc", "ethfrac", "relfrac", "efindex",
 )
+#: Powell-Thyne coup attempts (annual, lagged a year) and their diffusion in the region.
+COUP_FEATURES = ("coup_last_year", "coup_years_5y", "log_years_since_coup", "region_coup_countries_last_year")
+#: Early Warning Project country-year covariates (lagged a year; importers.EWP_COLUMNS).
+EWP_FEATURES = ("civil_liberties", "free_discussion", "political_killings", "repress_civil_society",
+                "minority_rule", "power_distribution", "judicial_reform", "religious_freedom", "party_ban",
+                "gdp_growth", "infant_mortality_sqrt", "battle_deaths_log2", "population_log2",
+                "mass_killing_ongoing")
+#: Scheduled elections (REIGN calendar projected by each country's own cycle) and how long ago
+#: the country last saw an irregular exit.
+CALENDAR_FEATURES = ("months_to_scheduled_election", "scheduled_election_12m", "log_months_since_irregular")
+FEATURES = (*V1_FEATURES, *COUP_FEATURES, *EWP_FEATURES, *CALENDAR_FEATURES)
+#: Covariates whose source ends before today; carried forward (and flagged) in current forecasts.
+ANNUAL_SOURCES = {"coups": COUP_FEATURES[:3], "ewp": EWP_FEATURES}
 #: Features of the tenure/age-only baseline.
 TENURE_AGE = ("log_tenure", "age")
 FIRST_MONTH = pd.Period("1946-01", "M")
@@ -102,8 +116,84 @@ def _regimes(rows: pd.DataFrame, history: History) -> pd.Series:
     right = history.regimes.sort_values("start").rename(columns={"start": "when"})
     right["when"] = right["when"].astype(left["when"].dtype)
     merged = pd.merge_asof(left, right[["when", "gwcode", "end", "group"]], on="when", by="gwcode")
-    merged.loc[merged["end"] < merged["when"], "group"] = None
+    # A spell that runs to the end of REIGN is censored, not over: it stays in force after.
+    censored = merged["end"] == history.regimes["end"].max()
+    merged.loc[(merged["end"] < merged["when"]) & ~censored, "group"] = None
     return merged.sort_values("_order")["group"].fillna("unknown").reset_index(drop=True)
+
+
+#: Election types that can remove a government (legislative, executive).
+ELECTION_TYPES = ("L", "X")
+#: Assumed months between scheduled elections before a country has two of them on record.
+DEFAULT_CYCLE = 48
+#: Cap on months to the next scheduled election (and the value when none is on record).
+ELECTION_CAP = 60
+
+
+def _projected_election_months(election_months: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Months from each of ``months`` to the next scheduled election, projected from elections
+    strictly before it: the last one plus whole multiples of the country's median gap between
+    scheduled elections so far (gaps under a year, e.g. run-offs, ignored). Uses no date on or
+    after the month, so it is as known then as a constitutional calendar."""
+    dates = np.unique(election_months)
+    gaps = np.diff(dates)
+    cycles = np.array([np.median(g[g >= 12]) if (g := gaps[:max(i - 1, 0)]).size and (g >= 12).any() else DEFAULT_CYCLE
+                       for i in range(len(dates) + 1)], dtype=float)
+    idx = np.searchsorted(dates, months, side="left")
+    out = np.full(len(months), float(ELECTION_CAP))
+    seen = idx > 0
+    last = dates[np.maximum(idx - 1, 0)]
+    cycle = cycles[idx]
+    steps = np.ceil((months - last) / cycle)
+    out[seen] = np.minimum(last[seen] + steps[seen] * cycle[seen] - months[seen], ELECTION_CAP)
+    return out
+
+
+def _elections(rows: pd.DataFrame, months: np.ndarray, history: History) -> np.ndarray:
+    """Months to the next scheduled legislative or executive election (the sooner of the two)."""
+    table = history.elections
+    table = table[table["regular"] & table["type"].isin(ELECTION_TYPES)]
+    gw = rows["gwcode"].to_numpy()
+    out = np.full(len(rows), float(ELECTION_CAP))
+    for (code, _), group in table.groupby(["gwcode", "type"]):
+        mask = gw == code
+        if mask.any():
+            out[mask] = np.minimum(out[mask], _projected_election_months(month_number(group["date"].dt.to_period("M")),
+                                                                         months[mask]))
+    return out
+
+
+def _coups(rows: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
+    """Coup attempts by year, lagged a year: in the country last year, years with one in the
+    last five, log years since the last one (since 1950 when none), and the other countries of
+    the region with one last year."""
+    table = history.coup_year_table()
+    years = rows["month"].dt.year.to_numpy()
+    gw = rows["gwcode"].to_numpy()
+    by_country = {int(c): np.sort(g["year"].to_numpy()) for c, g in table.groupby("gwcode")}
+    last_year, five, since = np.zeros(len(rows)), np.zeros(len(rows)), years - 1949.0
+    for code, coup_years in by_country.items():
+        mask = gw == code
+        if not mask.any():
+            continue
+        y = years[mask]
+        before = np.searchsorted(coup_years, y, side="left")
+        last_year[mask] = before - np.searchsorted(coup_years, y - 1, side="left")
+        five[mask] = before - np.searchsorted(coup_years, y - 5, side="left")
+        latest = np.where(before > 0, coup_years[np.maximum(before - 1, 0)], 1949)
+        since[mask] = y - latest
+    region_of_row = np.array([region_of(int(c)) for c in gw])
+    table_region = np.array([region_of(int(c)) for c in table["gwcode"]])
+    region_count = np.zeros(len(rows))
+    for region in np.unique(region_of_row):
+        in_region = np.sort(table["year"].to_numpy()[table_region == region])
+        mask = region_of_row == region
+        y = years[mask]
+        region_count[mask] = (np.searchsorted(in_region, y - 1, side="right")
+                              - np.searchsorted(in_region, y - 1, side="left"))
+    return {"coup_last_year": last_year, "coup_years_5y": five,
+            "log_years_since_coup": np.log1p(np.clip(since, 0, 75)),
+            "region_coup_countries_last_year": region_count - last_year}
 
 
 def add_covariates(rows: pd.DataFrame, history: History) -> pd.DataFrame:
@@ -142,7 +232,28 @@ def add_covariates(rows: pd.DataFrame, history: History) -> pd.DataFrame:
     frac = _lagged_annual(rows, history.annual["creg"], ["ethfrac", "relfrac"])
     out["ethfrac"], out["relfrac"] = frac["ethfrac"].to_numpy(), frac["relfrac"].to_numpy()
     out["efindex"] = _lagged_annual(rows, history.annual["hief"], ["efindex"])["efindex"].to_numpy()
+    for name, values in _coups(rows, history).items():
+        out[name] = values
+    ewp = _lagged_annual(rows, history.annual["ewp"], list(EWP_FEATURES))
+    for name in EWP_FEATURES:
+        out[name] = ewp[name].to_numpy()
+    out["months_to_scheduled_election"] = _elections(rows, months, history)
+    out["scheduled_election_12m"] = (out["months_to_scheduled_election"] < 12).astype(float)
+    last_event = _last_event_before(gw, months, ev_by_country)
+    out["log_months_since_irregular"] = np.log1p(months - np.where(np.isnan(last_event), 1946 * 12, last_event))
     return out[list(FEATURES)]
+
+
+def _last_event_before(groups: np.ndarray, months: np.ndarray, events: dict[int, np.ndarray]) -> np.ndarray:
+    """Per row, the month number of its group's latest event before its month (NaN if none)."""
+    out = np.full(len(months), np.nan)
+    for key, event_months in events.items():
+        mask = groups == key
+        if mask.any():
+            ordered = np.sort(event_months)
+            idx = np.searchsorted(ordered, months[mask], side="left")
+            out[mask] = np.where(idx > 0, ordered[np.maximum(idx - 1, 0)], np.nan)
+    return out
 
 
 def _spell_months(spells: pd.DataFrame, first: pd.Period, last: pd.Period) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from exitwatch.forecast.destinations import (DestinationRanker, PairFeatures, exile_cases, reasons)
-from exitwatch.forecast.history import History
+from exitwatch.forecast.history import REGIME_GROUPS, History
 from exitwatch.forecast.panel import FEATURES, add_covariates
 
 #: Covariates that describe the leader; the rest of FEATURES describe the country.
@@ -27,6 +27,25 @@ CONTEXT_FEATURES = tuple(f for f in FEATURES if f not in LEADER_FEATURES)
 ENTRY_WORDS = {"regular": "Regular", "irregular": "Irregular", "foreign": "Foreign Imposition"}
 #: How many exile destinations are kept per country.
 TOP_DESTINATIONS = 5
+#: current-leaders ``regime_type`` -> regime group, for countries whose regime changed after
+#: REIGN's regime spells end (2020).
+LEADER_REGIME_GROUPS = {
+    "democracy": "democracy", "personal": "personal", "party": "party", "military": "military",
+    "monarchy": "monarchy", "hybrid": "personal", "transitional": "provisional",
+    "party-personal": "personal", "theocracy": "personal", "military-personal": "personal",
+    "military-party": "party",
+}
+
+
+def regime_changes(history: History, leaders: list, month: pd.Period) -> list[str | None]:
+    """Per leader, the regime group of the current-leaders table when the country has had an
+    irregular exit after REIGN's regime spells end (2020), else None (REIGN's last spell,
+    carried forward by the panel, still holds)."""
+    events = history.irregular_exit_months()
+    reign_end = history.regimes["end"].max().to_period("M")
+    after = events[(events["month"] > reign_end) & (events["month"] <= month)]
+    return [LEADER_REGIME_GROUPS.get(leader.regime_type, "unknown") if (after["gwcode"] == leader.gwcode).any()
+            else None for leader in leaders]
 
 
 def leader_features(*, in_office_since, birth_year: int | None, entry: str, month: pd.Period) -> dict[str, float]:
@@ -60,6 +79,11 @@ def country_context(history: History, leaders: Iterable, month: pd.Period) -> di
     last_conflict_year = max(max(s.index) for s in history.conflict_years.values())
     latest = [history.conflict(g, min(month.year, last_conflict_year + 1)) for g in rows["gwcode"]]
     features["conflict"] = features["conflict"].fillna(pd.Series(latest, index=features.index))
+    # REIGN's regime spells end in 2020; after a fall since, our table says what rules now.
+    for i, group in enumerate(regime_changes(history, leaders, month)):
+        if group is not None:
+            for name in (*REGIME_GROUPS, "unknown"):
+                features.at[i, f"regime_{name}"] = float(group == name)
     return {r.country_iso3: {c: float(features.at[i, c]) for c in CONTEXT_FEATURES}
             for i, r in enumerate(leaders)}
 

@@ -27,8 +27,7 @@ from exitwatch.forecast.models import (
     OutcomeModel,
     TenureAgeClassifier,
 )
-from exitwatch.forecast.panel import FEATURES, HORIZONS, TENURE_AGE, month_number
-from exitwatch.forecast.panel import build_panel
+from exitwatch.forecast.panel import FEATURES, HORIZONS, TENURE_AGE, build_panel, month_number
 from exitwatch.forecast.snapshot import country_context, destination_table
 from exitwatch.kb import current_leaders
 
@@ -37,6 +36,12 @@ EXIT_MODES = ("regular", "natural_death", "protest", "military", "insiders", "re
               "assassination")
 FATES = ("ok", "exile", "imprisonment", "death")
 BUNDLE_NAME = "forecast.joblib"
+#: Shipped hazard settings per kind, chosen on training years only (fit to 1999, scored on
+#: 2000-2009; benchmarks/compare_forecast_models.py): calibrated trees for irregular exit, the
+#: average of calibrated trees and a strongly regularised logit for any exit.
+HAZARD_PARAMS = {"irregular": {"learner": "hgb"}, "exit": {"learner": "blend", "C": 0.01}}
+#: Exit-mode model settings, chosen the same way (spells ended before 1980 vs 1980-1994).
+EXIT_MODE_PARAMS = {"C": 0.01}
 Progress = Callable[[int, int | None], None]
 
 
@@ -76,13 +81,14 @@ def _spell_ends(panel: pd.DataFrame, train_end: pd.Period) -> pd.DataFrame:
     return panel[panel["last_month"] & (panel["month"] <= train_end)]
 
 
-def fate_design(rows: pd.DataFrame, modes: np.ndarray | pd.Series) -> np.ndarray:
+def fate_design(rows: pd.DataFrame, modes: np.ndarray | pd.Series, features: tuple[str, ...] = FEATURES) -> np.ndarray:
     """Fate-model inputs: the features plus a one-hot of the exit mode."""
     onehot = np.stack([(np.asarray(modes) == m).astype(float) for m in EXIT_MODES], axis=1)
-    return np.hstack([rows[list(FEATURES)].to_numpy(float), onehot])
+    return np.hstack([rows[list(features)].to_numpy(float), onehot])
 
 
-def _score_outcome(rows: pd.DataFrame, X: np.ndarray, label: str, split_year: int) -> dict:
+def _score_outcome(rows: pd.DataFrame, X: np.ndarray, label: str, split_year: int,
+                   params: dict | None = None) -> dict:
     """Held-out log loss and accuracy of an OutcomeModel against the class prior, splitting
     spells that ended before ``split_year`` (train) from the rest (test)."""
     from sklearn.metrics import accuracy_score, log_loss
@@ -91,7 +97,7 @@ def _score_outcome(rows: pd.DataFrame, X: np.ndarray, label: str, split_year: in
     y = rows[label].to_numpy()
     if before.sum() < 20 or (~before).sum() < 20:
         return {}
-    model = OutcomeModel().fit(X[before], y[before])
+    model = OutcomeModel(**(params or {})).fit(X[before], y[before])
     prior = BaseRateClassifier().fit(X[before], y[before])
     test = ~before & np.isin(y, model.classes_)
     p, q = model.predict_proba(X[test]), prior.predict_proba(X[test])
@@ -106,9 +112,16 @@ def _score_outcome(rows: pd.DataFrame, X: np.ndarray, label: str, split_year: in
 
 def fit_forecast_models(panel: pd.DataFrame, *, train_end: str | dt.date | pd.Period,
                         horizons: tuple[int, ...] = HORIZONS, hazard_params: dict | None = None,
+                        features: tuple[str, ...] = FEATURES, outcome_params: dict | None = None,
                         vintage: dict | None = None, progress: Progress | None = None) -> ForecastBundle:
     """Fit hazard models (each kind x horizon), baselines, exit-mode and fate models on the
-    panel rows known by ``train_end``. ``hazard_params`` overrides HazardModel settings."""
+    panel rows known by ``train_end``. ``hazard_params`` overrides HazardModel settings (one
+    dict for every kind, or a dict per kind; default ``HAZARD_PARAMS``), ``outcome_params`` the
+    exit-mode model's (default ``EXIT_MODE_PARAMS``); ``features`` picks the columns."""
+    hazard_params = HAZARD_PARAMS if hazard_params is None else hazard_params
+    if not set(hazard_params) <= set(KINDS) or not hazard_params:
+        hazard_params = dict.fromkeys(KINDS, hazard_params)
+    outcome_params = EXIT_MODE_PARAMS if outcome_params is None else outcome_params
     train_end = pd.Period(train_end, "M")
     steps = len(KINDS) * len(horizons) + 2
     done = 0
@@ -118,29 +131,29 @@ def fit_forecast_models(panel: pd.DataFrame, *, train_end: str | dt.date | pd.Pe
             rows = _training_rows(panel, f"{kind}_{h}", h, train_end)
             if rows.empty:
                 raise ModelError(f"no training rows up to {train_end}: choose a later train end")
-            X, y = rows[list(FEATURES)].to_numpy(float), rows[f"{kind}_{h}"].to_numpy(int)
-            hazard[(kind, h)] = HazardModel(**(hazard_params or {})).fit(X, y)
+            X, y = rows[list(features)].to_numpy(float), rows[f"{kind}_{h}"].to_numpy(int)
+            hazard[(kind, h)] = HazardModel(**hazard_params.get(kind, {})).fit(X, y)
             baselines[("base_rate", kind, h)] = BaseRateClassifier().fit(X, y)
             baselines[("tenure_age", kind, h)] = TenureAgeClassifier(
-                columns=tuple(FEATURES.index(c) for c in TENURE_AGE)).fit(X, y)
+                columns=tuple(features.index(c) for c in TENURE_AGE)).fit(X, y)
             done += 1
             if progress:
                 progress(done, steps)
     ends = _spell_ends(panel, train_end)
     with_mode = ends[ends["exit_mode"].notna()]
-    X_mode = with_mode[list(FEATURES)].to_numpy(float)
-    exit_mode = OutcomeModel().fit(X_mode, with_mode["exit_mode"].to_numpy())
+    X_mode = with_mode[list(features)].to_numpy(float)
+    exit_mode = OutcomeModel(**outcome_params).fit(X_mode, with_mode["exit_mode"].to_numpy())
     with_fate = with_mode[with_mode["fate"].notna()]
-    X_fate = fate_design(with_fate, with_fate["exit_mode"])
+    X_fate = fate_design(with_fate, with_fate["exit_mode"], features)
     fate = OutcomeModel().fit(X_fate, with_fate["fate"].to_numpy())
     metrics = {
-        "exit_mode": _score_outcome(with_mode, X_mode, "exit_mode", 1995),
+        "exit_mode": _score_outcome(with_mode, X_mode, "exit_mode", 1995, outcome_params),
         "fate": _score_outcome(with_fate, X_fate, "fate", 1995),
     }
     if progress:
         progress(steps, steps)
     return ForecastBundle(hazard=hazard, baselines=baselines, exit_mode=exit_mode, fate=fate,
-                          features=FEATURES, trained_through=str(train_end), vintage=dict(vintage or {}),
+                          features=tuple(features), trained_through=str(train_end), vintage=dict(vintage or {}),
                           metrics=metrics)
 
 
@@ -170,36 +183,44 @@ class TrainReport:
 
 
 def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
-          train_end: str | None = None, context_month: str | None = None,
+          train_end: str | None = None, context_month: str | None = None, context_only: bool = False,
           progress: Progress | None = None) -> TrainReport:
     """Build the panel from ``data_dir`` (default: the shared data), fit everything on all
-    outcomes known by ``train_end`` (default: the end of Archigos), add today's country context
-    and exile destinations for ``context_month`` (default: this month), and save the bundle to
-    ``out`` (a ``.joblib`` file; default: ``user_model_path()``, never the shipped model)."""
+    outcomes known by ``train_end`` (default: the end of Archigos), add the country context and
+    exile destinations for ``context_month`` (default: this month, or the month after the last
+    one whose irregular exits our table records, if earlier), and save the bundle to ``out`` (a
+    ``.joblib`` file; default: ``user_model_path()``, never the shipped model). ``context_only``
+    keeps the fitted models of the bundle at ``out`` (default: the bundle ``load_bundle()`` uses)
+    and recomputes only the context (after editing the current-leaders or recent-exits table)."""
     import joblib
-
 
     try:
         end = pd.Period(train_end, "M") if train_end else None
     except ValueError as error:
         raise ConfigError(f"train end {train_end!r} is not a month: write YYYY-MM or YYYY-MM-DD") from error
+    path = Path(out) if out else user_model_path()
+    if path.suffix != ".joblib":
+        raise ModelError(f"model file {path} must end in .joblib")
     history = History.load(data_dir or default_data_dir())
-    panel = build_panel(history)
-    end = end or panel["month"].max()
-    bundle = fit_forecast_models(panel, train_end=end, vintage=history.vintage, progress=progress)
-    month = pd.Period(context_month or dt.date.today(), "M")
+    if context_only:
+        bundle, rows = (load_bundle(path) if out else load_bundle()), 0
+    else:
+        panel = build_panel(history)
+        bundle = fit_forecast_models(panel, train_end=end or panel["month"].max(), vintage=history.vintage,
+                                     progress=progress)
+        rows = len(panel)
+    # Contagion counts need every exit of the 12 months before the context month.
+    month = min(pd.Period(context_month or dt.date.today(), "M"), history.events_known_through() + 1)
     leaders = current_leaders()
     bundle.context = country_context(history, leaders, month)
     bundle.context_month = str(month)
     bundle.destinations = destination_table(history, leaders, month.year)
-    bundle.version = f"exitwatch-{__version__}/hazard-{bundle.hazard[(KINDS[0], HORIZONS[0])].learner}" \
+    learners = "-".join(f"{kind}:{bundle.hazard[(kind, HORIZONS[0])].learner}" for kind in KINDS)
+    bundle.version = f"exitwatch-{__version__}/hazard-{learners}" \
                      f"/trained-through-{bundle.trained_through}/context-{month}"
-    path = Path(out) if out else user_model_path()
-    if path.suffix != ".joblib":
-        raise ModelError(f"model file {path} must end in .joblib")
     path.parent.mkdir(parents=True, exist_ok=True)
     joblib.dump(bundle, path, compress=3)
-    return TrainReport(path=str(path), rows=len(panel), trained_through=bundle.trained_through,
+    return TrainReport(path=str(path), rows=rows, trained_through=bundle.trained_through,
                        size_bytes=path.stat().st_size, metrics=bundle.metrics)
 
 
