@@ -256,15 +256,21 @@ def _pentaclass(reading: Reading, sentence_index: int = 0) -> int:
     return pentaclass_map().get(event.event_type, 0) if event else 0
 
 
+def _token_starts(tokens: Sequence[str]) -> list[int]:
+    """Character offsets of the tokens in the sentence they make, joined by spaces."""
+    starts, offset = [], 0
+    for token in tokens:
+        starts.append(offset)
+        offset += len(token) + 1
+    return starts
+
+
 def _token_span(gold: GoldSentence, actor_text: str | None, role: str) -> RoleSpan | None:
     """Where the predicted actor text is in the CoNLL sentence, widened to whole tokens."""
     at = gold.text.find(actor_text) if actor_text else -1
     if at < 0:
         return None
-    starts, offset = [], 0
-    for token in gold.tokens:
-        starts.append(offset)
-        offset += len(token) + 1
+    starts = _token_starts(gold.tokens)
     first = max(i for i, s in enumerate(starts) if s <= at)
     last = max(i for i, s in enumerate(starts) if s < at + len(actor_text))
     return RoleSpan(role, starts[first], starts[last] + len(gold.tokens[last]))
@@ -318,11 +324,7 @@ def write_predictions(path: str | Path, gold_format: str, gold: list[GoldSentenc
     for record, reading in zip(gold, readings):
         if gold_format == "conll":
             spans = predicted_spans(record, top_event(reading.events))
-            starts, offset = [], 0
-            for token in record.tokens:
-                starts.append(offset)
-                offset += len(token) + 1
-            for token, tag, start in zip(record.tokens, record.tags, starts):
+            for token, tag, start in zip(record.tokens, record.tags, _token_starts(record.tokens)):
                 inside = next((s for s in spans if s.start <= start < s.end), None)
                 predicted = "O" if inside is None else ("B-" if start == inside.start else "I-") + inside.role
                 lines.append(f"{token}\t{tag}\t{predicted}")
