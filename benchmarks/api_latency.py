@@ -24,7 +24,7 @@ ARTICLE = ROOT.parent / "shared" / "examples" / "khamenei_plan_b_article.txt"
 
 
 def build_store(path: Path) -> float:
-    from exitwatch.ingest import ingest
+    from exitwatch.app.ingest_pipeline import ingest
     from exitwatch.store import Store
 
     start = time.perf_counter()
@@ -51,7 +51,7 @@ def main() -> None:
 
     from fastapi.testclient import TestClient
 
-    from exitwatch.report import create_app
+    from exitwatch.app.server import create_app
 
     db = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="exitwatch-bench-")) / "bench.duckdb"
     if not db.exists():

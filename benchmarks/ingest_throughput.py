@@ -12,7 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from exitwatch.ingest import default_reader, ingest, iter_documents
+from exitwatch.app.ingest_pipeline import ingest, make_reader
+from exitwatch.ingest import iter_documents
 from exitwatch.store import Store
 
 DEFAULT_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "news" / "guardian_2019_sample.csv"
@@ -36,7 +37,7 @@ def main() -> None:
     print(f"iter_documents only: {n} docs in {time.perf_counter() - start:.2f}s = {n / (time.perf_counter() - start):.0f} docs/s")
 
     runs = [("read off", False)]
-    runs += [(f"read on, {mode}", default_reader(mode)) for mode in ("lexical", "model")]
+    runs += [(f"read on, {mode}", make_reader(mode)) for mode in ("lexical", "model")]
     for label, read in runs:
         if read is None:
             print(f"ingest, {label}: skipped (exitwatch.read.read_document not importable)")

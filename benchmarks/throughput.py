@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 
-from exitwatch.ingest import ingest
+from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.scale import run_dask
 from exitwatch.store import Store
 
@@ -96,7 +96,7 @@ def run_single(corpus: Path, tmp: Path, mode: str | None) -> int:
     from exitwatch.read import read_document
 
     with Store(tmp / "single.duckdb") as store:
-        report = ingest([corpus], store=store, read=False if mode is None else partial(read_document, mode=mode))
+        report = ingest([corpus], store=store, read=None if mode is None else partial(read_document, mode=mode))
     return report.added + report.near_duplicates
 
 

@@ -11,11 +11,12 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from exitwatch.ingest import ingest, sample_corpus_path
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.ingest import sample_corpus_path
 from exitwatch.indicators.samples import samples_path
 from exitwatch.read import read_document
 from exitwatch.records import MODALITIES
-from exitwatch.report import create_app
+from exitwatch.app.server import create_app
 from exitwatch.store import Store
 
 KEY = "test-key-123"

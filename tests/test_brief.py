@@ -9,7 +9,7 @@ import pytest
 from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.errors import ConfigError, UnknownCountryError
-from exitwatch.ingest import ingest
+from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.report import build_brief, country_view
 from exitwatch.report.brief import render_brief
 from exitwatch.report.charts import SPARK_BLOCKS, Series, line_chart, sparkline

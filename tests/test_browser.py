@@ -46,7 +46,7 @@ def _free_port() -> int:
 def server(sample_db, tmp_path_factory):  # noqa: F811
     """uvicorn serving a copy of the sample store in a thread; yields the base URL."""
     uvicorn = pytest.importorskip("uvicorn")
-    from exitwatch.report import create_app
+    from exitwatch.app.server import create_app
 
     from exitwatch.store import Store
 

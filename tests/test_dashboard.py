@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.ingest import make_document
-from exitwatch.report import create_app
+from exitwatch.app.server import create_app
 from exitwatch.report.highlight import segments
 from exitwatch.store import Store
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from exitwatch.ingest import ingest
+from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.ingest.dedup import NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, from_signature, minhash, signature_bytes
 from exitwatch.ingest.dedup_eval import make_near_copy, pair_similarities, threshold_table
 
@@ -63,8 +63,8 @@ def test_near_copies_linked_to_first_and_not_counted(guardian_texts, tmp_path, s
     originals = guardian_texts[:15]
     first = _write_jsonl(tmp_path / "a.jsonl", [{"text": t, "outlet": "Guardian"} for t in originals])
     copies = _write_jsonl(tmp_path / "b.jsonl", [{"text": make_near_copy(t, rng), "outlet": "Wire"} for t in originals[:5]])
-    report_a = ingest([first], store=store, read=False)
-    report_b = ingest([copies], store=store, read=False)  # a second run: the index is rebuilt from the store
+    report_a = ingest([first], store=store, read=None)
+    report_b = ingest([copies], store=store, read=None)  # a second run: the index is rebuilt from the store
     assert report_a.added == 15
     assert (report_b.added, report_b.near_duplicates) == (0, 5)
     links = store.duplicate_links()
@@ -76,6 +76,6 @@ def test_near_copies_linked_to_first_and_not_counted(guardian_texts, tmp_path, s
 def test_exact_duplicate_stored_once(tmp_path, store):
     body = "The ruling party expelled three senior members on Wednesday, state media said."
     path = _write_jsonl(tmp_path / "x.jsonl", [{"text": body}, {"text": "  " + body.replace(" ", "  ") + "\n"}])
-    report = ingest([path, path], store=store, read=False)
+    report = ingest([path, path], store=store, read=None)
     assert (report.added, report.duplicates, report.near_duplicates) == (1, 3, 0)
     assert store.table_counts()["documents"] == 1

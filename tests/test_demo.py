@@ -5,7 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from exitwatch.cli import main
-from exitwatch.demo import EXAMPLE_OUTLET, demo_inputs, run_demo
+from exitwatch.app.demo import EXAMPLE_OUTLET, demo_inputs, run_demo
 
 
 def test_demo_inputs_are_the_packaged_samples(tmp_path):

@@ -14,7 +14,8 @@ from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.indicators import compute_indicators, compute_indicators_parquet, load_definitions
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
-from exitwatch.ingest import ingest, make_document
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.ingest import make_document
 from exitwatch.records import Actor, Event, Reading, Sentence, Source
 from exitwatch.store import Store
 

@@ -9,7 +9,8 @@ import sys
 
 import pytest
 
-from exitwatch.ingest import ingest, iter_documents, make_document, sample_corpus_path
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.ingest import iter_documents, make_document, sample_corpus_path
 from exitwatch.ingest.document import document_id
 
 
@@ -36,7 +37,7 @@ def test_removed_span_offsets_point_into_the_original_text(example_article):
 
 
 def test_example_article_stored_with_removed_span(example_article, store):
-    report = ingest([example_article], store=store, read=False)
+    report = ingest([example_article], store=store, read=None)
     assert (report.added, report.problems) == (1, ())
     assert store.table_counts()["removed_spans"] == 1
     [doc] = store.documents()
@@ -118,7 +119,7 @@ def test_stdin(monkeypatch):
 
 
 def test_sample_corpus_mixed_formats_with_a_near_copy(store):
-    report = ingest([sample_corpus_path()], store=store, read=False)
+    report = ingest([sample_corpus_path()], store=store, read=None)
     assert (report.added, report.near_duplicates, report.duplicates, report.problems) == (10, 1, 0, ())
     suffixes = {p.suffix for p in sample_corpus_path().iterdir()}
     assert {".txt", ".html", ".jsonl", ".xml"} <= suffixes
@@ -126,9 +127,9 @@ def test_sample_corpus_mixed_formats_with_a_near_copy(store):
 
 def test_guardian_csv_rerun_adds_nothing(shared_data, store):
     path = shared_data / "news" / "guardian_2019_sample.csv"
-    first = ingest([path], store=store, read=False)
+    first = ingest([path], store=store, read=None)
     counts = store.table_counts()
-    second = ingest([path], store=store, read=False)
+    second = ingest([path], store=store, read=None)
     assert first.added + first.near_duplicates == 249 and first.problems == ()
     assert (second.added, second.near_duplicates, second.duplicates) == (0, 0, 249)
     assert store.table_counts() == counts

@@ -14,7 +14,8 @@ import tracemalloc
 
 import pytest
 
-from exitwatch.ingest import ingest, iter_documents, sample_corpus_path
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.ingest import iter_documents, sample_corpus_path
 from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
 
 
@@ -165,9 +166,9 @@ def test_directory_of_1000_files_one_broken(tmp_path, store):
         (sub / f"s{i:04d}.txt").write_text(f"Story number {i}: the council met on day {i} and argued about item {i * 7}.")
     broken = folder / "d3" / "s0503.txt"
     broken.write_bytes(b"\x00\x01\x02" * 100)
-    ingest([folder / "d0"], store=store, read=False)  # stored before: must be neither lost nor duplicated
+    ingest([folder / "d0"], store=store, read=None)  # stored before: must be neither lost nor duplicated
     before = store.table_counts()["documents"]
-    report = ingest([folder], store=store, read=False)
+    report = ingest([folder], store=store, read=None)
     assert before == 100
     assert [p.source for p in report.problems] == [str(broken)] and "binary" in report.problems[0].problem
     assert report.duplicates == 100 and report.added + report.near_duplicates == 899
@@ -177,14 +178,14 @@ def test_directory_of_1000_files_one_broken(tmp_path, store):
 _INGEST_SCRIPT = textwrap.dedent(
     """
     import os, signal, sys
-    from exitwatch.ingest import ingest
+    from exitwatch.app.ingest_pipeline import ingest
     from exitwatch.store import Store
     db, kill_after, *paths = sys.argv[1:]
     def progress(done, total):
         if done == int(kill_after):
             os.kill(os.getpid(), signal.SIGKILL if sys.platform != "win32" else signal.SIGTERM)
     with Store(db) as store:  # small batches, so the kill lands after some were committed
-        ingest(paths, store=store, read=False, progress=progress, batch_size=8)
+        ingest(paths, store=store, read=None, progress=progress, batch_size=8)
     """
 )
 

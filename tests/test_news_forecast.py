@@ -16,7 +16,7 @@ from exitwatch.forecast import LeaderForecast
 from exitwatch.indicators import apply_news, compute_indicators, load_definitions, news_updated_forecast, update_probability
 from exitwatch.indicators.news import load_factor_config
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
-from exitwatch.ingest import ingest
+from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.store import Store
 
 BASE = LeaderForecast(

@@ -17,7 +17,8 @@ from click.testing import CliRunner
 
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
-from exitwatch.ingest import ingest, iter_documents, make_document, sample_corpus_path
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.ingest import iter_documents, make_document, sample_corpus_path
 from exitwatch.ingest.options import ReaderOptions
 from exitwatch.scale import partition as scale_partition
 from exitwatch.scale import plan_partitions, run_dask
@@ -57,7 +58,7 @@ def single_process(paths, tmp: Path, mode: str | None, reports: list | None = No
     from exitwatch.read import read_document
 
     with Store(tmp / "one.duckdb") as store:
-        report = ingest(paths, store=store, read=False if mode is None else partial(read_document, mode=mode))
+        report = ingest(paths, store=store, read=None if mode is None else partial(read_document, mode=mode))
     if reports is not None:
         reports.append(report)
     return store_content(tmp / "one.duckdb", tmp / "one-export")

@@ -2,7 +2,7 @@
 
 Every error that a user can cause is one of these. Messages say what failed, why, and what the
 valid choices are; the CLI prints ``str(error)`` as one line and exits non-zero, and the API turns
-it into its one JSON error shape (see ``exitwatch.report.api``).
+it into its one JSON error shape (see ``exitwatch.app.server``).
 """
 
 from __future__ import annotations

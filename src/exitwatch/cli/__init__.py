@@ -6,24 +6,23 @@ Commands live in one module per stage (``*_cmds.py``); each module has ``registe
 
 from __future__ import annotations
 
-import importlib
-
 import click
 
 from exitwatch import __version__
+from exitwatch.cli import (
+    demo_cmds,
+    eval_cmds,
+    forecast_cmds,
+    indicators_cmds,
+    ingest_cmds,
+    read_cmds,
+    report_cmds,
+    store_cmds,
+)
 from exitwatch.errors import ExitwatchError
 
 #: Command modules, in the order their commands are listed in ``--help`` (the pipeline's order).
-COMMAND_MODULES = (
-    "demo_cmds",
-    "ingest_cmds",
-    "read_cmds",
-    "store_cmds",
-    "indicators_cmds",
-    "forecast_cmds",
-    "report_cmds",
-    "eval_cmds",
-)
+COMMAND_MODULES = (demo_cmds, ingest_cmds, read_cmds, store_cmds, indicators_cmds, forecast_cmds, report_cmds, eval_cmds)
 
 
 class ExitwatchGroup(click.Group):
@@ -55,5 +54,5 @@ def main() -> None:
     """
 
 
-for _name in COMMAND_MODULES:
-    importlib.import_module(f"exitwatch.cli.{_name}").register(main)
+for _module in COMMAND_MODULES:
+    _module.register(main)

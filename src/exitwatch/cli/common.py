@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 import click
 
+from exitwatch.dates import DATE_FORMAT, parse_user_date
+from exitwatch.errors import InputError
 from exitwatch.store import DEFAULT_DB_ENV, default_db_path
 
 db_option = click.option(
@@ -17,6 +20,21 @@ db_option = click.option(
     show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb",
     help="DuckDB store file (created when missing).",
 )
+
+
+class DateType(click.ParamType):
+    """A date option (``--published``, ``--as-of``, ``--end``): the one parser, ``parse_user_date``."""
+
+    name = DATE_FORMAT
+
+    def convert(self, value, param, ctx) -> dt.date:
+        try:
+            return parse_user_date(value, what=param.opts[0] if param else "date")
+        except InputError as e:
+            self.fail(e.problem, param, ctx)
+
+
+DATE = DateType()
 
 
 def format_option(*choices: str, default: str | None = None):

@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 from rich.table import Table
 
+from exitwatch.app.demo import run_demo
 from exitwatch.cli.common import db_option
 from exitwatch.cli.progress import progress_callback
 
@@ -23,8 +24,6 @@ def demo(db_path: str, country: str) -> None:
       exitwatch demo --db demo.duckdb
       exitwatch serve --db demo.duckdb   # then open http://127.0.0.1:8000
     """
-    from exitwatch.demo import run_demo
-
     console = Console()
     with progress_callback("ingesting samples") as progress:
         result = run_demo(db_path=db_path, country=country, progress=progress)

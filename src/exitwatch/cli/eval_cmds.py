@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import click
 
 from exitwatch.cli.common import echo_json
-from exitwatch.read import MODES
+from exitwatch.read import DEFAULT_MODE, MODES
+from exitwatch.read.classifier_eval import evaluate_classifier
+from exitwatch.read.evaluate import evaluate_coder
 
 
 @click.group("eval")
@@ -25,7 +29,7 @@ def eval_group() -> None:
 @click.option("--format", "gold_format", default=None, metavar="FORMAT",
               help="Read the gold file as plover, plv, pentaclass, conll or synthetic (the NGEC synthetic stories' "
                    "held-out fold; only with this flag). Default: by the file name.")
-@click.option("--mode", type=click.Choice(MODES), default="auto", show_default=True,
+@click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
               help="Reading mode: lexical triggers, the multi-task model, or model when available.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N gold records.")
 @click.option("--predictions", "predictions", type=click.Path(dir_okay=False, writable=True), default=None,
@@ -45,8 +49,6 @@ def coder(gold_path: str, gold_format: str | None, mode: str, limit: int | None,
       exitwatch eval coder --gold ../shared/data/conflibert/cameo_ner_train.txt --predictions ner.tsv
       exitwatch eval coder --gold ../shared/data/ngec/synthetic_events_2023-10-19.csv.gz --format synthetic
     """
-    from exitwatch.read.evaluate import evaluate_coder
-
     echo_json(evaluate_coder(gold_path, mode=mode, limit=limit, gold_format=gold_format, model_dir=model_dir,
                              predictions=predictions).summary())
 
@@ -70,9 +72,6 @@ def classifier(data: str | None, synthetic: str | None, model_dir: str | None) -
       exitwatch eval classifier
       exitwatch eval classifier --data ../shared/data/conflibert/cameo_pentaclass_train.tsv
     """
-    from dataclasses import asdict
-
-    from exitwatch.read.classifier_eval import evaluate_classifier
 
     echo_json(asdict(evaluate_classifier(data=data, synthetic=synthetic, model_dir=model_dir)))
 

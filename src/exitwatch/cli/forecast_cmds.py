@@ -6,8 +6,15 @@ import datetime as dt
 
 import click
 
-from exitwatch.cli.common import echo_json, format_option
+from exitwatch.cli.common import DATE, echo_json, format_option
 from exitwatch.cli.indicators_cmds import format_news_forecast
+from exitwatch.cli.progress import progress_callback
+from exitwatch.forecast import forecast
+from exitwatch.forecast.backtest import run_backtest
+from exitwatch.forecast.importers import data_sources
+from exitwatch.forecast.ranking import riskiest_first
+from exitwatch.forecast.training import train as run_train
+from exitwatch.indicators import stored_news_forecast
 from exitwatch.store import DEFAULT_DB_ENV, default_db_path
 
 data_dir_option = click.option(
@@ -35,8 +42,6 @@ def sources(output_format: str) -> None:
       exitwatch data sources
       exitwatch data sources --format json
     """
-    from exitwatch.forecast.importers import data_sources
-
     rows = data_sources()
     if output_format == "json":
         echo_json([r.to_dict() for r in rows])
@@ -60,9 +65,6 @@ def train(data_dir: str | None, out: str | None, train_end: str | None) -> None:
       exitwatch train
       exitwatch train --data-dir ~/data/exitwatch --out /tmp/forecast.joblib
     """
-    from exitwatch.cli.progress import progress_callback
-    from exitwatch.forecast.training import train as run_train
-
     with progress_callback("training") as progress:
         report = run_train(data_dir=data_dir, out=out, train_end=train_end, progress=progress)
     click.echo(f"wrote {report.path} ({report.size_bytes / 1e6:.1f} MB): {report.rows:,} leader-months, "
@@ -89,9 +91,6 @@ def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: st
     Example:
       exitwatch backtest --train-end 2009-12-31 --start 2010-01 --end 2014-09 --out backtest.csv
     """
-    from exitwatch.cli.progress import progress_callback
-    from exitwatch.forecast.backtest import run_backtest
-
     with progress_callback("backtest") as progress:
         report = run_backtest(train_end=train_end, start=start, end=end, out=out, data_dir=data_dir,
                               progress=progress)
@@ -112,7 +111,7 @@ def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: st
 
 @click.command("forecast")
 @click.argument("country", required=False)
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--as-of", "as_of", type=DATE, default=None,
               help="Date to forecast from (YYYY-MM-DD) [default: today].")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), default=default_db_path,
               show_default=f"${DEFAULT_DB_ENV} or ./exitwatch.duckdb",
@@ -120,11 +119,11 @@ def backtest(train_end: str, start: str, end: str, out: str | None, data_dir: st
 @click.option("--factors", type=click.Path(dir_okay=False, exists=True), default=None,
               help="TOML file overriding the indicators' odds factors and cap (see docs/indicators.md).")
 @format_option("text", "json")
-def forecast_command(country: str | None, as_of: dt.datetime | None, db_path: str, factors: str | None,
+def forecast_command(country: str | None, as_of: dt.date | None, db_path: str, factors: str | None,
                      output_format: str) -> None:
     """Forecast when today's leader goes (P(exit), P(irregular exit) within 1, 3, 6, 12 months),
     how (exit modes), what happens to him (fates) and where he could flee. Without COUNTRY:
-    every country of the current-leaders table, riskiest first.
+    every country of the current-leaders table, riskiest first (highest P(exit within 12 months)).
 
     \b
     Example:
@@ -133,14 +132,10 @@ def forecast_command(country: str | None, as_of: dt.datetime | None, db_path: st
       exitwatch forecast Venezuela --as-of 2026-06-01 --format json
       exitwatch forecast
     """
-    from exitwatch.forecast import forecast
-    from exitwatch.indicators import stored_news_forecast
-
-    results = forecast(country, as_of=as_of.date() if as_of else None)
-    results.sort(key=lambda r: -r.p_irregular[12])
+    results = riskiest_first(forecast(country, as_of=as_of))
     news = None
     if country is not None:  # with news in the store: the update by the lit indicators (docs/indicators.md)
-        news = stored_news_forecast(db_path, country, as_of=as_of.date() if as_of else None, config=factors)
+        news = stored_news_forecast(db_path, country, as_of=as_of, config=factors)
     if output_format == "json":
         echo_json([r.to_dict() | ({"news": news.to_dict()} if news and news.country_iso3 == r.country_iso3 else {})
                    for r in results])

@@ -6,7 +6,10 @@ import datetime as dt
 
 import click
 
-from exitwatch.cli.common import db_option, echo_json, format_option
+from exitwatch.cli.common import DATE, db_option, echo_json, format_option
+from exitwatch.indicators import compute_indicators
+from exitwatch.indicators import load_watch_config, watch
+from exitwatch.store import Store
 
 definitions_option = click.option(
     "--definitions", type=click.Path(dir_okay=False, exists=True), default=None,
@@ -33,12 +36,12 @@ def _print_report(report) -> None:
 @click.argument("country")
 @click.option("--period", type=click.Choice(["day", "week", "month"]), default="week", show_default=True,
               help="Length of one period of the series.")
-@click.option("--end", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+@click.option("--end", type=DATE, default=None,
               help="Last day covered (YYYY-MM-DD) [default: the latest news about the country].")
 @definitions_option
 @format_option("text", "json")
 @db_option
-def indicators_command(country: str, period: str, end: dt.datetime | None, definitions: str | None,
+def indicators_command(country: str, period: str, end: dt.date | None, definitions: str | None,
                        output_format: str, db_path: str) -> None:
     """Warning indicators of COUNTRY from the stored news: weighted series per period, baseline,
     threshold, lit state and the best evidence (sentence, outlet, attribution chain).
@@ -48,11 +51,8 @@ def indicators_command(country: str, period: str, end: dt.datetime | None, defin
       exitwatch indicators IRN
       exitwatch indicators Iran --period month --format json --db risk.duckdb
     """
-    from exitwatch.indicators import compute_indicators
-    from exitwatch.store import Store
-
     with Store(db_path) as store:
-        report = compute_indicators(store, country, period=period, end=end.date() if end else None,
+        report = compute_indicators(store, country, period=period, end=end,
                                     definitions=definitions)
     if output_format == "json":
         echo_json(report.to_dict())
@@ -76,9 +76,6 @@ def watch_command(config_path: str | None, output_format: str, db_path: str) -> 
       exitwatch watch --config exitwatch-watch.toml --db risk.duckdb
       exitwatch watch --format json || mail -s "exitwatch alert" analyst@example.org
     """
-    from exitwatch.indicators import load_watch_config, watch
-    from exitwatch.store import Store
-
     config = load_watch_config(config_path)
     with Store(db_path) as store:
         report = watch(store, config)

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import click
 
+from exitwatch.app.ingest_pipeline import ingest as run_ingest
 from exitwatch.cli.common import db_option
+from exitwatch.cli.progress import progress_callback
+from exitwatch.read import DEFAULT_MODE, MODES
+from exitwatch.scale import PARTITION_SIZE, run_dask
+from exitwatch.store import Store
 
 
 @click.command()
@@ -17,7 +22,7 @@ from exitwatch.cli.common import db_option
 @click.option("--outlet-column", default=None, help="Column/field holding the outlet [default: outlet, source, ...].")
 @click.option("--outlet", default=None, help="Outlet name for every document (overrides the files' own).")
 @click.option("--no-read", is_flag=True, help="Store documents without reading them (no events or claims).")
-@click.option("--mode", "read_mode", type=click.Choice(["auto", "model", "lexical"]), default="auto", show_default=True,
+@click.option("--mode", "read_mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
               help="Event coder: model (sentence classifier + lexicon), lexical (about 10x faster, for bulk runs), "
                    "auto (model when it loads).")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
@@ -65,15 +70,12 @@ def ingest(
       exitwatch ingest big.jsonl news/ --engine dask --out parts/ --retry
       exitwatch ingest big.jsonl --engine dask --scheduler tcp://10.0.0.5:8786 --out parts/
     """
-    from exitwatch.cli.progress import progress_callback
-
     reader_opts = {"text_column": text_column, "title_column": title_column, "date_column": date_column,
                    "url_column": url_column, "outlet_column": outlet_column, "outlet": outlet}
     dask_only = {"--scheduler": scheduler, "--workers": workers, "--out": out_dir, "--partition-size": partition_size, "--retry": retry}
     if engine == "dask":
         if out_dir is None:
             raise click.UsageError("--engine dask writes Parquet and needs --out DIR")
-        from exitwatch.scale import PARTITION_SIZE, run_dask
 
         with progress_callback("partitions") as progress:
             report = run_dask(list(paths), out_dir=out_dir, scheduler=scheduler, n_workers=workers,
@@ -83,11 +85,9 @@ def ingest(
     else:
         if given := [name for name, value in dask_only.items() if value]:
             raise click.UsageError(f"{', '.join(given)} only apply to --engine dask")
-        from exitwatch.ingest import ingest as run_ingest
-        from exitwatch.store import Store
 
         with Store(db_path) as store, progress_callback("ingesting") as progress:
-            report = run_ingest(list(paths), store=store, read=False if no_read else None, read_mode=read_mode,
+            report = run_ingest(list(paths), store=store, read=None if no_read else read_mode,
                                 progress=progress, **reader_opts)
         target, failed = db_path, ()
     for problem in report.problems:

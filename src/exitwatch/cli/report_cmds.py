@@ -6,7 +6,10 @@ from pathlib import Path
 
 import click
 
+from exitwatch.app.server import create_app
 from exitwatch.cli.common import db_option, format_option
+from exitwatch.report import build_brief
+from exitwatch.store import Store
 
 API_KEY_ENV = "EXITWATCH_API_KEY"
 
@@ -27,9 +30,6 @@ def brief(country: str, output_format: str, out: str | None, db_path: str) -> No
       exitwatch brief IRN --db demo.duckdb
       exitwatch brief Iran --format html --out iran.html
     """
-    from exitwatch.report import build_brief
-    from exitwatch.store import Store
-
     with Store(db_path, read_only=True) as store:
         text = build_brief(store, country, fmt=output_format)
     if out:
@@ -55,7 +55,6 @@ def serve(db_path: str, host: str, port: int, api_key: str | None) -> None:
     """
     import uvicorn
 
-    from exitwatch.report import create_app
 
     click.echo(f"exitwatch: dashboard on http://{host}:{port}/ , API docs on http://{host}:{port}/docs"
                f"{'' if api_key else ' (read-only: no API key)'}")

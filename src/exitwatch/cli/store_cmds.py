@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from exitwatch.cli.common import db_option, echo_json, format_option
+from exitwatch.store import Store
 
 
 @click.command()
@@ -19,8 +20,6 @@ def stats(db_path: str, output_format: str) -> None:
     Example:
       exitwatch stats --db risk.duckdb --format json
     """
-    from exitwatch.store import Store
-
     with Store(db_path) as store:
         counts = store.table_counts()
         version = store.schema_version()
@@ -45,8 +44,6 @@ def export_parquet(directory: str, db_path: str) -> None:
     Example:
       exitwatch export-parquet backup/ --db risk.duckdb
     """
-    from exitwatch.store import Store
-
     with Store(db_path) as store:
         written = store.export_parquet(directory)
     for table, path in written.items():
@@ -64,8 +61,6 @@ def import_parquet(directory: str, db_path: str) -> None:
     Example:
       exitwatch import-parquet out/parquet --db risk.duckdb
     """
-    from exitwatch.store import Store
-
     with Store(db_path) as store:
         added = store.import_parquet(directory)
     for table, n in added.items():

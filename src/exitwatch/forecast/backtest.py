@@ -16,7 +16,10 @@ import numpy as np
 import pandas as pd
 
 from exitwatch.errors import ConfigError, DataFileError
+from exitwatch.forecast.history import History
+from exitwatch.forecast.importers import default_data_dir
 from exitwatch.forecast.panel import FEATURES, HORIZONS
+from exitwatch.forecast.panel import build_panel
 from exitwatch.forecast.training import KINDS, ForecastBundle, fit_forecast_models
 
 
@@ -90,10 +93,6 @@ def run_backtest(*, train_end: str, start: str, end: str, data_dir: str | Path |
     """Train on outcomes known by ``train_end`` (YYYY-MM-DD or YYYY-MM), predict months
     ``start``..``end`` (YYYY-MM), score, and write the predictions CSV to ``out`` if given.
     ``gwcodes`` restricts countries and ``hazard_params`` shrinks models (tests)."""
-    from exitwatch.forecast.history import History
-    from exitwatch.forecast.importers import default_data_dir
-    from exitwatch.forecast.panel import build_panel
-
     try:
         train_month, first, last = (pd.Period(v, "M") for v in (train_end, start, end))
     except ValueError as error:

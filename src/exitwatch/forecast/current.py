@@ -26,6 +26,9 @@ from exitwatch.forecast.training import (
     fate_design,
     load_bundle,
 )
+from exitwatch.kb import resolve_country
+from exitwatch.kb import current_leader
+from exitwatch.kb import current_leaders
 from exitwatch.records import Record
 
 #: How long after a current-leaders row was checked it may be used for a forecast.
@@ -114,8 +117,6 @@ def _ranked(names, values) -> dict[str, float]:
 
 
 def _destinations(bundle: ForecastBundle, iso3: str) -> tuple[Destination, ...]:
-    from exitwatch.kb import resolve_country
-
     return tuple(Destination(country_iso3=host, name=resolve_country(host).name, score=round(score, 4),
                              reasons=tuple(reasons))
                  for host, score, reasons in bundle.destinations.get(iso3, ()))
@@ -134,8 +135,6 @@ def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float
 
 def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> list[LeaderForecast]:
     """Forecasts for many leaders at once (one prediction call per model)."""
-    from exitwatch.kb import resolve_country
-
     values = [_features(bundle, leader, as_of) for leader in leaders]
     X = np.array([[v[f] for f in FEATURES] for v in values], dtype=float)
     p_exit, p_irregular = _probabilities(bundle, X, "exit"), _probabilities(bundle, X, "irregular")
@@ -164,16 +163,12 @@ def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderF
     """The forecast for one country (ISO3, name or Gleditsch-Ward number) as of ``as_of``
     (default today). UnknownCountryError / NotFoundError for a country the table lacks,
     ConfigError for an as-of date before the leader took office or past the table's validity."""
-    from exitwatch.kb import current_leader
-
     return _forecast_leaders(_bundle(), [current_leader(country)], as_of or dt.date.today())[0]
 
 
 def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) -> list[LeaderForecast]:
     """Forecasts for every country of the current-leaders table (``country`` None) or for one
     country; see :func:`forecast_one` for the errors."""
-    from exitwatch.kb import current_leaders
-
     if country is not None:
         return [forecast_one(country, as_of=as_of)]
     return _forecast_leaders(_bundle(), current_leaders(), as_of or dt.date.today())

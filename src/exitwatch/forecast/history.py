@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from exitwatch.forecast import importers
+from exitwatch.kb.countries import gw_of_cow
 
 #: Exits counted as irregular (PITF's "irregular leadership change" includes foreign removal).
 IRREGULAR_EXITS = ("Irregular", "Foreign")
@@ -111,7 +112,7 @@ class History:
             for c, g in acd.groupby(acd["gwno_a"].astype(int))
         }
         nmc = importers.load_peacesciencer("cow_nmc", ps).dropna(subset=["ccode", "year"])
-        nmc["gwcode"] = nmc["ccode"].astype(int).map(lambda c: importers.COW_TO_GW.get(c, c))
+        nmc["gwcode"] = nmc["ccode"].astype(int).map(lambda c: gw_of_cow(c))
         nmc["year"] = nmc["year"].astype(int)
         creg = importers.load_peacesciencer("creg", ps).dropna(subset=["gwcode", "year"])
         creg[["gwcode", "year"]] = creg[["gwcode", "year"]].astype(int)

@@ -9,20 +9,18 @@ copy (``$EXITWATCH_DATA`` or ``../shared/data`` beside the project).
 
 from __future__ import annotations
 
-import os
 import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 
 from exitwatch.errors import DataFileError
+from exitwatch.kb.countries import gw_of_cow, iso3_of_gw
 from exitwatch.records import Record
+from exitwatch.shared_data import DATA_ENV, default_data_dir  # noqa: F401 - the forecast stage's data folder
 
-#: Environment variable naming the folder that holds archigos/, reign/ and peacesciencer/.
-DATA_ENV = "EXITWATCH_DATA"
 
 ARCHIGOS_COLUMNS = ("obsid", "ccode", "idacr", "leader", "startdate", "enddate", "entry", "exit",
                     "exitcode", "posttenurefate", "yrborn", "prevtimesinoffice")
@@ -64,23 +62,6 @@ def data_sources() -> list[DataSource]:
     with resources.files("exitwatch.forecast").joinpath("data/sources.csv").open() as handle:
         frame = pd.read_csv(handle, dtype=str).fillna("")
     return [DataSource(**row) for row in frame.to_dict("records")]
-
-
-def default_data_dir() -> Path:
-    """The data folder: ``$EXITWATCH_DATA``, else ``../shared/data`` from the working directory
-    or from the project checkout."""
-    if os.environ.get(DATA_ENV):
-        return Path(os.environ[DATA_ENV])
-    candidates = [Path.cwd().parent / "shared" / "data",
-                  Path(__file__).resolve().parents[3].parent / "shared" / "data"]
-    for path in candidates:
-        if path.is_dir():
-            return path
-    raise DataFileError(
-        str(candidates[0]),
-        f"data folder not found; pass --data DIR or set ${DATA_ENV} "
-        "(`exitwatch data sources` lists where to download each file)",
-    )
 
 
 def _read_table(path: Path, required: tuple[str, ...], **read_opts) -> pd.DataFrame:
@@ -145,7 +126,7 @@ def load_reign_regimes(path: str | Path) -> pd.DataFrame:
     frame = _read_table(path, REIGN_REGIME_COLUMNS)
     _dates(frame, path, ("gwf_startdate", "gwf_enddate"), fmt="%m/%d/%Y")
     out = pd.DataFrame({
-        "gwcode": frame["cowcode"].map(lambda c: COW_TO_GW.get(int(c), int(c))),
+        "gwcode": frame["cowcode"].map(lambda c: gw_of_cow(int(c))),
         "start": frame["gwf_startdate"],
         "end": frame["gwf_enddate"],
         "regime_type": frame["gwf_regimetype"].astype(str).str.strip(),
@@ -166,31 +147,8 @@ def load_peacesciencer(name: str, folder: str | Path) -> pd.DataFrame:
     return frame
 
 
-#: COW codes that differ from Gleditsch-Ward numbers for the same state.
-COW_TO_GW = {255: 260, 679: 678, 345: 345}
-
-
-@lru_cache(maxsize=1)
-def _iso3_overrides() -> dict[int, str]:
-    text = resources.files("exitwatch.forecast").joinpath("data/gw_iso3.csv").read_text()
-    rows = [line.split(",") for line in text.strip().splitlines()[1:]]
-    return {int(r[0]): r[1] for r in rows}
-
-
 def gw_to_iso3(gw_states: pd.DataFrame) -> dict[int, str]:
-    """Map every Gleditsch-Ward number in ``gw_states`` to an ISO3 code (pycountry by name, then
-    the hand-written overrides in ``data/gw_iso3.csv`` for historical or oddly named states)."""
-    import pycountry
-
-    overrides = _iso3_overrides()
-    mapping: dict[int, str] = {}
-    for gwcode, name, abb in gw_states[["gwcode", "statename", "stateabb"]].itertuples(index=False):
-        gwcode = int(gwcode)
-        if gwcode in overrides:
-            mapping[gwcode] = overrides[gwcode]
-            continue
-        try:
-            mapping[gwcode] = pycountry.countries.lookup(name).alpha_3
-        except LookupError:
-            mapping[gwcode] = str(abb)
-    return mapping
+    """Map every Gleditsch-Ward number in ``gw_states`` to an ISO3 code (the kb's
+    ``iso3_of_gw``), else to the state's own abbreviation (``stateabb``)."""
+    return {int(gwcode): iso3_of_gw(int(gwcode)) or str(abb)
+            for gwcode, abb in gw_states[["gwcode", "stateabb"]].itertuples(index=False)}

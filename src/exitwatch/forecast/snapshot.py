@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
+from exitwatch.forecast.destinations import (DestinationRanker, PairFeatures, exile_cases, reasons)
 from exitwatch.forecast.history import History
 from exitwatch.forecast.panel import FEATURES, add_covariates
 
@@ -66,13 +67,6 @@ def country_context(history: History, leaders: Iterable, month: pd.Period) -> di
 def destination_table(history: History, leaders: Iterable, year: int) -> dict[str, tuple]:
     """ISO3 -> up to TOP_DESTINATIONS ``(host_iso3, score, reasons)`` from the destination
     ranker fitted on every exile case."""
-    from exitwatch.forecast.destinations import (
-        DestinationRanker,
-        PairFeatures,
-        exile_cases,
-        reasons,
-    )
-
     features = PairFeatures(history)
     ranker = DestinationRanker().fit(exile_cases(), features)
     table = {}

@@ -16,7 +16,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from exitwatch import __version__
 from exitwatch.errors import ModelError
+from exitwatch.forecast.history import History
+from exitwatch.forecast.importers import default_data_dir
 from exitwatch.forecast.models import (
     BaseRateClassifier,
     HazardModel,
@@ -24,6 +27,9 @@ from exitwatch.forecast.models import (
     TenureAgeClassifier,
 )
 from exitwatch.forecast.panel import FEATURES, HORIZONS, TENURE_AGE, month_number
+from exitwatch.forecast.panel import build_panel
+from exitwatch.forecast.snapshot import country_context, destination_table
+from exitwatch.kb import current_leaders
 
 KINDS = ("exit", "irregular")
 EXIT_MODES = ("regular", "natural_death", "protest", "military", "insiders", "rebels", "foreign",
@@ -163,12 +169,6 @@ def train(*, data_dir: str | Path | None = None, out: str | Path | None = None,
     ``out`` (a ``.joblib`` file; default: the shipped model)."""
     import joblib
 
-    from exitwatch import __version__
-    from exitwatch.forecast.history import History
-    from exitwatch.forecast.importers import default_data_dir
-    from exitwatch.forecast.panel import build_panel
-    from exitwatch.forecast.snapshot import country_context, destination_table
-    from exitwatch.kb import current_leaders
 
     history = History.load(data_dir or default_data_dir())
     panel = build_panel(history)

@@ -13,10 +13,13 @@ import datetime as dt
 import os
 from collections import defaultdict
 
+from exitwatch.dates import parse_user_date
 from exitwatch.errors import ConfigError
 from exitwatch.indicators.definitions import PERIODS, Definitions, IndicatorDef, load_definitions
 from exitwatch.indicators.matching import Match, Matcher, country_words
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
+from exitwatch.kb import resolve_country
+from exitwatch.store import Store
 
 #: Evidence items kept per indicator.
 MAX_EVIDENCE = 5
@@ -64,19 +67,12 @@ def compute_indicators(
     ``definitions``: a Definitions record or a TOML file in the format of
     ``indicators/data/indicators.toml`` (default: the packaged one).
     """
-    from exitwatch.kb import resolve_country
-
     iso3 = resolve_country(country).iso3
     defs = _definitions(definitions)
     if period not in PERIODS:
         raise ConfigError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
     words = list(country_words(iso3))
-    if isinstance(end, str):
-        try:
-            end = dt.date.fromisoformat(end)
-        except ValueError as e:
-            raise ConfigError(f"end date {end!r} is not YYYY-MM-DD") from e
-    end = end or store.latest_country_date(iso3, words) or dt.date.today()
+    end = parse_user_date(end, what="end") or store.latest_country_date(iso3, words) or dt.date.today()
     current = period_start(end, period)
     longest = max(d.baseline_periods for d in defs.indicators)
     first = shift_period(current, period, -longest)
@@ -175,8 +171,6 @@ def compute_indicators_parquet(parquet_dir: str | os.PathLike, country: str, **o
     """``compute_indicators`` over Parquet files with the store's schema (``<table>.parquet`` or
     ``<table>/*.parquet``, as written by ``exitwatch export-parquet`` and the Dask path), loaded
     into a throw-away in-memory store. ``options`` as for ``compute_indicators``."""
-    from exitwatch.store import Store
-
     with Store(":memory:") as store:
         store.import_parquet(parquet_dir)
         return compute_indicators(store, country, **options)

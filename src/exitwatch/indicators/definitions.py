@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
+from exitwatch.read.lexicon import phrase_regex
 from exitwatch.records import MODALITIES, Record
 
 DEFINITIONS_FILE = resources.files("exitwatch.indicators") / "data" / "indicators.toml"
@@ -163,8 +164,6 @@ def load_definitions(path: str | None = None) -> Definitions:
 
 def cue_regex(cues: tuple[str, ...], country_words: tuple[str, ...]) -> re.Pattern[str] | None:
     """One case-insensitive pattern for ``cues``; ``{country}`` stands for any of ``country_words``."""
-    from exitwatch.read.lexicon import phrase_regex
-
     if not cues:
         return None
     names = "|".join(re.escape(w) for w in sorted(country_words, key=len, reverse=True)) or r"(?!x)x"

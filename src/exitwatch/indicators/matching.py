@@ -14,14 +14,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef, cue_regex
+from exitwatch.kb import ActorContext, find_actors
+from exitwatch.kb.countries import country_tables
+from exitwatch.read.modality import is_author_opinion, modality_at
 from exitwatch.records import Claim, Event, Reading, Sentence, Source
 
 
 @lru_cache(maxsize=64)
 def country_words(iso3: str) -> tuple[str, ...]:
     """The names, alternates, demonyms and capitals of ``iso3`` known to the kb (lower case)."""
-    from exitwatch.kb.countries import country_tables
-
     return tuple(sorted(k for k, (code, _) in country_tables().mentions.items() if code == iso3 and len(k) > 2))
 
 
@@ -105,8 +106,6 @@ class Matcher:
         return found
 
     def _views(self, reading: Reading) -> list[_SentenceView]:
-        from exitwatch.kb import ActorContext, find_actors
-
         context = ActorContext(published=reading.document.published)
         views = []
         for sentence in reading.sentences:
@@ -147,8 +146,6 @@ class Matcher:
         return max(candidates, key=lambda m: m.weight) if candidates else None
 
     def _cue_modality(self, view: _SentenceView, cue: re.Match, weights: dict[str, float]) -> tuple[str, tuple[str, ...]]:
-        from exitwatch.read.modality import is_author_opinion, modality_at
-
         text, offset = view.sentence.text, view.sentence.start
         covering = [c for c in view.claims if c.span[0] - offset <= cue.start() < c.span[1] - offset]
         source = covering[0] if covering else (view.events[0] if view.events else None) or (view.claims[0] if view.claims else None)

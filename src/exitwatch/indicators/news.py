@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
+from exitwatch.forecast import forecast_one
 from exitwatch.indicators.compute import compute_indicators
 from exitwatch.indicators.definitions import Definitions, load_definitions
 from exitwatch.indicators.records import IndicatorReport
 from exitwatch.records import Record
+from exitwatch.store import Store
 
 #: News older than this (days before the forecast date) is flagged as stale in the output.
 STALE_AFTER_DAYS = 60
@@ -153,8 +155,6 @@ def news_updated_forecast(
     latest news period in the store; ``stale`` says when that news is old). ``config``: TOML file
     overriding factors and cap. ``definitions``: indicator definitions file.
     """
-    from exitwatch.forecast import forecast_one
-
     defs = load_definitions(str(definitions) if definitions else None)
     factors, cap, source = load_factor_config(config, defs)
     base = forecast_one(country, as_of=as_of)
@@ -167,8 +167,6 @@ def stored_news_forecast(
 ) -> NewsForecast | None:
     """``news_updated_forecast`` over the store at ``db_path``, or None when there is no such store
     or it holds no read documents (so ``exitwatch forecast`` uses stored news when there is any)."""
-    from exitwatch.store import Store
-
     if str(db_path) != ":memory:" and not Path(db_path).is_file():
         return None
     with Store(db_path) as store:

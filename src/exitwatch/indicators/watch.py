@@ -12,9 +12,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from exitwatch.app.ingest_pipeline import ReadWith, ingest
 from exitwatch.errors import ConfigError
 from exitwatch.indicators.compute import compute_indicators
 from exitwatch.indicators.definitions import PERIODS
+from exitwatch.kb import resolve_country
+from exitwatch.read import DEFAULT_MODE
 from exitwatch.records import Record
 
 #: Config file used when none is given.
@@ -88,13 +91,10 @@ def load_watch_config(path: str | os.PathLike | None = None) -> WatchConfig:
     })
 
 
-def watch(store, config: WatchConfig, *, read=None) -> WatchReport:
+def watch(store, config: WatchConfig, *, read: ReadWith = DEFAULT_MODE) -> WatchReport:
     """Ingest ``config.sources`` into ``store``, recompute the indicators of ``config.countries``
     and return the state changes since the last run (and record the new states). ``read``: the
-    reader for new documents, as for ``exitwatch.ingest.ingest`` (default: the full reader)."""
-    from exitwatch.ingest import ingest
-    from exitwatch.kb import resolve_country
-
+    reader for new documents, as for ``exitwatch.app.ingest_pipeline.ingest``."""
     ingested = ingest(config.sources, store=store, read=read)
     changes: list[StateChange] = []
     lit: dict[str, list[str]] = {}

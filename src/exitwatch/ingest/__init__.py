@@ -1,7 +1,8 @@
 """Ingestion: files, pages, records and feeds become ``Document`` records in the store.
 
-Public API (see docs/ingest.md): ``make_document``, ``iter_documents``, ``ingest``,
-``IngestReport``, ``IngestProblem``, ``sample_corpus_path``.
+Public API (see docs/ingest.md): ``make_document``, ``iter_documents``, ``IngestProblem``,
+``sample_corpus_path``. Ingesting into the store (reading and storing) is an application
+workflow: ``exitwatch.app.ingest_pipeline.ingest``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from pathlib import Path
 
 from exitwatch.ingest.document import document_id, make_document
 from exitwatch.ingest.iterate import iter_documents
-from exitwatch.ingest.pipeline import IngestReport, default_reader, ingest
 from exitwatch.ingest.problems import IngestProblem
 
 
@@ -22,10 +22,7 @@ def sample_corpus_path() -> Path:
 
 __all__ = [
     "IngestProblem",
-    "IngestReport",
-    "default_reader",
     "document_id",
-    "ingest",
     "iter_documents",
     "make_document",
     "sample_corpus_path",

@@ -10,6 +10,7 @@ import unicodedata
 from functools import lru_cache
 from importlib import resources
 
+from exitwatch.dates import parse_date
 from exitwatch.ingest.boilerplate import find_boilerplate, remove_spans
 from exitwatch.records import Document
 
@@ -27,27 +28,6 @@ def normalise_for_id(body: str) -> str:
 def document_id(body: str) -> str:
     """Stable id: the first 24 hex digits of SHA-256 of the normalised body."""
     return hashlib.sha256(normalise_for_id(body).encode("utf-8")).hexdigest()[:24]
-
-
-def parse_date(value: dt.date | str | None) -> dt.date | None:
-    """A date from a date, datetime, ISO string or free-form date text; None when unreadable."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    try:
-        return dt.date.fromisoformat(text[:10])
-    except ValueError:
-        pass
-    from dateutil import parser
-
-    try:
-        return parser.parse(text).date()
-    except (ValueError, OverflowError, TypeError):
-        return None
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from exitwatch.ingest.options import ReaderOptions
@@ -70,8 +71,6 @@ def read_feed(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
 
 
 def _entry_date(entry) -> str | None:
-    import time
-
     for key in ("published_parsed", "updated_parsed"):
         if entry.get(key):
             return time.strftime("%Y-%m-%d", entry[key])

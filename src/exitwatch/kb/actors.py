@@ -23,6 +23,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from exitwatch.kb._data import data_path, read_table
 from exitwatch.kb.countries import country_tables
 from exitwatch.kb.leaders import Person, known_people
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
@@ -131,7 +132,6 @@ class ActorRecogniser:
         forms: dict[str, tuple[str, str]] = {}
         for country in tables.by_iso3.values():
             forms.setdefault(country.name, (country.iso3, "name"))
-        from exitwatch.kb._data import data_path, read_table
 
         rank = {"name": 0, "alias": 0, "capital": 1, "demonym": 2}
         for row in read_table(data_path("demonyms_capitals.tsv")):

@@ -4,8 +4,11 @@ Names and codes come from maintained libraries: ``pycountry`` (ISO 3166) and the
 that ships with ``country_converter`` (short/official names, regions, its ``GWcode`` column). We
 read country_converter's TSV directly because its ``CountryConverter`` class fails to start with
 pandas 3 (Namibia's ISO2 code "NA" is read as a missing value). Our own files add the
-Gleditsch-Ward exceptions (``data/gw_exceptions.tsv``) and the alternates, demonyms and capitals
-journalists use (``data/demonyms_capitals.tsv``).
+Gleditsch-Ward exceptions (``data/gw_exceptions.tsv``: current states whose GW number differs),
+the GW numbers of historical or oddly named states (``data/gw_states_iso3.csv``), the COW numbers
+that differ from GW (``COW_TO_GW``) and the alternates, demonyms and capitals journalists use
+(``data/demonyms_capitals.tsv``). This module is the one home of country codes: ``iso3_of_gw``
+and ``gw_of_cow`` serve the kb, the forecast panel and the importers alike.
 """
 
 from __future__ import annotations
@@ -125,6 +128,29 @@ def resolve_country(text: str | int) -> Country:
     close = difflib.get_close_matches(key, list(tables.names), n=4, cutoff=0.75)
     hint = "did you mean " + ", ".join(repr(tables.by_iso3[tables.names[c]].name) for c in close) if close else ""
     raise UnknownCountryError(query, hint)
+
+
+#: Correlates of War state numbers that differ from Gleditsch-Ward numbers for the same state
+#: (Archigos, REIGN and COW tables use COW numbers): COW 255 Germany = GW 260, COW 679 Yemen = GW 678.
+COW_TO_GW = {255: 260, 679: 678}
+
+
+def gw_of_cow(ccode: int) -> int:
+    """The Gleditsch-Ward number of a Correlates of War state number."""
+    return COW_TO_GW.get(ccode, ccode)
+
+
+@lru_cache(maxsize=1)
+def _gw_states_iso3() -> dict[int, str]:
+    return {int(r["gwcode"]): r["iso3"] for r in read_table(data_path("gw_states_iso3.csv"))}
+
+
+def iso3_of_gw(gwcode: int | None) -> str | None:
+    """ISO3 code of a Gleditsch-Ward state number (None: None) (historical states included: 265 is ``DDR``),
+    or None when no code is known."""
+    if gwcode is None:
+        return None
+    return _gw_states_iso3().get(gwcode) or country_tables().by_gw.get(gwcode)
 
 
 def country_of_mention(text: str) -> str | None:

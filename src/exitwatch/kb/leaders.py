@@ -17,7 +17,7 @@ from pathlib import Path
 
 from exitwatch.errors import DataFileError, NotFoundError
 from exitwatch.kb._data import data_path, read_table, split_aliases
-from exitwatch.kb.countries import country_tables, resolve_country
+from exitwatch.kb.countries import gw_of_cow, iso3_of_gw, resolve_country
 from exitwatch.records import Record
 
 ENTRY_KINDS = ("regular", "irregular", "foreign")
@@ -156,15 +156,6 @@ def _ymd(year: int | None, month: str, day: str) -> dt.date | None:
         return dt.date(year, 1, 1)
 
 
-def _iso3_of_gw(gwcode: int | None) -> str | None:
-    # Archigos and REIGN use Correlates of War numbers; they equal GW numbers except for a few
-    # states (COW 255 Germany = GW 260, COW 679 Yemen = GW 678).
-    cow_to_gw = {255: 260, 679: 678}
-    if gwcode is None:
-        return None
-    return country_tables().by_gw.get(cow_to_gw.get(gwcode, gwcode))
-
-
 def _require(path: Path, rows: list[dict[str, str]], columns: set[str]) -> None:
     if rows and not columns <= rows[0].keys():
         missing = ", ".join(sorted(columns - rows[0].keys()))
@@ -182,7 +173,7 @@ def load_leaders_from_archigos(path: str | Path) -> list[Person]:
         Person(
             name=row["leader"],
             aliases=(row["leader"],),
-            country_iso3=_iso3_of_gw(_int(row["ccode"])),
+            country_iso3=iso3_of_gw(gw_of_cow(_int(row["ccode"]))),
             sector="GOV",
             role="leader",
             birth_year=_int(row["yrborn"]),
@@ -210,7 +201,7 @@ def load_leaders_from_reign(path: str | Path) -> list[Person]:
             Person(
                 name=row["leader"],
                 aliases=(row["leader"],),
-                country_iso3=_iso3_of_gw(_int(row["ccode"])),
+                country_iso3=iso3_of_gw(gw_of_cow(_int(row["ccode"]))),
                 sector="GOV",
                 role="leader",
                 birth_year=_int(row["birthyear"]),

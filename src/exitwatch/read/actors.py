@@ -1,15 +1,14 @@
 """Actor mentions for the reader.
 
-The knowledge base (``exitwatch.kb``) recognises actors; this module adapts it to the reader and
-falls back to a plain rule when the kb is not installed: capitalised word sequences, with the
-country filled in only when the sequence is itself a country name (pycountry). Unknown actors are
-kept as text, never dropped or guessed.
+The knowledge base recognises actors: its spaCy component (``exitwatch.kb.spacy_component``,
+imported here so the factory is registered) is the reader's actors component. This module reads
+the mentions it leaves on a doc, and keeps a plain rule (capitalised word sequences, with the
+country filled in only when the sequence is itself a country name) for pipelines configured
+with ``exitwatch_actors_fallback_v1``. Unknown actors are kept as text, never dropped or guessed.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -17,10 +16,10 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from exitwatch.kb import country_of_mention
+from exitwatch.kb import spacy_component  # noqa: F401 - registers the kb's actors factory, the reader's actors component
 from exitwatch.records import Actor
 
-#: Factory names the kb's actor component may be registered under (spaCy forbids "." in names).
-KB_FACTORY_NAMES = ("exitwatch_actors_v1", "exitwatch-actors-v1", "exitwatch/actors.v1", "exitwatch.actors.v1")
 FALLBACK_FACTORY = "exitwatch_actors_fallback_v1"
 
 if not Span.has_extension("actor"):
@@ -37,25 +36,6 @@ class Mention:
     actor: Actor
 
 
-@lru_cache(maxsize=1)
-def kb_actor_factory() -> str | None:
-    """The name of the kb's registered spaCy actor factory, or None when the kb lacks one."""
-    try:
-        kb = importlib.import_module("exitwatch.kb")
-    except ImportError:
-        return None
-    for info in pkgutil.iter_modules(getattr(kb, "__path__", [])):
-        if any(word in info.name for word in ("spacy", "component", "pipe", "actor")):
-            try:
-                importlib.import_module(f"exitwatch.kb.{info.name}")
-            except ImportError:
-                continue
-    for name in KB_FACTORY_NAMES:
-        if Language.has_factory(name):
-            return name
-    return None
-
-
 _CAPITALISED = re.compile(r"\b(?:[A-Z][\w'’.-]*(?:\s+(?:of|al-|bin|de|the)?\s*[A-Z][\w'’.-]*)*)")
 _SKIP_FIRST = {"The", "A", "An", "In", "On", "At", "But", "And", "If", "It", "This", "That", "He", "She", "They",
                "We", "I", "According", "After", "Before", "Among", "Days", "First", "Let's", "Those", "Mr.", "Ms."}
@@ -63,18 +43,8 @@ _SKIP_FIRST = {"The", "A", "An", "In", "On", "At", "But", "And", "If", "It", "Th
 
 @lru_cache(maxsize=4096)
 def country_of(text: str) -> str | None:
-    """ISO3 of a country name, demonym or capital (the kb's lookup; pycountry without the kb)."""
-    try:
-        kb = importlib.import_module("exitwatch.kb")
-        return kb.country_of_mention(text)
-    except (ImportError, AttributeError):
-        pass
-    import pycountry
-
-    try:
-        return pycountry.countries.lookup(text).alpha_3
-    except LookupError:
-        return None
+    """ISO3 of a country name, demonym or capital (the kb's lookup)."""
+    return country_of_mention(text)
 
 
 def fallback_mentions(text: str) -> list[Mention]:

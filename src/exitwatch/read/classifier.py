@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import onnxruntime
-from tokenizers import Tokenizer
 
 from exitwatch.errors import ModelError
 from exitwatch.read.tagging import RoleSpan, decode_spans
@@ -75,6 +73,9 @@ class SentenceClassifier:
         intra-op threads (default: ``$OMP_NUM_THREADS`` when set, as Dask sets it to 1 in each
         single-thread worker so that workers do not fight over cores, else ONNX Runtime's own
         choice). Raises ModelError when a file is missing or unreadable."""
+        import onnxruntime
+        from tokenizers import Tokenizer
+
         folder = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
         missing = [name for name in (MODEL_FILE, TOKENIZER_FILE, METADATA_FILE) if not (folder / name).is_file()]
         if missing:

@@ -19,10 +19,12 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from exitwatch.errors import DataFileError
+from exitwatch.read.sentences import split_sentences
 
 #: Class names of the five-class (CAMEO quad class + neutral) scheme, index = class number.
 QUAD_CLASSES = ("neutral", "verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
@@ -110,8 +112,6 @@ def split_pentaclass(rows: list[LabelledSentence], *, seed: int = DEFAULT_SEED,
 def load_synthetic(path: Path) -> list[SyntheticStory]:
     """Read the NGEC synthetic stories (CSV, optionally gzipped; columns text, title, prompt,
     label, mode)."""
-    from exitwatch.read.sentences import split_sentences
-
     path = Path(path)
     if not path.is_file():
         raise DataFileError(str(path), "synthetic story file not found (ahalterman/NGEC-2025, "
@@ -257,8 +257,6 @@ def split_tagged(rows: list[TaggedSentence], pentaclass_train: list[LabelledSent
     from one annotation project and share most sentences): a sentence on one side of the
     five-class split stays on that side; the others are held out at random (seeded) at
     ``test_fraction``."""
-    import random
-
     held = {norm_text(r.text) for r in pentaclass_test}
     kept = {norm_text(r.text) for r in pentaclass_train} - held
     rng = random.Random(seed)

@@ -23,6 +23,7 @@ from exitwatch.read.classifier_data import (PENTACLASS_FILE, SYNTHETIC_FILE, YIE
                                             load_pentaclass, load_synthetic, split_pentaclass, split_synthetic,
                                             story_sentences)
 from exitwatch.read.tagging import RoleSpan, span_scores
+from exitwatch.shared_data import default_data_dir
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,6 @@ def _quad_sets(data: Path, training_hash: str | None, shared: Path | None, seed:
 
 def _shared_dir() -> Path | None:
     """The shared data folder, or None when there is none."""
-    from exitwatch.forecast.importers import default_data_dir
-
     try:
         return default_data_dir()
     except DataFileError:

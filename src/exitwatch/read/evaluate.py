@@ -42,8 +42,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from sklearn.metrics import f1_score
-
 from exitwatch.errors import InputError
 from exitwatch.read.classifier_data import (YIELD, YIELD_TYPES, load_conll, load_plv, load_synthetic,
                                             split_synthetic)
@@ -203,6 +201,8 @@ def top_event(events: Sequence[Event]) -> Event | None:
 
 
 def _macro_f1(gold: list, predicted: list) -> float:
+    from sklearn.metrics import f1_score
+
     return round(float(f1_score(gold, predicted, labels=sorted(set(gold)), average="macro", zero_division=0)), 4)
 
 

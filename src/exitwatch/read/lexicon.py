@@ -15,6 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from exitwatch.errors import DataFileError
+from exitwatch.kb import outlets
 
 DATA = resources.files("exitwatch.read") / "data"
 
@@ -141,11 +142,14 @@ def load_toml(name: str) -> dict:
 
 @lru_cache(maxsize=1)
 def load_outlets() -> dict[str, str]:
-    """Alias → canonical outlet name, from ``outlets.tsv``."""
+    """Alias → canonical outlet name, from the kb's outlets table (``kb/data/outlets.tsv``): the
+    name and every alias, and "the X" for "The X" (and the reverse), matched case-sensitively."""
     aliases: dict[str, str] = {}
-    for row in _read_rows(DATA / "outlets.tsv"):
-        for alias in row["aliases"].split("|"):
-            aliases[alias.strip()] = row["name"].strip()
+    for outlet in outlets():
+        for alias in (outlet.name, *outlet.aliases):
+            aliases[alias] = outlet.name
+            if alias[:4] in ("The ", "the "):
+                aliases.setdefault(("the " if alias[0] == "T" else "The ") + alias[4:], outlet.name)
     return aliases
 
 

@@ -30,9 +30,6 @@ def build_pipeline(config_path: str | None = None, *, use_trained: bool = True) 
         config = spacy.util.load_config(path)
     except (OSError, ValueError) as e:
         raise ConfigError(f"cannot read reader pipeline config {path}: {e}") from e
-    kb_factory = actors.kb_actor_factory()
-    if config["components"].get("actors", {}).get("factory") in actors.KB_FACTORY_NAMES:
-        config["components"]["actors"]["factory"] = kb_factory or actors.FALLBACK_FACTORY
     try:
         nlp = spacy.util.load_model_from_config(config, auto_fill=True)
     except (KeyError, ValueError) as e:
@@ -40,7 +37,7 @@ def build_pipeline(config_path: str | None = None, *, use_trained: bool = True) 
     trained = installed_trained_pipeline() if use_trained else None
     if trained and "actors" in nlp.pipe_names:
         nlp.add_pipe("ner", source=spacy.load(trained, exclude=["parser", "lemmatizer", "tagger"]), before="actors")
-    nlp.meta["exitwatch_actors"] = kb_factory or actors.FALLBACK_FACTORY
+    nlp.meta["exitwatch_actors"] = config["components"].get("actors", {}).get("factory")
     nlp.meta["exitwatch_trained"] = trained
     return nlp
 

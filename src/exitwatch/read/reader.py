@@ -3,12 +3,16 @@ events, claims) out."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
-from exitwatch.errors import ConfigError, InputError
-from exitwatch.read import MODES
+from exitwatch.dates import parse_user_date
+from exitwatch.errors import InputError
+from exitwatch.ingest.document import make_document
+from exitwatch.ingest.iterate import iter_documents
 from exitwatch.read import classify
 from exitwatch.read.components import DOCUMENT, MODE, MODEL_DIR, PREDICTIONS, model_candidates
+from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
 from exitwatch.records import Document, Reading, replace
 
@@ -16,16 +20,14 @@ from exitwatch.records import Document, Reading, replace
 def resolve_mode(mode: str, model_dir: str | None = None) -> str:
     """The mode actually used: "auto" is "model" when the model loads, else "lexical"; "model"
     fails with ModelError when it does not."""
-    if mode not in MODES:
-        raise ConfigError(f"unknown read mode {mode!r}; choose one of {', '.join(MODES)}")
-    if mode == "auto":
+    if check_mode(mode) == "auto":
         return "model" if classify.load_classifier(model_dir) is not None else "lexical"
     if mode == "model":
         classify.require_classifier(model_dir)
     return mode
 
 
-def read_document(doc: Document, *, mode: str = "auto", model_dir: str | None = None) -> Reading:
+def read_document(doc: Document, *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> Reading:
     """Read one document: sentences, PLOVER events and claims, each with modality and attribution.
 
     ``mode``: "lexical" (trigger lexicon only, fastest), "model" (the multi-task model decides
@@ -35,7 +37,7 @@ def read_document(doc: Document, *, mode: str = "auto", model_dir: str | None = 
     return read_documents([doc], mode=mode, model_dir=model_dir)[0]
 
 
-def read_documents(docs: Sequence[Document], *, mode: str = "auto", model_dir: str | None = None) -> list[Reading]:
+def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> list[Reading]:
     """Read several documents (as ``read_document``); in model mode the model reads the candidate
     sentences of all of them in shared batches (one encoder pass per sentence)."""
     used = resolve_mode(mode, model_dir)
@@ -65,31 +67,23 @@ def read_documents(docs: Sequence[Document], *, mode: str = "auto", model_dir: s
     return readings
 
 
-def read_file(path: str, *, mode: str = "auto", outlet: str | None = None, published: str | None = None,
+def read_file(path: str, *, mode: str = DEFAULT_MODE, outlet: str | None = None, published: dt.date | str | None = None,
               title: str | None = None) -> Reading:
     """Read the first document of a file (text, HTML, JSON, CSV, feed: as ``exitwatch ingest``
-    reads it, boilerplate removed). ``outlet``, ``published`` (ISO date) and ``title`` override
+    reads it, boilerplate removed). ``outlet``, ``published`` (a date or YYYY-MM-DD) and ``title`` override
     what the file says."""
-    from exitwatch.ingest import iter_documents
-    from exitwatch.ingest.document import parse_date
-
     problems = []
     doc = next(iter(iter_documents([path], outlet=outlet, on_problem=problems.append)), None)
     if doc is None:
         why = "; ".join(p.problem for p in problems) or "no document found"
         raise InputError(str(path), f"cannot read a document: {why}")
     if published is not None:
-        date = parse_date(published)
-        if date is None:
-            raise InputError(str(published), "not a date; give the publication date as YYYY-MM-DD")
-        doc = replace(doc, published=date)
+        doc = replace(doc, published=parse_user_date(published, what="published"))
     if title is not None:
         doc = replace(doc, title=title)
     return read_document(doc, mode=mode)
 
 
-def read_text(text: str, *, mode: str = "auto", **document_fields) -> Reading:
+def read_text(text: str, *, mode: str = DEFAULT_MODE, **document_fields) -> Reading:
     """Read a text (made into a Document with ``document_fields``: title, outlet, published, ...)."""
-    from exitwatch.ingest import make_document
-
     return read_document(make_document(text, **document_fields), mode=mode)

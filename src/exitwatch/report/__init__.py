@@ -1,28 +1,13 @@
-"""Report stage: the brief, the JSON API and the dashboard (see docs/api.md).
+"""Report stage: the brief, the country view and the API's read endpoints and dashboard pages
+(see docs/api.md; the web application that serves them is ``exitwatch.app.server.create_app``).
 
 Public: ``build_brief(store, country, *, fmt="md"|"html", as_of=None) -> str``,
-``create_app(db_path, *, api_key=None, max_upload_bytes=...) -> FastAPI``,
 ``country_view(store, country, *, as_of=None, period="week") -> CountryView``.
-Imported lazily: the web framework loads only when the app is built.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
+from exitwatch.report.brief import build_brief, render_brief
+from exitwatch.report.view import CountryView, country_view
 
-_EXPORTS = {
-    "build_brief": "exitwatch.report.brief",
-    "render_brief": "exitwatch.report.brief",
-    "create_app": "exitwatch.report.api",
-    "country_view": "exitwatch.report.view",
-    "CountryView": "exitwatch.report.view",
-}
-
-
-def __getattr__(name: str):
-    if name in _EXPORTS:
-        return getattr(import_module(_EXPORTS[name]), name)
-    raise AttributeError(f"module 'exitwatch.report' has no attribute {name!r}")
-
-
-__all__ = sorted(_EXPORTS)
+__all__ = ["CountryView", "build_brief", "country_view", "render_brief"]

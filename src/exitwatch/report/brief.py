@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 
 from exitwatch.errors import ConfigError
+from exitwatch.forecast.ranking import HEADLINE_MONTHS
 from exitwatch.report.charts import Series, line_chart, sparkline
 from exitwatch.report.render import render, stylesheet
-from exitwatch.report.view import HEADLINE_MONTHS, CountryView, country_view
+from exitwatch.report.view import CountryView, country_view
 
 FORMATS = ("md", "html")
 #: Evidence items shown per lit indicator, destinations and changes listed.

@@ -14,6 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
+from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
 from exitwatch.indicators import news_updated_forecast
 from exitwatch.kb import resolve_country
 from exitwatch.report.access import StoreAccess
@@ -21,7 +22,7 @@ from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
 from exitwatch.report.render import render
-from exitwatch.report.view import HEADLINE_MONTHS, country_view, ranked_forecasts
+from exitwatch.report.view import country_view, ranked_forecasts
 
 router = APIRouter(include_in_schema=False)
 #: Documents listed on a country page.
@@ -34,13 +35,14 @@ class BriefFormat(str, Enum):
 
 
 def _ranking(store) -> dict:
+    """The index rows, riskiest first (``riskiest_first``, by the news-updated probability where
+    the store holds news for the country)."""
     counts = store.country_document_counts()
-    rows = []
-    for f in ranked_forecasts():
-        n = counts.get(f.country_iso3, 0)
-        news = news_updated_forecast(store, f.country_iso3).updated["p_exit"][HEADLINE_MONTHS] if n else None
-        rows.append({"forecast": f, "news": news, "documents": n})
-    rows.sort(key=lambda r: -(r["forecast"].p_exit[HEADLINE_MONTHS] if r["news"] is None else r["news"]))
+    history = ranked_forecasts()
+    news = {f.country_iso3: news_updated_forecast(store, f.country_iso3).updated["p_exit"][HEADLINE_MONTHS]
+            for f in history if counts.get(f.country_iso3, 0)}
+    rows = [{"forecast": f, "news": news.get(f.country_iso3), "documents": counts.get(f.country_iso3, 0)}
+            for f in riskiest_first(history, updated=news)]
     as_of = rows[0]["forecast"].as_of if rows else None
     return {"rows": rows, "as_of": as_of, "vintage": store.vintage()}
 

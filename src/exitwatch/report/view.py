@@ -10,13 +10,12 @@ import math
 from dataclasses import dataclass
 
 from exitwatch.forecast import LeaderForecast, forecast, forecast_one
+from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
 from exitwatch.indicators import IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions
 from exitwatch.indicators.compute import baseline_and_lit
 from exitwatch.records import replace
 from exitwatch.store.report import StoreVintage
 
-#: The horizon (months) of the headline probability.
-HEADLINE_MONTHS = 12
 #: Points of the trend chart (one per period, oldest first).
 TREND_POINTS = 8
 #: Smallest move of the headline probability worth a "what would change" line.
@@ -148,5 +147,5 @@ def country_view(store, country: str, *, as_of: dt.date | None = None, period: s
 
 
 def ranked_forecasts(*, as_of: dt.date | None = None) -> list[LeaderForecast]:
-    """History forecasts for every country, highest headline probability first."""
-    return sorted(forecast(as_of=as_of), key=lambda f: (-f.p_exit[HEADLINE_MONTHS], f.country_iso3))
+    """History forecasts for every country, riskiest first (``forecast.ranking.riskiest_first``)."""
+    return riskiest_first(forecast(as_of=as_of))

@@ -13,15 +13,15 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from exitwatch.app.ingest_pipeline import document_step, make_reader
 from exitwatch.ingest.dedup import minhash, signature_bytes
 from exitwatch.ingest.options import ReaderOptions
-from exitwatch.ingest.pipeline import read_or_warn
 from exitwatch.ingest.problems import IngestProblem
 from exitwatch.records import Document, Record
 from exitwatch.scale.plan import Partition
@@ -109,11 +109,9 @@ def staged_signatures(out_dir: Path, partition_id: str) -> tuple[list[str], list
 
 
 def write_partition(partition: Partition, opts: ReaderOptions, decisions: Decisions, out_dir: Path, mode: str | None) -> WriteResult:
-    """Write every store table of the partition (documents read with ``read_document(mode=mode)``;
-    ``mode`` None stores them unread)."""
-    from exitwatch.read import read_document
-
-    reader = None if mode is None else partial(read_document, mode=mode)
+    """Write every store table of the partition through the one per-document step
+    (``document_step``; ``mode`` as ingest's ``read``: a read mode, or None to store unread)."""
+    reader = make_reader(mode)
     ids, sigs = staged_signatures(out_dir, partition.id)
     signatures = dict(zip(ids, sigs))
     tables: dict[str, list[dict]] = {t: [] for t in WRITTEN_TABLES}
@@ -122,19 +120,10 @@ def write_partition(partition: Partition, opts: ReaderOptions, decisions: Decisi
     for doc in partition_documents(partition, opts, []):  # its problems were reported by prepare
         if doc.id in decisions.dropped:
             continue
-        tables["documents"].append(R.document_row(doc))
-        tables["removed_spans"].extend(R.removed_span_rows(doc))
-        tables["minhashes"].append({"doc_id": doc.id, "signature": signatures[doc.id]})
-        link = decisions.links.get(doc.id)
-        if link is not None:
-            first, similarity, method = link
-            tables["duplicates"].append({"doc_id": doc.id, "duplicate_of": first, "similarity": similarity, "method": method})
-            continue
-        reading = read_or_warn(reader, doc, problems) if reader is not None else None
-        if reading is not None:
-            n_read += 1
-            for table, rows in R.reading_rows(reading).items():
-                tables[table].extend(rows)
+        item = document_step(doc, signatures[doc.id], decisions.links.get(doc.id), reader, problems)
+        n_read += item.reading is not None
+        for table, rows in R.new_document_rows(item).items():
+            tables[table].extend(rows)
     write_tables(out_dir, partition.id, tables)
     return WriteResult(partition.id, {t: len(rows) for t, rows in tables.items()}, n_read, tuple(problems))
 

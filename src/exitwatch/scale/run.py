@@ -10,9 +10,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from exitwatch.app.ingest_pipeline import make_reader
 from exitwatch.errors import ConfigError
 from exitwatch.ingest.options import ReaderOptions
 from exitwatch.ingest.problems import IngestProblem
+from exitwatch.read import DEFAULT_MODE
 from exitwatch.records import Record
 from exitwatch.scale.link import link_partitions
 from exitwatch.scale.manifest import Manifest
@@ -75,7 +77,7 @@ def run_dask(
     scheduler=None,
     n_workers: int | None = None,
     partition_size: int = PARTITION_SIZE,
-    mode: str | None = "auto",
+    mode: str | None = DEFAULT_MODE,
     progress: Progress | None = None,
     retry_failed: bool = False,
     **reader_opts,
@@ -84,8 +86,8 @@ def run_dask(
 
     ``scheduler``: a scheduler address, a ``distributed.Client``, or None for a LocalCluster of
     ``n_workers`` single-threaded processes (default: one per core). ``partition_size``: bytes of
-    input per partition (big JSONL/CSV files are cut into byte ranges). ``mode``: the reader's mode,
-    None to store documents unread. ``retry_failed``: continue the run already in ``out_dir``,
+    input per partition (big JSONL/CSV files are cut into byte ranges). ``mode``: the read mode (checked
+    by ``make_reader``), None to store documents unread. ``retry_failed``: continue the run already in ``out_dir``,
     redoing only failed or missing partitions. ``reader_opts`` go to ingest's readers
     (``text_column``, ``title_column``, ``date_column``, ``outlet``, ...). ``progress(done, total)``
     is called after each partition task. The result, imported with ``Store.import_parquet``, equals
@@ -95,7 +97,7 @@ def run_dask(
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     out = Path(out_dir)
     opts = _reader_options(reader_opts)
-    _check_mode(mode)
+    make_reader(mode)  # checks the mode before any work
     planned: list[IngestProblem] = []
     partitions = plan_partitions(paths, partition_size=partition_size, on_problem=planned.append)
     manifest = Manifest.open(out, fingerprint(partitions, {"mode": mode, "reader": asdict(opts), "partition_size": partition_size}), partitions, retry=retry_failed)
@@ -120,13 +122,6 @@ def _reader_options(reader_opts: dict) -> ReaderOptions:
     except TypeError as e:
         valid = ", ".join(ReaderOptions.__dataclass_fields__)
         raise ConfigError(f"unknown reader option in {sorted(reader_opts)}; valid: {valid}") from e
-
-
-def _check_mode(mode: str | None) -> None:
-    from exitwatch.read.reader import MODES
-
-    if mode is not None and mode not in MODES:
-        raise ConfigError(f"unknown read mode {mode!r}; choose one of {', '.join(MODES)}, or None to store unread")
 
 
 def _run(client, manifest: Manifest, stage: str, partitions: list[Partition], task, tick) -> int:

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Iterator, Sequence
 
 from exitwatch.errors import NotFoundError
 from exitwatch.records import Document, Reading
 from exitwatch.store import rows as R
+from exitwatch.store.rows import NewDocument
 from exitwatch.store.where import Where
-
-
-@dataclass(frozen=True)
-class NewDocument:
-    """A document ready to store: ``document``, its MinHash ``signature`` (bytes or None), its
-    near-duplicate link ``duplicate_of`` ((first_id, similarity, method) or None) and its
-    ``reading`` (Reading or None)."""
-
-    document: Document
-    signature: bytes | None = None
-    duplicate_of: tuple[str, float, str] | None = None
-    reading: Reading | None = None
 
 
 class DocumentTables:
@@ -47,7 +35,7 @@ class DocumentTables:
         table keeps bulk ingest fast. Returns, per item, whether it was stored: False for a
         document already stored or repeated earlier in the batch."""
         stored = self.stored_ids([item.document.id for item in batch])
-        rows: dict[str, list[dict]] = {t: [] for t in ("documents", "removed_spans", "minhashes", "duplicates")}
+        rows: dict[str, list[dict]] = {t: [] for t in R.DOCUMENT_TABLES}
         readings: list[Reading] = []
         added = []
         for item in batch:
@@ -57,13 +45,8 @@ class DocumentTables:
             if not is_new:
                 continue
             stored.add(doc.id)
-            rows["documents"].append(R.document_row(doc))
-            rows["removed_spans"].extend(R.removed_span_rows(doc))
-            if item.signature is not None:
-                rows["minhashes"].append({"doc_id": doc.id, "signature": item.signature})
-            if item.duplicate_of is not None:
-                first, similarity, method = item.duplicate_of
-                rows["duplicates"].append({"doc_id": doc.id, "duplicate_of": first, "similarity": similarity, "method": method})
+            for table, table_rows in R.new_document_rows(item, with_reading=False).items():
+                rows[table].extend(table_rows)
             if item.reading is not None:
                 readings.append(item.reading)
         if any(added):

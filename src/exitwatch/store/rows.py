@@ -6,21 +6,12 @@ hold the same schema. Nested fields (attribution chains, conditions, speakers) a
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
+from exitwatch.dates import parse_date
 from exitwatch.records import Actor, Claim, Document, Event, Reading, RemovedSpan, Sentence, Source
-
-
-def _date(value: Any) -> dt.date | None:
-    if value is None or isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if hasattr(value, "date"):  # pandas Timestamp
-        return value.date()
-    return dt.date.fromisoformat(str(value)[:10])
 
 
 def _source_from_dict(d: dict | None) -> Source | None:
@@ -72,7 +63,7 @@ def document_from_row(row: dict[str, Any], removed: list[dict[str, Any]] = ()) -
         title=row.get("title"),
         outlet=row.get("outlet"),
         url=row.get("url"),
-        published=_date(row.get("published")),
+        published=parse_date(row.get("published")),
         language=row.get("language"),
         author=row.get("author"),
         source_path=row.get("source_path"),
@@ -159,7 +150,7 @@ def event_from_row(row: dict[str, Any]) -> Event:
         mode=row.get("mode"),
         source=_actor_from("source", row),
         target=_actor_from("target", row),
-        date=_date(row.get("date")),
+        date=parse_date(row.get("date")),
         date_text=row.get("date_text"),
         location=row.get("location"),
         location_country=row.get("location_country"),
@@ -197,3 +188,37 @@ def reading_rows(reading: Reading) -> dict[str, list[dict[str, Any]]]:
         "events": [event_row(e, n) for n, e in enumerate(reading.events)],
         "claims": [claim_row(c, n) for n, c in enumerate(reading.claims)],
     }
+
+
+#: The ingest tables a new document writes (the reader tables come from ``reading_rows``).
+DOCUMENT_TABLES = ("documents", "removed_spans", "minhashes", "duplicates")
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document ready to store: ``document``, its MinHash ``signature`` (bytes or None), its
+    near-duplicate link ``duplicate_of`` ((first_id, similarity, method) or None) and its
+    ``reading`` (Reading or None)."""
+
+    document: Document
+    signature: bytes | None = None
+    duplicate_of: tuple[str, float, str] | None = None
+    reading: Reading | None = None
+
+
+def new_document_rows(item: NewDocument, *, with_reading: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """Rows for every table ``item`` writes, keyed by table name: the one per-document mapping
+    of both sinks (``Store.add_documents`` and the Dask path's Parquet partitions)."""
+    doc = item.document
+    rows: dict[str, list[dict[str, Any]]] = {
+        "documents": [document_row(doc)],
+        "removed_spans": removed_span_rows(doc),
+        "minhashes": [] if item.signature is None else [{"doc_id": doc.id, "signature": item.signature}],
+        "duplicates": [],
+    }
+    if item.duplicate_of is not None:
+        first, similarity, method = item.duplicate_of
+        rows["duplicates"].append({"doc_id": doc.id, "duplicate_of": first, "similarity": similarity, "method": method})
+    if with_reading and item.reading is not None:
+        rows.update(reading_rows(item.reading))
+    return rows

@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from exitwatch.read.sentences import split_sentences
 from exitwatch.records import Document, Reading
 
 
@@ -27,6 +28,4 @@ def sample_files(indicator: str, *suffixes: str) -> list[Path]:
 def sentences_only_reader(doc: Document) -> Reading:
     """A reader that keeps sentences only (no events, no claims), so indicators run on their cue
     words alone: fast, and a check that the definitions work without the event coder."""
-    from exitwatch.read.sentences import split_sentences
-
     return Reading(document=doc, sentences=tuple(split_sentences(doc.body, doc.id)), pipeline="sentences-only")

@@ -1,5 +1,9 @@
 """``ingest``: read inputs, drop exact duplicates, link near-copies, (optionally) read, store.
 
+The per-document step (``document_step``: link or read, into a ``NewDocument``) is shared with
+uploads (which go through ``ingest``) and the Dask path (``scale/partition.py``); both sinks turn
+a NewDocument into rows with ``store.rows.new_document_rows``.
+
 Every document is stored in its own transaction (document, removed spans, signature, duplicate
 link and reading together), and the near-duplicate index is rebuilt from the store at the start,
 so an ingest that is interrupted and run again ends with the same store as one clean run.
@@ -7,18 +11,21 @@ so an ingest that is interrupted and run again ends with the same store as one c
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NearDuplicateIndex, minhash, signature_bytes
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.ingest.problems import IngestProblem
+from exitwatch.read import DEFAULT_MODE, check_mode, read_document
 from exitwatch.records import Document, Reading, Record
-from exitwatch.store.documents import NewDocument
+from exitwatch.store.rows import NewDocument
 
 Reader = Callable[[Document], Reading]
+#: What to read with: a mode of ``exitwatch.read.MODES``, a Reader, or None to store unread.
+ReadWith = str | Reader | None
 
 
 @dataclass(frozen=True)
@@ -59,14 +66,20 @@ class IngestReport(Record):
         )
 
 
-def default_reader(mode: str = "auto") -> Reader | None:
-    """``exitwatch.read.read_document`` in ``mode`` (lexical, model or auto) when the read stage
-    is installed, else None."""
-    try:
-        from exitwatch.read import read_document
-    except ImportError:
-        return None
-    return functools.partial(read_document, mode=mode)
+def make_reader(read: ReadWith = DEFAULT_MODE) -> Reader | None:
+    """The Reader for ``read``: ``read_document`` in that mode (checked here, the one place),
+    the Reader itself, or None (store unread)."""
+    if read is None or callable(read):
+        return read
+    return partial(read_document, mode=check_mode(read))
+
+
+def document_step(doc: Document, signature: bytes, link: tuple[str, float, str] | None, reader: Reader | None,
+                  problems: list[IngestProblem]) -> NewDocument:
+    """The one per-document step of every ingest path: a near-copy (``link`` to its first copy)
+    is stored unread; any other document is read with ``reader`` (None: stored unread)."""
+    reading = read_or_warn(reader, doc, problems) if reader is not None and link is None else None
+    return NewDocument(doc, signature, link, reading)
 
 
 #: Documents stored per transaction: large enough that bulk ingest is not dominated by
@@ -78,24 +91,23 @@ def ingest(
     paths: Iterable[str | Path] | str | Path,
     *,
     store,
-    read: Reader | None = None,
+    read: ReadWith = DEFAULT_MODE,
     progress: Callable[[int, int | None], None] | None = None,
     near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
     batch_size: int = BATCH_SIZE,
-    read_mode: str = "auto",
     **reader_opts,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and say what happened.
 
-    ``read`` turns each new (not near-duplicate) document into a Reading stored with it; None
-    means ``default_reader(read_mode)``; pass ``read=False`` to store documents unread. ``reader_opts`` go
+    ``read`` (a read mode, a Reader, or None to store documents unread; see ``make_reader``) turns
+    each new (not near-duplicate) document into a Reading stored with it. ``reader_opts`` go
     to ``iter_documents`` (``text_column``, ``title_column``, ``date_column``, ``outlet``, ...).
     Documents are stored ``batch_size`` at a time, each batch in one transaction.
     ``progress(done, None)`` is called after each document.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    reader = default_reader(read_mode) if read is None else (read or None)
+    reader = make_reader(read)
     problems: list[IngestProblem] = []
     index = NearDuplicateIndex.from_signatures(store.signatures(), threshold=near_duplicate_threshold)
     counts = {"added": 0, "duplicates": 0, "near": 0, "read": 0}
@@ -115,8 +127,7 @@ def ingest(
                 if match:
                     first = canonical.get(match[0]) or store.canonical_id(match[0])
                     link = (first, match[1], METHOD)
-                reading = read_or_warn(reader, doc, problems) if reader is not None and link is None else None
-                batch.append(NewDocument(doc, signature_bytes(signature), link, reading))
+                batch.append(document_step(doc, signature_bytes(signature), link, reader, problems))
                 index.add(doc.id, signature)
                 canonical[doc.id] = link[0] if link else doc.id
             if progress is not None:

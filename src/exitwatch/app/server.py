@@ -18,10 +18,11 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
+from exitwatch.app import api_write
+from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
-from exitwatch.report import api_read, api_write, dashboard
+from exitwatch.report import api_read, dashboard
 from exitwatch.report.access import StoreAccess
-from exitwatch.report.uploads import MAX_UPLOAD_BYTES
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from exitwatch.app.ingest_pipeline import IngestReport, ingest
+from exitwatch.indicators.samples import samples_path
+from exitwatch.ingest import sample_corpus_path
+from exitwatch.report.brief import build_brief
 from exitwatch.store import Store
 
 #: Where the example article lives relative to a source checkout (absent in a wheel install).
 EXAMPLE_ARTICLE = (
-    Path(__file__).resolve().parents[3] / "shared" / "examples" / "khamenei_plan_b_article.txt"
+    Path(__file__).resolve().parents[4] / "shared" / "examples" / "khamenei_plan_b_article.txt"
 )
 
 
@@ -30,7 +34,7 @@ class DemoResult:
 
     db_path: str
     inputs: tuple[str, ...]
-    ingest: object
+    ingest: IngestReport
     tables: dict
     brief: str
     country: str
@@ -43,9 +47,6 @@ EXAMPLE_OUTLET = "Hot Air"
 
 def demo_inputs(example_article: Path = EXAMPLE_ARTICLE) -> list[Path]:
     """The sample corpora that ship with the package, plus the example article if present."""
-    from exitwatch.indicators.samples import samples_path
-    from exitwatch.ingest import sample_corpus_path
-
     inputs = [sample_corpus_path(), samples_path()]
     if example_article.is_file():
         inputs.append(example_article)
@@ -60,9 +61,6 @@ def run_demo(
     progress: Callable[[int, int | None], None] | None = None,
 ) -> DemoResult:
     """Ingest (and read) the demo inputs into ``db_path`` and build the brief for ``country``."""
-    from exitwatch.ingest import IngestReport, ingest
-    from exitwatch.report import build_brief
-
     inputs = demo_inputs(example_article)
     with Store(db_path) as store:
         reports: list[IngestReport] = []

@@ -1,6 +1,6 @@
 """Write endpoints: ingest a document given as JSON, upload a file. Both need the API key.
 
-``guard_writes`` runs before the body is read (as middleware, see ``api.create_app``): it checks
+``guard_writes`` runs before the body is read (as middleware, see ``server.create_app``): it checks
 the key and the declared body size, so an unauthorised or oversized request is refused without
 being parsed. The ``X-API-Key`` security scheme on the routes documents the key in OpenAPI.
 """
@@ -13,11 +13,11 @@ from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
+from exitwatch.app.uploads import UploadResult, ingest_json_document, ingest_upload
 from exitwatch.errors import AuthError, UploadTooLargeError, WritesDisabledError
 from exitwatch.report import api_models as M
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import access
-from exitwatch.report.uploads import UploadResult, ingest_json_document, ingest_upload
 
 ERRORS = {status: {"model": M.ErrorResponse} for status in (400, 401, 403, 413, 415, 422, 500)}
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="the key given to `exitwatch serve`")

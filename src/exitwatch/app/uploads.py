@@ -14,10 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from exitwatch.app.ingest_pipeline import IngestReport, ReadWith, ingest
 from exitwatch.errors import InputError, UnsupportedUploadError, UploadTooLargeError
-from exitwatch.ingest import IngestReport, ingest, iter_documents
+from exitwatch.ingest import iter_documents
 from exitwatch.ingest.sources import sniff_format
 from exitwatch.ingest.textio import looks_binary
+from exitwatch.read import DEFAULT_MODE
 
 #: Largest upload accepted, in bytes (news articles are far smaller; a batch file fits).
 MAX_UPLOAD_BYTES = 2_000_000
@@ -64,7 +66,7 @@ def sniff_upload(data: bytes, *, name_hint: str | None = None) -> str:
 
 
 def ingest_upload(store, data: bytes, *, name_hint: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES,
-                  read=None) -> UploadResult:
+                  read: ReadWith = DEFAULT_MODE) -> UploadResult:
     """Ingest the uploaded ``data`` into ``store`` (read with ``read``, see ``ingest``).
 
     Raises UploadTooLargeError above ``max_bytes``, UnsupportedUploadError for content that is
@@ -86,7 +88,7 @@ def ingest_upload(store, data: bytes, *, name_hint: str | None = None, max_bytes
     return UploadResult(report=report, document_ids=tuple(dict.fromkeys(d.id for d in docs)), fmt=fmt)
 
 
-def ingest_json_document(store, fields: dict, *, read=None) -> UploadResult:
+def ingest_json_document(store, fields: dict, *, read: ReadWith = DEFAULT_MODE) -> UploadResult:
     """Ingest one document given as JSON fields (``text``, ``title``, ``outlet``, ``url``,
     ``published``, ``author``, ``language``) through the same path as an upload."""
     record = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in fields.items() if v is not None}
