@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from exitwatch.forecast.importers import default_data_dir
+from exitwatch.shared_data import default_data_dir
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE
 from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
                                             QUAD_CLASSES, YIELD, YIELD_TYPES, ActorSentence, LabelledSentence,
