@@ -35,3 +35,12 @@ def store(tmp_path):
 
     with Store(tmp_path / "test.duckdb") as s:
         yield s
+
+
+@pytest.fixture
+def news_server():
+    """A local news web server on 127.0.0.1, random port (see tests/newsserver.py)."""
+    from newsserver import NewsServer
+
+    with NewsServer() as server:
+        yield server

@@ -6,6 +6,7 @@ reader in lexical mode; write tests run on a copy of it so the read tests see fi
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 
 import pytest
@@ -35,9 +36,14 @@ def sample_db(tmp_path_factory):
     return path
 
 
+#: The day after the newest indicator sample (January 2026): the server assesses as of this date,
+#: so that the samples are recent news (the news window ends at the forecast date).
+SAMPLES_AS_OF = dt.date(2026, 1, 23)
+
+
 @pytest.fixture(scope="module")
 def client(sample_db):
-    with TestClient(create_app(str(sample_db), api_key=KEY)) as c:
+    with TestClient(create_app(str(sample_db), api_key=KEY, as_of=SAMPLES_AS_OF)) as c:
         yield c
 
 

@@ -29,9 +29,9 @@ STAGES = {
 }
 
 #: Upward imports (module, stage it imports) still waiting for their module's move into
-#: ``exitwatch.app`` (issues 14 and 15 own these modules): the news-updated forecast and the watch
-#: loop are workflows over ingest, indicators and forecast. Delete an entry when its module moves.
-PENDING_MOVES = {("exitwatch.indicators.news", "forecast"), ("exitwatch.indicators.watch", "app")}
+#: ``exitwatch.app``. Delete an entry when its module moves (both the watch loop and the
+#: news-updated forecast have moved).
+PENDING_MOVES: set[tuple[str, str]] = set()
 
 #: Third-party libraries slow enough to import that modules import them inside the function that
 #: needs them (DEVELOPERS.md, "Imports").

@@ -6,7 +6,7 @@ import shutil
 import xml.etree.ElementTree as ET
 
 import pytest
-from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+from test_api import SAMPLES_AS_OF, lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.errors import ConfigError, UnknownCountryError
 from exitwatch.app.ingest_pipeline import ingest
@@ -25,7 +25,7 @@ def store(sample_db):  # noqa: F811
 
 @pytest.fixture(scope="module")
 def view(store):
-    return country_view(store, "Iran")
+    return country_view(store, "Iran", as_of=SAMPLES_AS_OF)
 
 
 def test_markdown_brief_has_every_section(store, view):
@@ -56,6 +56,7 @@ def test_trend_ends_at_the_headline(view):
     assert all(p.base == view.forecast.p_exit[12] for p in view.trend)
     dates = [p.as_of for p in view.trend]
     assert dates == sorted(dates) and dates[-1] == view.indicators.period_start
+    assert view.indicators.end == view.as_of == SAMPLES_AS_OF  # the trend ends at the forecast date
 
 
 def test_changes_follow_the_update(view):

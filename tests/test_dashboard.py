@@ -9,7 +9,7 @@ from html.parser import HTMLParser
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+from test_api import SAMPLES_AS_OF, lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.ingest import make_document
 from exitwatch.app.server import create_app
@@ -51,7 +51,7 @@ def hostile_id(sample_db):  # noqa: F811
 def client(sample_db, hostile_id, tmp_path_factory):  # noqa: F811
     copy = tmp_path_factory.mktemp("dash") / "dash.duckdb"
     shutil.copy(sample_db, copy)
-    with TestClient(create_app(str(copy))) as c:
+    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
         yield c
 
 

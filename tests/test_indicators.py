@@ -16,6 +16,7 @@ from exitwatch.indicators import compute_indicators, compute_indicators_parquet,
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
 from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.ingest import make_document
+from exitwatch.read.facts import cue_lexicon
 from exitwatch.records import Actor, Event, Reading, Sentence, Source
 from exitwatch.store import Store
 
@@ -33,8 +34,10 @@ def test_definitions_cover_the_required_indicators():
         "protest_momentum", "security_defection", "flight_preparation", "revenue_shock", "foreign_military_pressure",
         "ally_loss", "precedent_shock", "repression_escalation", "elite_split",
     }
+    cues, _ = cue_lexicon()
     for definition in load_definitions().indicators:
-        assert definition.description and definition.factor_source and definition.cues
+        assert definition.description and definition.factor_source and definition.name in cues
+        assert definition.role in ("own", "against", "foreign_ruler") and definition.half_life_days > 0
         assert definition.modality_weights["denied"] == 0.0
         assert definition.modality_weights["asserted"] > definition.modality_weights["hypothetical"]
 
@@ -112,14 +115,22 @@ def _event_reading(text: str, event: Event) -> Reading:
 def test_coded_events_feed_by_type_sector_and_direction(tmp_path):
     outlet = Source(text="Event Test", kind="outlet")
     usa, irn, isr = Actor("US jets", "USA", "MIL"), Actor("Iran", "IRN", "GOV"), Actor("Israel", "ISR", "GOV")
+    moscow = Actor("Moscow", "RUS", "GOV")
     cases = [
         ("foreign_military_pressure", True, "US jets pounded Iran overnight.", Event("", 0, "ASSAULT", usa, irn, mode="aerial")),
         ("foreign_military_pressure", False, "Iran pounded Israel overnight.", Event("", 0, "ASSAULT", irn, isr, mode="aerial")),
+        ("flight_preparation", True, "Iran's leader fled to Moscow.", Event("", 0, "RETREAT", irn, moscow, mode="withdraw")),
         ("security_defection", True, "Iranian soldiers rebuffed the commanders.",
          Event("", 0, "REJECT", Actor("Iranian soldiers", "IRN", "MIL"), None, attribution=(outlet,))),
         ("security_defection", False, "Iranian ministers rebuffed the commanders.",
          Event("", 0, "REJECT", Actor("Iranian ministers", "IRN", "GOV"), None, attribution=(outlet,))),
     ]
+    for name, text, event in [("flight_preparation", "Iran's leader fled to Moscow.",  # a destination is never the subject
+                               Event("", 0, "RETREAT", irn, moscow, mode="withdraw"))]:
+        with Store(tmp_path / "dest.duckdb") as store:
+            reading = _event_reading(text, event)
+            store.add_document(reading.document, reading=reading)
+            assert not compute_indicators(store, "RUS").get(name).evidence
     for n, (name, feeds, text, event) in enumerate(cases):
         with Store(tmp_path / f"e{n}.duckdb") as store:
             reading = _event_reading(text, event)
@@ -147,8 +158,9 @@ def test_protest_momentum_is_growth_over_the_baseline(tmp_path):
 
 def test_periods_end_date_and_bad_options(tmp_path):
     with _store(tmp_path, sample_files("ally_loss", "_1", "_2")) as store:
-        month = compute_indicators(store, "Iran", period="month")
-        assert month.period_start == dt.date(2026, 1, 1) and month.get("ally_loss").lit
+        month = compute_indicators(store, "Iran", period="month")  # trailing windows ending on the last news day
+        assert month.end == dt.date(2026, 1, 14) and month.period_start == dt.date(2025, 12, 16)
+        assert month.get("ally_loss").lit
         day = compute_indicators(store, "IRN", period="day", end="2026-01-22")
         assert day.period_start == dt.date(2026, 1, 22) and not day.get("ally_loss").lit
         later = compute_indicators(store, "IRN", end=dt.date(2026, 3, 1)).get("ally_loss")
@@ -159,9 +171,13 @@ def test_periods_end_date_and_bad_options(tmp_path):
 
 def test_bad_definitions_file_names_the_valid_choices(tmp_path):
     bad = tmp_path / "defs.toml"
-    bad.write_text('[[indicator]]\nname = "x"\ntitle = "X"\ndescription = "d"\nthreshold = 1\nfactor = 1\n'
-                   'factor_source = "s"\nevents = [{ type = "ASSAULT", direction = "sideways" }]\n')
-    with pytest.raises(ConfigError, match="source, target, any, other"):
+    indicator = ('[[indicator]]\nname = "x"\ntitle = "X"\ndescription = "d"\nthreshold = 1\nfactor = 1\n'
+                 'factor_source = "s"\nhalf_life_days = 30\nevents = [{ type = "ASSAULT" }]\n')
+    bad.write_text(indicator + 'role = "sideways"\n')
+    with pytest.raises(ConfigError, match="own, against, foreign_ruler"):
+        load_definitions(str(bad))
+    bad.write_text(indicator + 'role = "own"\ncues = ["x"]\n')
+    with pytest.raises(ConfigError, match="indicator_cues.toml"):
         load_definitions(str(bad))
 
 
@@ -191,30 +207,29 @@ def test_indicators_command_text_and_json(tmp_path):
     assert unknown.exit_code == 2 and "unknown country" in unknown.output
 
 
-def _example_report(store, example_article):
-    ingest([samples_path(), example_article], store=store, read=sentences_only_reader)
-    return compute_indicators(store, "IRN")
+def _samples_report(store, read=sentences_only_reader):
+    ingest([samples_path()], store=store, **({"read": read} if read else {}))
+    return compute_indicators(store, "IRN", end="2026-01-22")
 
 
-def _check_example(report):
+def _check_samples(report):
     for name in ("flight_preparation", "foreign_military_pressure", "precedent_shock", "protest_momentum"):
         assert report.get(name).lit, name
     flight = " ".join(e.text for e in report.get("flight_preparation").evidence)
-    assert "contingency plan" in flight or "plan B" in flight or "plan to bug out" in flight
+    assert "private jet" in flight or "exit plan" in flight or "residency visas" in flight
     precedent = " ".join(e.text for e in report.get("precedent_shock").evidence)
     assert "Maduro" in precedent
     foreign = report.get("foreign_military_pressure").evidence
     assert all("Iran" in e.text for e in foreign if e.weight > 0)
 
 
-def test_example_article_and_samples_light_the_expected_indicators(tmp_path, example_article):
-    with Store(tmp_path / "example.duckdb") as store:
-        _check_example(_example_report(store, example_article))
+def test_samples_light_the_expected_indicators(tmp_path):
+    with Store(tmp_path / "samples.duckdb") as store:
+        _check_samples(_samples_report(store))
 
 
 @pytest.mark.slow
-def test_example_article_with_the_full_reader(tmp_path, example_article):
+def test_samples_with_the_full_reader(tmp_path):
     """Slow twin of the test above: the real reader codes events and claims."""
     with Store(tmp_path / "full.duckdb") as store:
-        ingest([samples_path(), example_article], store=store)
-        _check_example(compute_indicators(store, "IRN"))
+        _check_samples(_samples_report(store, read=None))

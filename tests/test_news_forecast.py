@@ -10,13 +10,13 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.app.news import news_updated_forecast
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.forecast import LeaderForecast
-from exitwatch.indicators import apply_news, compute_indicators, load_definitions, news_updated_forecast, update_probability
-from exitwatch.indicators.news import load_factor_config
+from exitwatch.indicators import apply_news, compute_indicators, load_definitions, load_factor_config, update_probability
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
-from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.store import Store
 
 BASE = LeaderForecast(
@@ -63,7 +63,7 @@ def test_lit_indicators_raise_the_forecast_by_their_factors(tmp_path):
     assert all(c.factor_source for c in news.contributions)
     data = json.loads(json.dumps(news.to_dict(), default=str))
     assert data["base"]["p_exit"]["12"] == 0.05 and data["updated"]["p_exit"]["12"] > 0.05
-    assert not data["stale"] and data["news_end"] == "2026-01-21"
+    assert data["recent_news"] and data["news_end"] == "2026-01-21"
 
 
 def test_the_cap_bounds_the_combined_factor(tmp_path):
@@ -99,10 +99,15 @@ def test_factor_config_overrides_factors_and_cap(tmp_path):
         load_factor_config(config, definitions)
 
 
-def test_stale_news_is_flagged(tmp_path):
-    report = _report(tmp_path, sample_files("ally_loss", "_1", "_2"))
+def test_old_news_leaves_the_forecast_as_it_is(tmp_path):
+    with Store(tmp_path / "old.duckdb") as store:
+        ingest(sample_files("ally_loss", "_1", "_2"), store=store, read=sentences_only_reader)
+        fresh = compute_indicators(store, "IRN", end=dt.date(2026, 1, 15))
+        old = compute_indicators(store, "IRN", end=dt.date(2026, 6, 1))
+    assert fresh.get("ally_loss").lit and fresh.recent_documents == 2
     later = dataclasses.replace(BASE, as_of=dt.date(2026, 6, 1))
-    assert apply_news(later, report, load_definitions()).stale
+    news = apply_news(later, old, load_definitions())
+    assert not news.recent_news and news.news_documents == 0 and news.updated == news.base
 
 
 @pytest.mark.slow

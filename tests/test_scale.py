@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.app.ingest_pipeline import ingest
+from exitwatch.indicators import compute_indicators, compute_indicators_parquet
 from exitwatch.ingest import iter_documents, make_document, sample_corpus_path
 from exitwatch.ingest.options import ReaderOptions
 from exitwatch.scale import partition as scale_partition
@@ -89,6 +90,11 @@ def test_dask_store_equals_single_process(tmp_path, shared_data, client):
     assert report.duplicates == 3 and report.read == report.added == len(expected["readings"])
     got = imported(tmp_path / "out", tmp_path)
     assert got == expected
+    assert len(got["mentions"]) > 100 and got["cue_matches"]  # what the indicators query, written by both paths
+    with Store(tmp_path / "one.duckdb", read_only=True) as one_store:
+        direct = [compute_indicators(one_store, c, period="month") for c in ("GBR", "USA")]
+    from_dask = [compute_indicators_parquet(tmp_path / "out", c, period="month") for c in ("GBR", "USA")]
+    assert [r.to_dict() for r in from_dask] == [r.to_dict() for r in direct]
     links = {d["doc_id"]: d["duplicate_of"] for d in got["duplicates"]}
     guardian = [d for d in got["documents"] if "guardian.csv" in d["source_path"]]
     by_line = {int(d["source_path"].rsplit("#", 1)[1]): d["id"] for d in guardian}

@@ -99,3 +99,19 @@ class WritesDisabledError(AuthError):
 
     code = "forbidden"
     http_status = 403
+
+
+class FetchError(ExitwatchError):
+    """A web request failed (network, HTTP status, robots.txt, size limit); the message names
+    the URL and why. ``status`` is the last HTTP status, or None when no answer came; ``retry_after`` the server's
+    Retry-After header."""
+
+    code = "fetch_failed"
+    http_status = 502
+
+    def __init__(self, url: str, problem: str, status: int | None = None, retry_after: str | None = None):
+        self.url = url
+        self.problem = problem
+        self.status = status
+        self.retry_after = retry_after
+        super().__init__(f"{url}: {problem}")

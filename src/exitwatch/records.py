@@ -189,16 +189,65 @@ class Claim(Record):
     conditions: tuple[str, ...] = ()
 
 
+#: Kinds of country mention: a resolved ``person``, an ``agent`` ("Iranian border guards",
+#: "Iran's leadership"), a bare ``place`` (country name, alias or capital: "Moscow", "Iran") or
+#: a ``demonym`` alone ("Iranian").
+MENTION_KINDS = ("person", "agent", "place", "demonym")
+
+
+@dataclass(frozen=True)
+class Mention(Record):
+    """A country's actor or name in a sentence, found once at read time so that the indicators
+    never run the actor recogniser again.
+
+    Fields: ``doc_id``, ``sentence_index``, ``country`` (ISO3), ``text`` (as written), ``kind``
+    (one of ``MENTION_KINDS``), ``sector`` (agent code or None), ``span`` ((start, end) in the body).
+    """
+
+    doc_id: str
+    sentence_index: int
+    country: str
+    text: str
+    kind: str = "agent"
+    sector: str | None = None
+    span: tuple[int, int] = (0, 0)
+
+
+@dataclass(frozen=True)
+class CueMatch(Record):
+    """Words of a sentence that match an indicator's cue list (``read/data/indicator_cues.toml``),
+    with the modality the reader's rules give them there.
+
+    Fields: ``doc_id``, ``sentence_index``, ``indicator`` (name of the cue list), ``text`` (the
+    words), ``span`` ((start, end) in the body), ``modality`` (one of ``MODALITIES``: the most
+    cautious of the covering claim's and the rules' at the cue), ``attribution`` (Source tuple of
+    the covering claim or event, innermost first), ``object_country`` (ISO3 named in the cue's
+    ``{country}`` slot, as in "strikes on Iran", else None).
+    """
+
+    doc_id: str
+    sentence_index: int
+    indicator: str
+    text: str
+    span: tuple[int, int] = (0, 0)
+    modality: str = "asserted"
+    attribution: tuple[Source, ...] = ()
+    object_country: str | None = None
+
+
 @dataclass(frozen=True)
 class Reading(Record):
     """Everything the reader found in one document: the ``document``, its ``sentences``,
-    ``events`` and ``claims``, and the ``pipeline`` name/version string that produced them."""
+    ``events`` and ``claims``, the ``pipeline`` name/version string that produced them, and what
+    the indicators need per sentence: ``mentions`` (Mention tuple) and ``cues`` (CueMatch tuple)."""
 
     document: Document
     sentences: tuple[Sentence, ...] = ()
     events: tuple[Event, ...] = ()
     claims: tuple[Claim, ...] = ()
     pipeline: str = ""
+    mentions: tuple[Mention, ...] = ()
+    cues: tuple[CueMatch, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         """The documented read output (docs/schema.md, ``read.schema.json``)."""
@@ -220,12 +269,15 @@ def replace(record, **changes):
 
 
 __all__ = [
+    "MENTION_KINDS",
     "MODALITIES",
     "SOURCE_KINDS",
     "Actor",
     "Claim",
+    "CueMatch",
     "Document",
     "Event",
+    "Mention",
     "Reading",
     "RemovedSpan",
     "Sentence",

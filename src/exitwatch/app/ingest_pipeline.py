@@ -20,7 +20,7 @@ from exitwatch.ingest.dedup import METHOD, NEAR_DUPLICATE_THRESHOLD, NearDuplica
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.ingest.problems import IngestProblem
 from exitwatch.read import DEFAULT_MODE, check_mode, read_document
-from exitwatch.records import Document, Reading, Record
+from exitwatch.records import Document, Reading, Record, replace
 from exitwatch.store.rows import NewDocument
 
 Reader = Callable[[Document], Reading]
@@ -107,12 +107,30 @@ def ingest(
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    problems: list[IngestProblem] = []
+    report = ingest_documents(iter_documents(paths, on_problem=problems.append, **reader_opts), store=store,
+                              read=read, progress=progress, near_duplicate_threshold=near_duplicate_threshold,
+                              batch_size=batch_size)
+    return replace(report, problems=tuple(problems) + report.problems)
+
+
+def ingest_documents(
+    documents: Iterable[Document],
+    *,
+    store,
+    read: ReadWith = DEFAULT_MODE,
+    progress: Callable[[int, int | None], None] | None = None,
+    near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
+    batch_size: int = BATCH_SIZE,
+) -> IngestReport:
+    """Store ``documents`` as ``ingest`` does (exact duplicates dropped, near-copies linked, new
+    documents read), ``batch_size`` at a time, each batch in one transaction."""
     reader = make_reader(read)
     problems: list[IngestProblem] = []
     index = NearDuplicateIndex.from_signatures(store.signatures(), threshold=near_duplicate_threshold)
     counts = {"added": 0, "duplicates": 0, "near": 0, "read": 0}
     done = 0
-    for chunk in _chunks(iter_documents(paths, on_problem=problems.append, **reader_opts), batch_size):
+    for chunk in _chunks(documents, batch_size):
         stored = store.stored_ids([doc.id for doc in chunk])
         batch: list[NewDocument] = []
         canonical: dict[str, str] = {}  # new documents of this chunk -> their first copy

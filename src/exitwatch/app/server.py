@@ -8,6 +8,7 @@ in the ``X-API-Key`` header, and are refused when the server was started without
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from contextlib import asynccontextmanager
 
@@ -21,7 +22,7 @@ from exitwatch import __version__
 from exitwatch.app import api_write
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
-from exitwatch.report import api_read, dashboard
+from exitwatch.report import api_read, api_sources, dashboard
 from exitwatch.report.access import StoreAccess
 
 log = logging.getLogger(__name__)
@@ -81,13 +82,15 @@ def _install_write_guard(app: FastAPI, paths: set[str]) -> None:
         return await call_next(request)
 
 
-def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
-    """The web application over the store at ``db_path`` (created when missing).
+def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
+               as_of: dt.date | None = None) -> FastAPI:
+    """The web application over the store at ``db_path`` (created when missing), assessing as of
+    ``as_of`` (default today: the news window of every forecast ends there).
 
     ``api_key`` enables the write endpoints (POST /api/documents, POST /api/uploads) for requests
     carrying it in ``X-API-Key``; without it they answer 403. ``max_upload_bytes`` caps uploads.
     """
-    access = StoreAccess(db_path)
+    access = StoreAccess(db_path, as_of=as_of)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
@@ -107,6 +110,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     _install_error_handlers(app)
     _install_write_guard(app, {route.path for route in api_write.router.routes})
     app.include_router(api_read.router)
+    app.include_router(api_sources.router)
     app.include_router(api_write.router)
     app.include_router(dashboard.router)
     app.mount("/static", StaticFiles(packages=[("exitwatch.report", "static")]), name="static")

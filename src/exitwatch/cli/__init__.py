@@ -18,11 +18,12 @@ from exitwatch.cli import (
     read_cmds,
     report_cmds,
     store_cmds,
+    watch_cmds,
 )
 from exitwatch.errors import ExitwatchError
 
 #: Command modules, in the order their commands are listed in ``--help`` (the pipeline's order).
-COMMAND_MODULES = (demo_cmds, ingest_cmds, read_cmds, store_cmds, indicators_cmds, forecast_cmds, report_cmds, eval_cmds)
+COMMAND_MODULES = (demo_cmds, ingest_cmds, read_cmds, store_cmds, indicators_cmds, watch_cmds, forecast_cmds, report_cmds, eval_cmds)
 
 
 class ExitwatchGroup(click.Group):

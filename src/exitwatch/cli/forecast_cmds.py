@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+from exitwatch.app.news import stored_news_forecast
 from exitwatch.cli.common import DATE, echo_json, format_option
 from exitwatch.cli.indicators_cmds import format_news_forecast
 from exitwatch.cli.progress import progress_callback
@@ -14,7 +15,6 @@ from exitwatch.forecast.backtest import run_backtest
 from exitwatch.forecast.importers import data_sources
 from exitwatch.forecast.ranking import riskiest_first
 from exitwatch.forecast.training import train as run_train
-from exitwatch.indicators import stored_news_forecast
 from exitwatch.store import DEFAULT_DB_ENV, default_db_path
 
 data_dir_option = click.option(

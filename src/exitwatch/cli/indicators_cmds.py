@@ -1,4 +1,4 @@
-"""``exitwatch indicators`` (warning indicators of one country) and ``exitwatch watch`` (alerts)."""
+"""``exitwatch indicators``: the warning indicators of one country."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import click
 
 from exitwatch.cli.common import DATE, db_option, echo_json, format_option
 from exitwatch.indicators import compute_indicators
-from exitwatch.indicators import load_watch_config, watch
 from exitwatch.store import Store
 
 definitions_option = click.option(
@@ -60,51 +59,15 @@ def indicators_command(country: str, period: str, end: dt.date | None, definitio
         _print_report(report)
 
 
-@click.command("watch")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False), default=None,
-              help="Watch config: a TOML file with a [watch] table (sources, countries, period) "
-                   "[default: ./exitwatch-watch.toml].")
-@format_option("text", "json")
-@db_option
-def watch_command(config_path: str | None, output_format: str, db_path: str) -> None:
-    """Re-read the configured feeds and folders, ingest new items, and report the indicators whose
-    lit state changed since the last run. Exit status: 0 nothing changed, 1 some indicator
-    changed (an alert), 2 error; for cron.
-
-    \b
-    Example:
-      exitwatch watch --config exitwatch-watch.toml --db risk.duckdb
-      exitwatch watch --format json || mail -s "exitwatch alert" analyst@example.org
-    """
-    config = load_watch_config(config_path)
-    with Store(db_path) as store:
-        report = watch(store, config)
-    if output_format == "json":
-        echo_json(report.to_dict())
-    else:
-        for problem in report.problems:
-            click.secho(problem, fg="yellow", err=True)
-        click.echo(f"{report.added} new documents, {report.near_duplicates} near-copies, {report.duplicates} already stored")
-        for change in report.changes:
-            verb = "now LIT" if change.lit else "no longer lit"
-            click.echo(f"{change.country_iso3} {change.indicator}: {verb} (value {change.value:.2f}, "
-                       f"threshold {change.threshold:.2f})" + (f": {change.top_evidence}" if change.lit and change.top_evidence else ""))
-        for iso3, names in report.lit.items():
-            click.echo(f"{iso3} lit: {', '.join(names) or 'none'}")
-    if report.changes:
-        raise click.exceptions.Exit(1)
-
-
 def register(group: click.Group) -> None:
     group.add_command(indicators_command)
-    group.add_command(watch_command)
 
 
 def format_news_forecast(news) -> str:
     """Text of a NewsForecast: base and updated probabilities, and each indicator's part."""
     horizons = list(news.base["p_exit"])
     lines = [f"  news update ({news.news_period} starting {news.news_period_start}, news up to {news.news_end}, "
-             f"{news.news_documents} documents{'; STALE news' if news.stale else ''}):",
+             f"{news.news_documents} documents{'' if news.recent_news else '; no recent news: forecast unchanged'}):",
              "    horizon              " + "".join(f"{h:>4} mo " for h in horizons)]
     for kind, label in (("p_exit", "P(exit)"), ("p_irregular", "P(irregular)")):
         for stage in ("base", "updated"):

@@ -2,23 +2,15 @@
 
 Public API: ``compute_indicators(store, country, *, period="week", end=None) -> IndicatorReport``,
 ``compute_indicators_parquet(parquet_dir, country, ...)``, ``load_definitions(path=None)``,
-``news_updated_forecast(store, country, *, as_of=None, config=None) -> NewsForecast``,
-``apply_news(base, report, definitions)``, ``update_probability(p, multiplier)``,
-``stored_news_forecast(db_path, country)``, ``load_watch_config(path)`` and ``watch(store, config)``.
+``apply_news(base, report, definitions) -> NewsForecast``, ``update_probability(p, multiplier)``,
+``load_factor_config(path)``. The news-updated forecast of a country (forecast + indicators) is the
+workflow ``exitwatch.app.news.news_updated_forecast``; the watch workflow is ``exitwatch.app.watch``.
 """
 
 from exitwatch.indicators.compute import compute_indicators, compute_indicators_parquet, period_start
 from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef, load_definitions
-from exitwatch.indicators.news import (
-    Contribution,
-    NewsForecast,
-    apply_news,
-    news_updated_forecast,
-    stored_news_forecast,
-    update_probability,
-)
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
-from exitwatch.indicators.watch import StateChange, WatchConfig, WatchReport, load_watch_config, watch
+from exitwatch.indicators.update import Contribution, NewsForecast, apply_news, load_factor_config, update_probability
 
 __all__ = [
     "Contribution",
@@ -29,17 +21,11 @@ __all__ = [
     "IndicatorReport",
     "IndicatorResult",
     "NewsForecast",
-    "StateChange",
-    "WatchConfig",
-    "WatchReport",
     "apply_news",
     "compute_indicators",
     "compute_indicators_parquet",
     "load_definitions",
-    "load_watch_config",
-    "news_updated_forecast",
+    "load_factor_config",
     "period_start",
-    "stored_news_forecast",
     "update_probability",
-    "watch",
 ]

@@ -1,10 +1,13 @@
-"""``compute_indicators``: stored readings about a country -> weighted series, baseline, lit state
-and evidence of every indicator.
+"""``compute_indicators``: stored readings about a country -> weighted, fading series, baseline,
+lit state and evidence of every indicator, as of a forecast date.
 
-Score of a period = sum over independent documents (near-copies merged into their first copy) of
-the heaviest matching sentence of that document, further documents of an outlet that already
-counted in the period weighing ``same_outlet`` (0.5) as much. Baseline = mean score of the ``baseline_periods``
-periods before the current one. Lit when score - baseline >= threshold.
+Periods are trailing windows that end at the forecast date (``end``): the current one is the
+last ``PERIOD_DAYS[period]`` days, the baseline the ``baseline_periods`` windows before it.
+Evidence weight = modality weight x match weight x 0.5 ** (age / half-life), its age counted in
+days before the end of its window. Score of a window = over the independent sources (a document
+cluster, near-copies merged, and within it each origin of the attribution chains), the heaviest
+matching sentence of each; within an outlet, sources after the heaviest count ``same_outlet`` as
+much. Lit when score - baseline >= threshold. Everything is read from stored rows.
 """
 
 from __future__ import annotations
@@ -15,35 +18,34 @@ from collections import defaultdict
 
 from exitwatch.dates import parse_user_date
 from exitwatch.errors import ConfigError
-from exitwatch.indicators.definitions import PERIODS, Definitions, IndicatorDef, load_definitions
-from exitwatch.indicators.matching import Match, Matcher, country_words
+from exitwatch.indicators.definitions import PERIOD_DAYS, PERIODS, Definitions, IndicatorDef, load_definitions
+from exitwatch.indicators.matching import Match, Matcher
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
 from exitwatch.kb import resolve_country
+from exitwatch.records import replace
 from exitwatch.store import Store
 
 #: Evidence items kept per indicator.
 MAX_EVIDENCE = 5
 
 
-def period_start(day: dt.date, period: str) -> dt.date:
-    """First day of the ``period`` (day / week from Monday / month) that contains ``day``."""
-    if period == "day":
-        return day
-    if period == "week":
-        return day - dt.timedelta(days=day.weekday())
-    if period == "month":
-        return day.replace(day=1)
-    raise ConfigError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
+def period_start(end: dt.date, period: str) -> dt.date:
+    """First day of the ``period`` (day / week = 7 days / month = 30 days) window that ends on ``end``."""
+    if period not in PERIODS:
+        raise ConfigError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
+    return end - dt.timedelta(days=PERIOD_DAYS[period] - 1)
 
 
-def shift_period(start: dt.date, period: str, n: int) -> dt.date:
-    """The start of the period ``n`` periods after (negative: before) the one starting at ``start``."""
-    if period == "day":
-        return start + dt.timedelta(days=n)
-    if period == "week":
-        return start + dt.timedelta(weeks=n)
-    months = start.year * 12 + start.month - 1 + n
-    return dt.date(months // 12, months % 12 + 1, 1)
+def window_starts(end: dt.date, period: str, earlier: int) -> list[dt.date]:
+    """First days of the ``earlier`` windows before the one ending on ``end``, then of that one
+    (oldest first)."""
+    current = period_start(end, period)
+    return [current - dt.timedelta(days=PERIOD_DAYS[period] * n) for n in range(earlier, -1, -1)]
+
+
+def fade(weight: float, age_days: int, half_life_days: float) -> float:
+    """``weight`` after ``age_days`` days with the given half-life (no fading for future dates)."""
+    return weight * 0.5 ** (max(age_days, 0) / half_life_days)
 
 
 def _definitions(definitions: Definitions | str | os.PathLike | None) -> Definitions:
@@ -60,48 +62,50 @@ def compute_indicators(
     end: dt.date | str | None = None,
     definitions: Definitions | str | os.PathLike | None = None,
 ) -> IndicatorReport:
-    """Every indicator of ``country`` (ISO3, name or GW number) over the documents in ``store``.
+    """Every indicator of ``country`` (ISO3, name or GW number) from the stored readings in
+    ``store``, as of ``end``.
 
-    ``period``: day, week or month. ``end``: the last day covered (default: the latest
-    publication date among the country's documents; undated documents count as of ``end``).
-    ``definitions``: a Definitions record or a TOML file in the format of
-    ``indicators/data/indicators.toml`` (default: the packaged one).
+    ``period``: day, week (7 days) or month (30 days), windows ending on ``end``. ``end``: the
+    forecast date, the last day of news used (default: the latest news date about the country;
+    undated documents are dated by their ingest day). ``definitions``: a Definitions record or a
+    TOML file in the format of ``indicators/data/indicators.toml`` (default: the packaged one).
     """
     iso3 = resolve_country(country).iso3
     defs = _definitions(definitions)
     if period not in PERIODS:
         raise ConfigError(f"unknown period {period!r}; choose one of {', '.join(PERIODS)}")
-    words = list(country_words(iso3))
-    end = parse_user_date(end, what="end") or store.latest_country_date(iso3, words) or dt.date.today()
+    end = parse_user_date(end, what="end") or store.latest_country_date(iso3) or dt.date.today()
     current = period_start(end, period)
     longest = max(d.baseline_periods for d in defs.indicators)
-    first = shift_period(current, period, -longest)
-    docs = store.country_documents(iso3, words, since=first, until=end)
+    docs = store.country_documents(iso3, since=window_starts(end, period, longest)[0], until=end)
     readings = store.readings_of([d["id"] for d in docs])
     matcher = Matcher(defs, iso3)
     by_indicator: dict[str, list[Evidence]] = defaultdict(list)
     cluster_of: dict[str, str] = {}
+    recent = 0
     for doc in docs:
         reading = readings.get(doc["id"])
         if reading is None:
             continue
         cluster_of[doc["id"]] = doc["canonical"]
+        recent += doc["date"] >= current
         for match in matcher.matches(reading):
-            by_indicator[match.indicator].append(_evidence(match, doc, end))
+            by_indicator[match.indicator].append(_evidence(match, doc))
     results = tuple(
-        _result(d, by_indicator[d.name], cluster_of, period, current, defs.same_outlet) for d in defs.indicators
+        _result(d, by_indicator[d.name], cluster_of, period, end, defs.same_outlet) for d in defs.indicators
     )
     return IndicatorReport(country_iso3=iso3, period=period, end=end, period_start=current,
-                           documents=len(readings), indicators=results, definitions=defs.source)
+                           documents=len(readings), recent_documents=recent, indicators=results,
+                           definitions=defs.source)
 
 
-def _evidence(match: Match, doc: dict, end: dt.date) -> Evidence:
+def _evidence(match: Match, doc: dict) -> Evidence:
     return Evidence(
         doc_id=match.sentence.doc_id,
         sentence_index=match.sentence.index,
         text=match.sentence.text,
         outlet=doc["outlet"],
-        date=doc["published"] or end,
+        date=doc["date"],
         attribution=match.attribution,
         modality=match.modality,
         weight=round(match.weight, 4),
@@ -110,23 +114,40 @@ def _evidence(match: Match, doc: dict, end: dt.date) -> Evidence:
     )
 
 
-def _scores(evidence: list[Evidence], cluster_of: dict[str, str], period: str, same_outlet: float) -> dict[dt.date, float]:
-    """Score per period start: each document cluster counts with its heaviest sentence; within an
-    outlet, documents after the heaviest count ``same_outlet`` times their weight."""
-    best: dict[tuple[dt.date, str], tuple[float, str]] = {}
+def _window_of(day: dt.date, starts: list[dt.date], end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """(start, last day) of the window of ``starts`` (the last one ends on ``end``) holding ``day``."""
+    for n, start in enumerate(starts):
+        last = starts[n + 1] - dt.timedelta(days=1) if n + 1 < len(starts) else end
+        if start <= day <= last:
+            return start, last
+    return None
+
+
+def _scores(evidence: list[Evidence], cluster_of: dict[str, str], starts: list[dt.date], end: dt.date,
+            definition: IndicatorDef, same_outlet: float) -> tuple[dict[dt.date, float], dict[tuple, float]]:
+    """Score per window start, and each evidence item's faded weight (keyed by doc, sentence,
+    origin): each independent source (document cluster, origin of the chain) counts with its
+    heaviest sentence; within an outlet, sources after the heaviest count ``same_outlet`` times."""
+    best: dict[tuple[dt.date, str, str], tuple[float, str]] = {}
+    faded: dict[tuple, float] = {}
     for item in evidence:
-        cluster = cluster_of.get(item.doc_id, item.doc_id)
-        key = (period_start(item.date, period), cluster)
-        if key not in best or item.weight > best[key][0]:
-            best[key] = (item.weight, item.outlet or cluster)  # unknown outlet: the document stands alone
+        window = _window_of(item.date, starts, end)
+        if window is None:
+            continue
+        weight = fade(item.weight, (window[1] - item.date).days, definition.half_life_days)
+        origin = item.attribution[0] if item.attribution else ""
+        faded[(item.doc_id, item.sentence_index, origin)] = round(weight, 4)
+        key = (window[0], cluster_of.get(item.doc_id, item.doc_id), origin)
+        if key not in best or weight > best[key][0]:
+            best[key] = (weight, item.outlet or key[1])  # unknown outlet: the document stands alone
     by_outlet: dict[tuple[dt.date, str], list[float]] = defaultdict(list)
-    for (start, _), (weight, outlet) in best.items():
+    for (start, _, _), (weight, outlet) in best.items():
         by_outlet[(start, outlet)].append(weight)
     scores: dict[dt.date, float] = defaultdict(float)
     for (start, _), weights in by_outlet.items():
         weights.sort(reverse=True)
         scores[start] += weights[0] + same_outlet * sum(weights[1:])
-    return scores
+    return scores, faded
 
 
 def baseline_and_lit(values: list[float], position: int, definition: IndicatorDef) -> tuple[float, bool]:
@@ -139,15 +160,15 @@ def baseline_and_lit(values: list[float], position: int, definition: IndicatorDe
 
 
 def _result(definition: IndicatorDef, evidence: list[Evidence], cluster_of: dict[str, str],
-            period: str, current: dt.date, same_outlet: float) -> IndicatorResult:
-    starts = [shift_period(current, period, -n) for n in range(definition.baseline_periods, -1, -1)]
-    scores = _scores(evidence, cluster_of, period, same_outlet)
+            period: str, end: dt.date, same_outlet: float) -> IndicatorResult:
+    starts = window_starts(end, period, definition.baseline_periods)
+    scores, faded = _scores(evidence, cluster_of, starts, end, definition, same_outlet)
     series = {s.isoformat(): round(scores.get(s, 0.0), 4) for s in starts}
     values = list(series.values())
     score = values[-1]
     baseline, lit = baseline_and_lit(values, len(values) - 1, definition)
-    now = sorted((e for e in evidence if period_start(e.date, period) == current),
-                 key=lambda e: (-e.weight, e.doc_id, e.sentence_index))
+    now = sorted((_with_faded(e, faded) for e in evidence if e.date >= starts[-1]),
+                 key=lambda e: (-e.faded, e.doc_id, e.sentence_index))
     feeding = [e for e in now if e.weight > 0]
     return IndicatorResult(
         name=definition.name,
@@ -164,7 +185,14 @@ def _result(definition: IndicatorDef, evidence: list[Evidence], cluster_of: dict
         outlets=len({e.outlet for e in feeding if e.outlet}),
         evidence=tuple(now[:MAX_EVIDENCE]),
         factor=definition.factor,
+        half_life_days=definition.half_life_days,
     )
+
+
+def _with_faded(item: Evidence, faded: dict[tuple, float]) -> Evidence:
+    """``item`` with ``faded`` set to its weight after fading (unchanged when it was not scored)."""
+    origin = item.attribution[0] if item.attribution else ""
+    return replace(item, faded=faded.get((item.doc_id, item.sentence_index, origin), item.weight))
 
 
 def compute_indicators_parquet(parquet_dir: str | os.PathLike, country: str, **options) -> IndicatorReport:

@@ -1,9 +1,9 @@
 """Indicator definitions: ``data/indicators.toml`` (or a user file in the same format) loaded into
-frozen records, checked, with cue patterns compiled per country."""
+frozen, checked records. The cue words themselves are reader data (``read/data/indicator_cues.toml``),
+matched once at read time."""
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -11,46 +11,57 @@ from importlib import resources
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
-from exitwatch.read.lexicon import phrase_regex
 from exitwatch.records import MODALITIES, Record
 
 DEFINITIONS_FILE = resources.files("exitwatch.indicators") / "data" / "indicators.toml"
 AGGREGATIONS = ("count", "growth")
-RELEVANCE = ("country", "elsewhere")
-DIRECTIONS = ("source", "target", "any", "other")
+#: Whose action an indicator is about: ``own`` (the country's own actors, of ``sectors``, do it),
+#: ``against`` (another state or foreign actor does it to the country), ``foreign_ruler`` (another
+#: country's ruler falls, in a sentence that connects the fall to the country).
+ROLES = ("own", "against", "foreign_ruler")
+#: Which side of an event fell, for ``foreign_ruler`` events.
+FALLEN = ("target", "source")
 PERIODS = ("day", "week", "month")
+#: Days of each period: the periods are trailing windows that end at the forecast date.
+PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
 
 
 @dataclass(frozen=True)
 class EventSpec(Record):
     """PLOVER events that feed an indicator: ``event_type``, ``modes`` (empty = any mode),
-    ``source_sectors`` (empty = any), ``direction`` (one of ``DIRECTIONS``)."""
+    ``own_target`` (the target must be the country's own: "a minister accused the government"),
+    ``fallen`` (for ``foreign_ruler`` indicators: which side fell, ``target`` or ``source``)."""
 
     event_type: str
     modes: tuple[str, ...] = ()
-    source_sectors: tuple[str, ...] = ()
-    direction: str = "any"
+    own_target: bool = False
+    fallen: str = "target"
 
 
 @dataclass(frozen=True)
 class IndicatorDef(Record):
     """One indicator definition (see the header of ``data/indicators.toml``).
 
-    Fields: ``name``, ``title``, ``description``, ``relevance``, ``events`` (EventSpec tuple),
-    ``cues`` (cue phrases), ``modality_weights`` (modality -> weight, defaults merged in),
-    ``aggregation``, ``baseline_periods``, ``threshold``, ``factor``, ``factor_source``.
+    Fields: ``name``, ``title``, ``description``, ``role`` (one of ``ROLES``), ``sectors`` (agent
+    codes of the actor in the role; empty = any), ``agentless`` (an event or cue without an actor
+    counts where it happens), ``events`` (EventSpec tuple), ``modality_weights`` (modality ->
+    weight, defaults merged in), ``aggregation``, ``baseline_periods``, ``threshold``,
+    ``half_life_days`` (evidence weight halves every so many days of age), ``factor``,
+    ``factor_source``.
     """
 
     name: str
     title: str
     description: str
-    relevance: str
+    role: str
+    sectors: tuple[str, ...]
+    agentless: bool
     events: tuple[EventSpec, ...]
-    cues: tuple[str, ...]
     modality_weights: dict[str, float]
     aggregation: str
     baseline_periods: int
     threshold: float
+    half_life_days: float
     factor: float
     factor_source: str
 
@@ -95,32 +106,43 @@ def _weights(raw: dict, where: str) -> dict[str, float]:
 def _event_spec(raw: dict, where: str) -> EventSpec:
     if "type" not in raw:
         raise ConfigError(f"{where}: an events entry lacks 'type' (a PLOVER event type such as ASSAULT)")
+    unknown = set(raw) - {"type", "modes", "own_target", "fallen"}
+    if unknown:
+        raise ConfigError(f"{where}: unknown events keys {', '.join(sorted(unknown))}; use type, modes, own_target, fallen")
     return EventSpec(
         event_type=str(raw["type"]).upper(),
         modes=tuple(raw.get("modes", ())),
-        source_sectors=tuple(raw.get("source_sectors", ())),
-        direction=_choice(raw.get("direction", "any"), DIRECTIONS, "direction", where),
+        own_target=bool(raw.get("own_target", False)),
+        fallen=_choice(raw.get("fallen", "target"), FALLEN, "fallen", where),
     )
 
 
 def _indicator(raw: dict, modality: dict[str, float], source: str) -> IndicatorDef:
     where = f"{source}: indicator {raw.get('name', '?')!r}"
-    required = ("name", "title", "description", "threshold", "factor", "factor_source")
+    required = ("name", "title", "description", "role", "threshold", "half_life_days", "factor", "factor_source")
     missing = [k for k in required if k not in raw]
     if missing:
         raise ConfigError(f"{where}: missing {', '.join(missing)}")
+    if "cues" in raw:
+        raise ConfigError(f"{where}: cue words are matched at read time; edit exitwatch/read/data/indicator_cues.toml "
+                          "and re-read the documents instead of giving 'cues' here")
     try:
+        half_life = float(raw["half_life_days"])
+        if half_life <= 0:
+            raise ValueError(f"half_life_days must be positive, got {half_life}")
         return IndicatorDef(
             name=raw["name"],
             title=raw["title"],
             description=raw["description"],
-            relevance=_choice(raw.get("relevance", "country"), RELEVANCE, "relevance", where),
+            role=_choice(raw["role"], ROLES, "role", where),
+            sectors=tuple(raw.get("sectors", ())),
+            agentless=bool(raw.get("agentless", False)),
             events=tuple(_event_spec(e, where) for e in raw.get("events", ())),
-            cues=tuple(raw.get("cues", ())),
             modality_weights={**modality, **_weights(raw.get("modality_weights", {}), where)},
             aggregation=_choice(raw.get("aggregation", "count"), AGGREGATIONS, "aggregation", where),
             baseline_periods=int(raw.get("baseline_periods", 8)),
             threshold=float(raw["threshold"]),
+            half_life_days=half_life,
             factor=float(raw["factor"]),
             factor_source=raw["factor_source"],
         )
@@ -156,20 +178,5 @@ def load_definitions(path: str | None = None) -> Definitions:
         match_weights={"event": 1.0, "cue": 0.8} | {k: float(v) for k, v in weights.get("match", {}).items()},
         cap=float(raw.get("update", {}).get("cap", 4.0)),
         source=str(source),
-        cue_modality={"denial_verbs": [], "negations": [], "negation_window": 3, "after_words": 3}
-        | raw.get("cue_modality", {}),
         same_outlet=float(weights.get("source", {}).get("same_outlet", 0.5)),
     )
-
-
-def cue_regex(cues: tuple[str, ...], country_words: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for ``cues``; ``{country}`` stands for any of ``country_words``."""
-    if not cues:
-        return None
-    names = "|".join(re.escape(w) for w in sorted(country_words, key=len, reverse=True)) or r"(?!x)x"
-    parts = []
-    for cue in sorted(cues, key=len, reverse=True):
-        pieces = [phrase_regex(p.strip()) if p.strip() else "" for p in cue.split("{country}")]
-        glue = rf"\s*\b(?:the\s+)?(?:{names})(?:['’]s)?(?![\w-])\s*"
-        parts.append(glue.join(pieces) if len(pieces) > 1 else pieces[0])
-    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE)

@@ -1,35 +1,43 @@
-"""Which sentences of a reading feed which indicator, and how much each one weighs.
+"""Which sentences of a stored reading feed which indicator of one country, and how much each weighs.
 
-A sentence feeds an indicator through a coded PLOVER event that fits one of its ``events``
-entries (type, mode, source sector, direction relative to the country), or through its cue words
-when the sentence concerns the country. The modality is the event's; for a cue-only match it is
-the modality of the claim in that sentence, else the reader's own modality rules applied at the cue.
+Roles, not mentions: a sentence feeds an indicator of a country only through an actor in the
+indicator's role (``IndicatorDef.role``):
+
+- a coded PLOVER event of a listed type whose source (``own``), target (``against``) or fallen
+  ruler (``foreign_ruler``) resolves to the right country and sector; or
+- a stored cue match whose actor is in the role: for ``own``, the subject of the cue phrase (the
+  nearest person or agent before it, else the first after it); for ``against``, the sentence's
+  subject (its first mention before the cue) is another country's, or there is none and the
+  indicator is ``agentless``, and the country is the cue's object (``strikes on Iran``) or is
+  named elsewhere in the sentence;
+  for ``foreign_ruler``, the ruler nearest the cue is another country's and the sentence also
+  names this country, not as the one who acted.
+
+A place named in passing (a destination, a host, a capital) is never an actor in the role, and a
+cue word alone never counts. Everything here reads stored rows: no actor recognition and no
+modality rules run at query time.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
-from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef, cue_regex
-from exitwatch.kb import ActorContext, find_actors
-from exitwatch.kb.countries import country_tables
-from exitwatch.read.modality import is_author_opinion, modality_at
-from exitwatch.records import Claim, Event, Reading, Sentence, Source
+from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef
+from exitwatch.records import Actor, CueMatch, Event, Mention, Reading, Sentence
 
-
-@lru_cache(maxsize=64)
-def country_words(iso3: str) -> tuple[str, ...]:
-    """The names, alternates, demonyms and capitals of ``iso3`` known to the kb (lower case)."""
-    return tuple(sorted(k for k, (code, _) in country_tables().mentions.items() if code == iso3 and len(k) > 2))
+#: Mention kinds that can be the subject of a cue phrase (places and bare demonyms cannot).
+ACTOR_KINDS = ("person", "agent")
+#: Words just before a mention that make it a destination ("fled to Moscow") or the other side
+#: ("retaliation against the US", "captured by US forces"): never what connects a story to a country.
+#: ("in" is left out: "changing the calculus in Tehran" is the connection.)
+_NOT_A_LINK = re.compile(r"\b(?:to|into|towards?|against|by)(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class Match:
     """A sentence's match to one indicator: ``indicator`` (name), ``sentence``, ``modality``,
-    ``weight``, ``attribution`` (source texts), ``matched`` (what matched)."""
+    ``weight``, ``attribution`` (source texts, innermost first), ``matched`` (what matched)."""
 
     indicator: str
     sentence: Sentence
@@ -39,124 +47,130 @@ class Match:
     matched: str
 
 
-@dataclass
-class _SentenceView:
-    sentence: Sentence
-    events: list[Event]
-    claims: list[Claim]
-    countries: set[str]
+def _country(actor: Actor | None) -> str | None:
+    return actor.country if actor is not None else None
 
 
-def _chain(sources: tuple[Source, ...]) -> tuple[str, ...]:
-    return tuple(s.text for s in sources)
+def _sector_ok(sector: str | None, definition: IndicatorDef) -> bool:
+    return not definition.sectors or sector in definition.sectors
 
 
-def _direction_ok(event: Event, spec: EventSpec, iso3: str) -> bool:
-    src = event.source.country if event.source else None
-    tgt = event.target.country if event.target else None
-    if spec.direction == "source":  # agentless events count where they happen; cue words cover the rest
-        return src == iso3 or (src is None and event.location_country == iso3)
-    if spec.direction == "target":  # a foreign state acts; agentless strikes are left to the cue words
-        return tgt == iso3 and src is not None and src != iso3
-    if spec.direction == "other":
-        return iso3 not in (src, tgt) and (src or tgt) is not None
-    return iso3 in (src, tgt, event.location_country)
+def _links(mentions: list[Mention], iso3: str, sentence: Sentence) -> list[Mention]:
+    """The mentions of ``iso3`` that connect the sentence to it: not a destination, host or
+    opponent ("to Moscow", "in Venezuela", "against the US") and not an outlet or other media."""
+    return [m for m in mentions if m.country == iso3 and m.sector != "MED"
+            and not _NOT_A_LINK.search(sentence.text[:m.span[0] - sentence.start])]
 
 
-def _spec_fits(event: Event, spec: EventSpec) -> bool:
+def event_fits(event: Event, spec: EventSpec, definition: IndicatorDef, iso3: str, mentions: list[Mention],
+               sentence: Sentence) -> bool:
+    """Whether ``event`` is, for ``iso3``, an act of the kind and in the role ``definition`` asks."""
     if event.event_type != spec.event_type or (spec.modes and event.mode not in spec.modes):
         return False
-    sector = event.source.sector if event.source else None
-    return not spec.source_sectors or sector in spec.source_sectors
+    source, target = event.source, event.target
+    if definition.role == "own":
+        if source is None or source.country is None:
+            return definition.agentless and event.location_country == iso3
+        if source.country != iso3 or not _sector_ok(source.sector, definition):
+            return False
+        return not spec.own_target or _country(target) == iso3
+    if definition.role == "against":
+        return _country(target) == iso3 and _country(source) not in (None, iso3)
+    fallen, actor = (target, source) if spec.fallen == "target" else (source, target)
+    if fallen is None or fallen.country in (None, iso3) or not _sector_ok(fallen.sector, definition):
+        return False
+    return _country(actor) != iso3 and bool(_links(mentions, iso3, sentence))
+
+
+def _subject(cue: CueMatch, mentions: list[Mention]) -> Mention | None:
+    """The actor who does what the cue says: the nearest person or agent before it, else the
+    first one after it."""
+    actors = [m for m in mentions if m.kind in ACTOR_KINDS]
+    before = [m for m in actors if m.span[0] < cue.span[0]]
+    if before:
+        return before[-1]
+    return next(iter(actors), None)
+
+
+def _possessive(mention: Mention, cue: CueMatch, sentence: Sentence) -> bool:
+    """The mention is the one who acted, just before the cue: "Trump's seizure of ..."."""
+    between = sentence.text[mention.span[1] - sentence.start:cue.span[0] - sentence.start].strip()
+    possessive = mention.text.endswith(("'s", "’s")) or between in ("'s", "’s")
+    return mention.span[1] <= cue.span[0] and possessive and between in ("", "'s", "’s")
+
+
+def cue_fits(cue: CueMatch, definition: IndicatorDef, iso3: str, mentions: list[Mention], sentence: Sentence) -> bool:
+    """Whether the cue's sentence has an actor in ``definition``'s role for ``iso3``."""
+    if definition.role == "own":
+        subject = _subject(cue, mentions)
+        if subject is None:
+            return definition.agentless and any(m.country == iso3 for m in mentions)
+        return subject.country == iso3 and _sector_ok(subject.sector, definition)
+    if definition.role == "against":
+        subject = next((m for m in mentions if m.span[0] < cue.span[0]), None)
+        if subject is None and not definition.agentless:
+            return False
+        if subject is not None and subject.country == iso3:
+            return False
+        if cue.object_country is not None:
+            return cue.object_country == iso3
+        return any(m.country == iso3 for m in mentions if m is not subject)
+    rulers = [m for m in mentions if m.kind in ACTOR_KINDS and _sector_ok(m.sector, definition)]
+    people = [m for m in rulers if m.kind == "person"] or rulers
+    if not people:
+        return False
+    fallen = min(people, key=lambda m: min(abs(m.span[0] - cue.span[1]), abs(cue.span[0] - m.span[1])))
+    links = [m for m in _links(mentions, iso3, sentence) if not _possessive(m, cue, sentence)]
+    return fallen.country != iso3 and bool(links)
+
+
+def _by_sentence(items) -> dict[int, list]:
+    grouped: dict[int, list] = {}
+    for item in items:
+        grouped.setdefault(item.sentence_index, []).append(item)
+    return grouped
 
 
 class Matcher:
-    """Matches the sentences of readings to indicators for one country (build once per report)."""
+    """Matches the sentences of stored readings to the indicators of one country."""
 
     def __init__(self, definitions: Definitions, iso3: str):
         self.definitions = definitions
         self.iso3 = iso3
-        words = country_words(iso3)
-        self.cues = {d.name: cue_regex(d.cues, words) for d in definitions.indicators}
-        self.names = cue_regex(("{country}",), words)
-        rules = definitions.cue_modality
-        negations = "|".join(re.escape(w) for w in rules["negations"]) or r"(?!x)x"
-        self.cue_rules = {
-            "after_words": int(rules["after_words"]),
-            "denial": cue_regex(tuple(rules["denial_verbs"]), ()) or re.compile(r"(?!x)x"),
-            "negation": re.compile(rf"\b(?:{negations})\b(?:\W+\w+){{0,{int(rules['negation_window'])}}}\W*$",
-                                   re.IGNORECASE),
-        }
 
     def matches(self, reading: Reading) -> list[Match]:
-        """Every (sentence, indicator) match of ``reading``, at most one per pair (the heaviest)."""
-        views = self._views(reading)
-        doc_countries = Counter(c for v in views for c in v.countries)
-        focus = doc_countries.most_common(1)[0][0] if doc_countries else None
+        """Every (sentence, indicator) match of ``reading``, at most one per pair and origin of
+        the attribution chain (the heaviest)."""
+        events, cues, mentions = (_by_sentence(items) for items in (reading.events, reading.cues, reading.mentions))
         found = []
-        for view in views:
-            if not view.countries and focus:
-                view.countries = {focus}
+        for sentence in reading.sentences:
+            if sentence.index not in events and sentence.index not in cues:
+                continue
             for definition in self.definitions.indicators:
-                if definition.relevance == "elsewhere" and self.iso3 not in doc_countries:
-                    continue
-                match = self._best(definition, view)
-                if match is not None:
-                    found.append(match)
+                found += self._best(definition, sentence, events.get(sentence.index, []), cues.get(sentence.index, []),
+                                    mentions.get(sentence.index, []))
         return found
 
-    def _views(self, reading: Reading) -> list[_SentenceView]:
-        context = ActorContext(published=reading.document.published)
-        views = []
-        for sentence in reading.sentences:
-            events = [e for e in reading.events if e.sentence_index == sentence.index]
-            claims = [c for c in reading.claims if c.sentence_index == sentence.index]
-            countries = {m.actor.country for m in find_actors(sentence.text, context=context) if m.actor.country}
-            if self.names.search(sentence.text):  # the kb may miss "Iranian border guards"
-                countries.add(self.iso3)
-            for e in events:
-                countries |= {a.country for a in (e.source, e.target) if a is not None and a.country}
-            views.append(_SentenceView(sentence, events, claims, countries))
-        return views
-
-    def _concerns(self, definition: IndicatorDef, view: _SentenceView) -> bool:
-        if definition.relevance == "elsewhere":
-            return bool(view.countries - {self.iso3})
-        return self.iso3 in view.countries
-
-    def _best(self, definition: IndicatorDef, view: _SentenceView) -> Match | None:
+    def _best(self, definition: IndicatorDef, sentence: Sentence, events: list[Event], cues: list[CueMatch],
+              mentions: list[Mention]) -> list[Match]:
         weights, match_weights = definition.modality_weights, self.definitions.match_weights
         candidates = []
-        for event in view.events:
-            for spec in definition.events:
-                if _spec_fits(event, spec) and _direction_ok(event, spec, self.iso3):
-                    if spec.direction == "other" and not self._concerns(definition, view):
-                        continue
-                    weight = weights.get(event.modality, 0.0) * match_weights["event"]
-                    label = f"event:{event.event_type}" + (f"/{event.mode}" if event.mode else "")
-                    candidates.append(Match(definition.name, view.sentence, event.modality, weight,
-                                            _chain(event.attribution), label))
-        pattern = self.cues[definition.name]
-        cue = pattern.search(view.sentence.text) if pattern is not None else None
-        if cue and self._concerns(definition, view):
-            modality, chain = self._cue_modality(view, cue, weights)
-            weight = weights.get(modality, 0.0) * match_weights["cue"]
-            candidates.append(Match(definition.name, view.sentence, modality, weight, chain,
-                                    "cue:" + re.sub(r"\s+", " ", cue.group(0).lower()).strip()))
-        return max(candidates, key=lambda m: m.weight) if candidates else None
-
-    def _cue_modality(self, view: _SentenceView, cue: re.Match, weights: dict[str, float]) -> tuple[str, tuple[str, ...]]:
-        text, offset = view.sentence.text, view.sentence.start
-        covering = [c for c in view.claims if c.span[0] - offset <= cue.start() < c.span[1] - offset]
-        source = covering[0] if covering else (view.events[0] if view.events else None) or (view.claims[0] if view.claims else None)
-        chain = _chain(source.attribution) if source is not None else ()
-        attributed = len(chain) > 1
-        opinion = not attributed and is_author_opinion(text)
-        after = re.match(r"(?:\W*\w+){0,%d}" % self.cue_rules["after_words"], text[cue.end():])
-        positions = (cue.start(), cue.end() + (after.end() if after else 0))
-        found = [modality_at(text, p, attributed=attributed, opinion=opinion)[0] for p in positions]
-        if covering:
-            found.append(covering[0].modality)
-        if self.cue_rules["denial"].search(text[: cue.start()]) or self.cue_rules["negation"].search(text[: cue.start()]):
-            found.append("denied")
-        return min(found, key=lambda m: weights.get(m, 0.0)), chain
+        for event in events:
+            spec = next((s for s in definition.events
+                         if event_fits(event, s, definition, self.iso3, mentions, sentence)), None)
+            if spec is not None:
+                label = f"event:{event.event_type}" + (f"/{event.mode}" if event.mode else "")
+                candidates.append(Match(definition.name, sentence, event.modality,
+                                        weights.get(event.modality, 0.0) * match_weights["event"],
+                                        tuple(s.text for s in event.attribution), label))
+        for cue in cues:
+            if cue.indicator == definition.name and cue_fits(cue, definition, self.iso3, mentions, sentence):
+                candidates.append(Match(definition.name, sentence, cue.modality,
+                                        weights.get(cue.modality, 0.0) * match_weights["cue"],
+                                        tuple(s.text for s in cue.attribution), f"cue:{cue.text}"))
+        best: dict[str, Match] = {}
+        for match in candidates:  # one per origin: the same sentence may carry two sources' words
+            origin = match.attribution[0] if match.attribution else ""
+            if origin not in best or match.weight > best[origin].weight:
+                best[origin] = match
+        return list(best.values())

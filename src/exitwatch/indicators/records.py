@@ -16,7 +16,8 @@ class Evidence(Record):
     document's publication date, or the report's end date for undated documents), ``attribution``
     (source texts, innermost first, the outlet last), ``modality``, ``weight`` (modality weight x
     match weight), ``matched`` (``event:TYPE/mode`` or ``cue:words``), ``copies`` (outlets of
-    near-copies of the document, counted once with it).
+    near-copies of the document, counted once with it), ``faded`` (the weight after fading with
+    its age, as scored).
     """
 
     doc_id: str
@@ -29,6 +30,7 @@ class Evidence(Record):
     weight: float
     matched: str
     copies: tuple[str, ...] = ()
+    faded: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -41,7 +43,8 @@ class IndicatorResult(Record):
     ``baseline`` (mean score of the earlier periods of the window), ``threshold``, ``lit``
     (score - baseline >= threshold), ``documents`` (independent documents feeding the current
     period), ``outlets`` (distinct outlets among them), ``evidence`` (current period, best first),
-    ``factor`` (likelihood ratio applied by the news-updated forecast when lit).
+    ``factor`` (likelihood ratio applied by the news-updated forecast when lit),
+    ``half_life_days`` (evidence weight halves every so many days).
     """
 
     name: str
@@ -58,6 +61,7 @@ class IndicatorResult(Record):
     outlets: int
     evidence: tuple[Evidence, ...]
     factor: float
+    half_life_days: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,9 @@ class IndicatorReport(Record):
 
     Fields: ``country_iso3``, ``period`` (day / week / month), ``end`` (last day covered),
     ``period_start`` (first day of the current period), ``documents`` (documents about the
-    country in the window), ``indicators`` (IndicatorResult tuple, definition order),
-    ``definitions`` (the file the definitions came from).
+    country in the window, baseline included), ``recent_documents`` (those in the current
+    period: none means "no recent news"), ``indicators`` (IndicatorResult tuple, definition
+    order), ``definitions`` (the file the definitions came from).
     """
 
     country_iso3: str
@@ -77,6 +82,7 @@ class IndicatorReport(Record):
     documents: int
     indicators: tuple[IndicatorResult, ...]
     definitions: str = ""
+    recent_documents: int = 0
 
     @property
     def lit(self) -> tuple[IndicatorResult, ...]:

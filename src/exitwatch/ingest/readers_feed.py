@@ -38,12 +38,16 @@ def _entry_body(entry) -> str:
     return html_fragment_text(entry.get("summary") or entry.get("description") or "")
 
 
-def read_feed(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
+def has_full_text(entry) -> bool:
+    """Whether a feed entry carries its article (``content``) rather than only a summary."""
+    return any(content.get("value") for content in entry.get("content") or [])
+
+
+def parse_feed(data: bytes):
+    """The feedparser result of ``data``; SkipInput when it is binary, malformed or has no
+    entries (not an RSS/Atom feed)."""
     import feedparser
 
-    check_file_size(source.size(), MAX_WHOLE_FILE_BYTES, "feed file")
-    with source.open() as f:
-        data = f.read()
     if looks_binary(data[:8192]):
         raise SkipInput("binary file (not an RSS/Atom feed)")
     parsed = feedparser.parse(data)
@@ -51,21 +55,33 @@ def read_feed(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
         raise SkipInput(f"malformed feed XML: {parsed.get('bozo_exception')}")
     if not parsed.entries:
         raise SkipInput("no feed entries (not an RSS/Atom feed?)")
+    return parsed
+
+
+def entry_record(entry, parsed, opts: ReaderOptions) -> dict:
+    """The record (text, title, url, date, author, outlet, language) of one feed entry; the
+    outlet is the entry's own ``<source>`` (aggregator feeds), else the feed's title."""
+    return {
+        opts.text_column: _entry_body(entry),
+        opts.title_column: entry.get("title"),
+        "url": entry.get("link"),
+        "date": _entry_date(entry),
+        "author": entry.get("author"),
+        "outlet": (entry.get("source") or {}).get("title") or parsed.feed.get("title"),
+        "language": parsed.feed.get("language"),
+    }
+
+
+def read_feed(source: InputSource, opts: ReaderOptions) -> Iterator[Document]:
+    check_file_size(source.size(), MAX_WHOLE_FILE_BYTES, "feed file")
+    with source.open() as f:
+        data = f.read()
+    parsed = parse_feed(data)
     if parsed.bozo:
         source.problem(f"feed XML is not well-formed ({parsed.get('bozo_exception')}); read what could be parsed", severity="warning")
-    feed_title = parsed.feed.get("title")
     for number, entry in enumerate(parsed.entries, start=1):
-        record = {
-            opts.text_column: _entry_body(entry),
-            opts.title_column: entry.get("title"),
-            "url": entry.get("link"),
-            "date": _entry_date(entry),
-            "author": entry.get("author"),
-            "outlet": feed_title,
-            "language": parsed.feed.get("language"),
-        }
         try:
-            yield record_document(record, opts, f"{source.label}#{number}")
+            yield record_document(entry_record(entry, parsed, opts), opts, f"{source.label}#{number}")
         except SkipInput as e:
             source.problem(e.problem, record=number)
 

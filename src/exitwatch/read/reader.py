@@ -12,6 +12,7 @@ from exitwatch.ingest.document import make_document
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.read import classify
 from exitwatch.read.components import DOCUMENT, MODE, MODEL_DIR, PREDICTIONS, model_candidates
+from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
 from exitwatch.records import Document, Reading, replace
@@ -61,9 +62,9 @@ def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_
         for _, component in nlp.pipeline[split:]:
             spacy_doc = component(spacy_doc)
         data = spacy_doc.user_data
-        readings.append(Reading(document=doc, sentences=tuple(data["exitwatch.sentences"]),
-                                events=tuple(data["exitwatch.events"]), claims=tuple(data["exitwatch.claims"]),
-                                pipeline=pipeline_name(nlp, used)))
+        readings.append(with_sentence_facts(Reading(
+            document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
+            claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))))
     return readings
 
 

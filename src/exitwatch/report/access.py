@@ -19,10 +19,12 @@ from exitwatch.store import Store
 class StoreAccess:
     """The server's store: ``use()`` lends it under a lock, ``write()`` also invalidates the
     cache, ``cached(key, compute)`` memoises ``compute(store)`` until the next write (at most
-    ``cache_size`` entries). ``close()`` closes the store."""
+    ``cache_size`` entries). ``close()`` closes the store. ``as_of``: the date the pages and
+    forecasts are assessed as of (None: today), the end of the news window."""
 
-    def __init__(self, db_path: str, *, cache_size: int = 256):
+    def __init__(self, db_path: str, *, cache_size: int = 256, as_of=None):
         self.db_path = str(db_path)
+        self.as_of = as_of
         self.store = Store(self.db_path)
         self.cache_size = cache_size
         self._lock = threading.RLock()

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from exitwatch.forecast import LeaderForecast
 from exitwatch.indicators import Contribution
 from exitwatch.records import Claim, Document, Event, RemovedSpan, Sentence
-from exitwatch.report.view import TrendPoint
+from exitwatch.report.view import SourceUse, TrendPoint
 from exitwatch.store.report import StoreVintage
 
 T = TypeVar("T")
@@ -110,18 +110,20 @@ class NewsForecastOut(BaseModel):
     news_end: dt.date | None = None
     news_period: str
     news_documents: int
-    stale: bool
+    recent_news: bool
 
 
 class CountryForecastOut(BaseModel):
     """One country's assessment: the history forecast, the news-updated one, the trend of the
-    12-month probability, what would change it, and how fresh the stored news is."""
+    12-month probability, what would change it, how fresh the stored news is, and which watched
+    sources fed it (``stale`` when one has gone silent)."""
 
     forecast: LeaderForecast
     news: NewsForecastOut
     trend: list[TrendPoint]
     changes: list[str]
     vintage: StoreVintage
+    sources: list[SourceUse] = []
 
 
 def summary(doc) -> dict[str, Any]:

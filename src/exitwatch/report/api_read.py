@@ -111,20 +111,22 @@ def list_claims(paging: Annotated[Paging, Depends()], filters: Annotated[Filters
 @router.get("/countries/{country}/indicators", response_model=IndicatorReport, summary="Warning indicators")
 def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period = Period.week,
                    store: StoreAccess = Depends(access)):
-    """The warning indicators of one country: series, value, baseline, threshold, lit, evidence."""
+    """The warning indicators of one country as of the server's assessment date (default today):
+    series, value, baseline, threshold, lit, evidence."""
     iso3 = resolve_country(country).iso3
     return store.cached(("indicators", iso3, period.value),
-                        lambda s: compute_indicators(s, iso3, period=period.value).to_dict())
+                        lambda s: compute_indicators(s, iso3, period=period.value,
+                                                     end=store.as_of or dt.date.today()).to_dict())
 
 
 @router.get("/forecasts", response_model=list[LeaderForecast], summary="Forecasts, all countries ranked")
 def list_forecasts(store: StoreAccess = Depends(access)):
     """Every country of the current-leaders table, highest 12-month exit probability first."""
-    return store.cached(("forecasts",), lambda s: [f.to_dict() for f in ranked_forecasts()])
+    return store.cached(("forecasts",), lambda s: [f.to_dict() for f in ranked_forecasts(as_of=store.as_of)])
 
 
 @router.get("/forecasts/{country}", response_model=M.CountryForecastOut, summary="Forecast for one country")
 def get_forecast(country: Annotated[str, Path(max_length=80)], store: StoreAccess = Depends(access)):
     """The base forecast, the news-updated forecast and the trend of the 12-month probability."""
     iso3 = resolve_country(country).iso3
-    return store.cached(("forecast", iso3), lambda s: country_view(s, iso3).forecast_dict())
+    return store.cached(("forecast", iso3), lambda s: country_view(s, iso3, as_of=store.as_of).forecast_dict())

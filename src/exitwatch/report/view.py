@@ -33,13 +33,27 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class SourceUse:
+    """A watched source that fed an assessment: ``name``, ``url``, ``documents`` (of the
+    assessment's window it delivered), ``stale`` (silent beyond its expected cadence),
+    ``last_new_item`` (UTC datetime or None)."""
+
+    name: str
+    url: str
+    documents: int
+    stale: bool
+    last_new_item: dt.datetime | None
+
+
+@dataclass(frozen=True)
 class CountryView:
     """One country's assessment.
 
     Fields: ``forecast`` (LeaderForecast), ``news`` (NewsForecast), ``indicators``
     (IndicatorReport), ``trend`` (TrendPoint tuple, oldest first), ``changes`` (plain-language
     lines: what would move the assessment, biggest first), ``vintage`` (StoreVintage),
-    ``period`` (the indicators' period), ``as_of`` (date of the assessment).
+    ``period`` (the indicators' period), ``as_of`` (date of the assessment), ``sources``
+    (SourceUse tuple: the watched sources whose items are in the indicators' window).
     """
 
     forecast: LeaderForecast
@@ -50,6 +64,11 @@ class CountryView:
     vintage: StoreVintage
     period: str
     as_of: dt.date
+    sources: tuple[SourceUse, ...] = ()
+
+    @property
+    def stale_sources(self) -> tuple[SourceUse, ...]:
+        return tuple(s for s in self.sources if s.stale)
 
     @property
     def headline(self) -> float:
@@ -64,6 +83,7 @@ class CountryView:
             "trend": [{"as_of": p.as_of.isoformat(), "base": p.base, "news": p.news} for p in self.trend],
             "changes": list(self.changes),
             "vintage": vars(self.vintage),
+            "sources": [vars(s) for s in self.sources],
         }
 
 
@@ -80,8 +100,8 @@ def what_would_change(base: LeaderForecast, indicators: IndicatorReport, definit
     for ind in indicators.indicators:
         if ind.factor == 1:
             continue
-        switched = replace(indicators, indicators=tuple(replace(i, lit=not i.lit) if i is ind else i
-                                                        for i in indicators.indicators))
+        switched = replace(indicators, recent_documents=max(indicators.recent_documents, 1),  # "if news lit it up"
+                           indicators=tuple(replace(i, lit=not i.lit) if i is ind else i for i in indicators.indicators))
         p = _headline(apply_news(base, switched, definitions))
         if abs(p - current) < MIN_CHANGE:
             continue  # e.g. the update is already at its cap
@@ -127,13 +147,37 @@ def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions
     return tuple(points)
 
 
+def fed_by(store, indicators: IndicatorReport) -> tuple[SourceUse, ...]:
+    """The watched sources that delivered documents of the indicators' window, with their
+    freshness, so that a quiet period is not mistaken for a calm one."""
+    series = indicators.indicators[0].series if indicators.indicators else {}
+    since = dt.date.fromisoformat(min(series)) if series else indicators.period_start
+    docs = store.country_documents(indicators.country_iso3, since=since, until=indicators.end)
+    counts = store.sources_of_documents([d["id"] for d in docs])
+    statuses = {s.name: s for s in store.source_statuses()}
+    uses = []
+    for name, n in counts.items():
+        status = statuses.get(name)
+        uses.append(SourceUse(name=name, url=status.url if status else name, documents=n,
+                              stale=bool(status and status.stale), last_new_item=status.last_new_item if status else None))
+    return tuple(uses)
+
+
+def news_forecast(store, base: LeaderForecast, *, period: str = "week") -> NewsForecast:
+    """``base`` updated with the indicators of its country lit by the news in ``store`` in the
+    window that ends on the forecast date ``base.as_of``."""
+    definitions = load_definitions()
+    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
+    return apply_news(base, report, definitions, factors_source=definitions.source)
+
+
 def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week") -> CountryView:
     """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store``: the forecast
-    as of ``as_of`` (default today) updated with the news up to ``as_of`` (default: the
-    country's latest news), as ``news_updated_forecast`` does."""
+    as of ``as_of`` (default today) updated with the news in the window that ends on that date
+    (evidence fades with its age; the trend ends there too), as ``news_updated_forecast`` does."""
     definitions = load_definitions()
     base = forecast_one(country, as_of=as_of)
-    indicators = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=definitions)
+    indicators = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
     return CountryView(
         forecast=base,
         news=apply_news(base, indicators, definitions, factors_source=definitions.source),
@@ -143,6 +187,7 @@ def country_view(store, country: str, *, as_of: dt.date | None = None, period: s
         vintage=store.vintage(),
         period=period,
         as_of=base.as_of,
+        sources=fed_by(store, indicators),
     )
 
 

@@ -31,7 +31,7 @@ from exitwatch.store import rows as R
 
 STAGE = "_stage"
 #: The store tables a partition writes (the ingest and reader tables).
-WRITTEN_TABLES = ("documents", "removed_spans", "duplicates", "minhashes", "readings", "sentences", "events", "claims")
+WRITTEN_TABLES = ("documents", "removed_spans", "duplicates", "minhashes", *R.READING_TABLES)
 
 
 @dataclass(frozen=True)

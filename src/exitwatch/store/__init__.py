@@ -12,9 +12,10 @@ from exitwatch.store.indicators import IndicatorQueries
 from exitwatch.store.readings import ReadingTables
 from exitwatch.store.report import ReportQueries
 from exitwatch.store.schema import SCHEMA_VERSION, TABLES
+from exitwatch.store.sources import SourceTables
 
 
-class Store(DocumentTables, IndicatorQueries, ReadingTables, ReportQueries, StoreCore):
+class Store(DocumentTables, IndicatorQueries, ReadingTables, ReportQueries, SourceTables, StoreCore):
     """The exitwatch store. ``Store(path)`` opens (and migrates) a DuckDB file; use it as a
     context manager. See the mixins for the methods of each group of tables."""
 

@@ -1,5 +1,6 @@
 """Queries of the indicators stage: the documents about a country in a date window with their
-readings, near-duplicate clusters, and the indicator states that ``exitwatch watch`` compares."""
+stored readings (mentions and cue matches included), near-duplicate clusters, the months the news
+covers, and the indicator states that ``exitwatch watch`` compares."""
 
 from __future__ import annotations
 
@@ -11,64 +12,78 @@ from exitwatch.store import rows as R
 from exitwatch.store.where import Where
 
 
-def _mentions_sql(words: list[str], params: list[Any]) -> str:
-    """SQL that is true when a document's body mentions one of ``words`` (or has an event about
-    the country bound as the first parameter)."""
-    likes = " OR ".join("d.body ILIKE ?" for _ in words)
-    params += [f"%{w}%" for w in words]
-    events = ("EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND "
-              "(e.source_country = ? OR e.target_country = ? OR e.location_country = ?))")
-    return f"({events}{' OR ' + likes if likes else ''})"
+#: A document's news date: its publication date, else the day it was ingested (an undated story
+#: is as fresh as its arrival, never "always current").
+NEWS_DATE = "coalesce(d.published, CAST(d.ingested_at AS DATE))"
+
+#: True when a stored reading names the country bound as the first two parameters (a mention in a
+#: sentence, or an event's source, target or location).
+_CONCERNS = (
+    "(EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id = d.id AND m.country = ?) OR "
+    "EXISTS (SELECT 1 FROM events e WHERE e.doc_id = d.id AND ? IN (e.source_country, e.target_country, e.location_country)))"
+)
 
 
 class IndicatorQueries:
     """Mixin of ``Store`` for the indicators stage (needs ``StoreCore``)."""
 
     def country_documents(
-        self, country: str, words: list[str], *, since: dt.date | None = None, until: dt.date | None = None
+        self, country: str, *, since: dt.date | None = None, until: dt.date | None = None
     ) -> list[dict[str, Any]]:
-        """Documents that mention ``country`` (ISO3; ``words``: its names, demonyms, capital) or
-        have an event about it, published in [since, until] or undated, oldest first.
+        """Read documents whose stored reading names ``country`` (ISO3), with a news date in
+        [since, until], oldest first.
 
-        Each row: ``id``, ``outlet``, ``published`` (None when undated), ``canonical`` (the first
-        copy of its near-duplicate cluster), ``copies`` (outlets of the stored near-copies).
+        Each row: ``id``, ``outlet``, ``date`` (publication date, else ingest date),
+        ``canonical`` (the first copy of its near-duplicate cluster), ``copies`` (outlets of the
+        stored near-copies).
         """
-        params: list[Any] = [country] * 3
-        mentions = _mentions_sql(words, params)
         filt = Where()
-        filt.add(mentions, *params)
-        filt.dates("d.published", since, until, undated=True)
+        filt.add(_CONCERNS, country, country)
+        filt.dates(NEWS_DATE, since, until)
         return self._dicts(
-            "SELECT d.id, d.outlet, d.published, coalesce(dup.duplicate_of, d.id) AS canonical, "
+            f"SELECT d.id, d.outlet, {NEWS_DATE} AS date, coalesce(dup.duplicate_of, d.id) AS canonical, "
             "coalesce((SELECT list(c.outlet ORDER BY c.outlet) FROM duplicates x JOIN documents c ON c.id = x.doc_id "
             "          WHERE x.duplicate_of = d.id AND c.outlet IS NOT NULL), []) AS copies "
-            f"FROM documents d LEFT JOIN duplicates dup ON dup.doc_id = d.id WHERE {filt.sql} "
-            "ORDER BY d.published NULLS LAST, d.id",
+            "FROM documents d JOIN readings r ON r.doc_id = d.id LEFT JOIN duplicates dup ON dup.doc_id = d.id "
+            f"WHERE {filt.sql} ORDER BY date, d.id",
             filt.params,
         )
 
-    def latest_country_date(self, country: str, words: list[str]) -> dt.date | None:
-        """The latest publication date of the documents about ``country`` (see ``country_documents``)."""
-        params: list[Any] = [country] * 3
-        sql = f"SELECT max(d.published) FROM documents d WHERE {_mentions_sql(words, params)}"
-        return self.con.execute(sql, params).fetchone()[0]
+    def latest_country_date(self, country: str) -> dt.date | None:
+        """The latest news date of the documents about ``country`` (see ``country_documents``)."""
+        sql = f"SELECT max({NEWS_DATE}) FROM documents d WHERE {_CONCERNS}"
+        return self.con.execute(sql, [country, country]).fetchone()[0]
+
+    def news_months(self) -> list[tuple[str, dt.date, int]]:
+        """(country ISO3, first day of month, documents) for every month in which read documents
+        name the country: the months the store's news covers, per country."""
+        return self.con.execute(
+            f"SELECT c, CAST(date_trunc('month', {NEWS_DATE}) AS DATE) AS month, count(DISTINCT d.id) "
+            "FROM documents d JOIN (SELECT doc_id, country AS c FROM mentions UNION "
+            "SELECT doc_id, unnest([source_country, target_country, location_country]) FROM events) k ON k.doc_id = d.id "
+            "WHERE c IS NOT NULL GROUP BY c, month ORDER BY c, month"
+        ).fetchall()
 
     def readings_of(self, doc_ids: list[str]) -> dict[str, Reading]:
-        """The stored readings of ``doc_ids`` (documents never read are left out), in four queries."""
+        """The stored readings of ``doc_ids`` (documents never read are left out) with their
+        sentences, events, claims, mentions and cue matches: one query per table."""
         if not doc_ids:
             return {}
         ids = list(doc_ids)
         found = {r["id"]: R.document_from_row(r) for r in self._dicts(
             "SELECT * FROM documents WHERE list_contains(?, id) AND id IN (SELECT doc_id FROM readings)", [ids])}
-        parts: dict[str, dict[str, list]] = {i: {"sentences": [], "events": [], "claims": []} for i in found}
-        for table, order, convert in (("sentences", "idx", R.sentence_from_row), ("events", "n", R.event_from_row),
-                                      ("claims", "n", R.claim_from_row)):
+        tables = (("sentences", "idx", R.sentence_from_row), ("events", "n", R.event_from_row),
+                  ("claims", "n", R.claim_from_row), ("mentions", "n", R.mention_from_row),
+                  ("cue_matches", "n", R.cue_from_row))
+        parts: dict[str, dict[str, list]] = {i: {t: [] for t, _, _ in tables} for i in found}
+        for table, order, convert in tables:
             for row in self._dicts(f"SELECT * FROM {table} WHERE list_contains(?, doc_id) ORDER BY doc_id, {order}", [ids]):
                 if row["doc_id"] in parts:
                     parts[row["doc_id"]][table].append(convert(row))
         return {
             i: Reading(document=doc, sentences=tuple(parts[i]["sentences"]), events=tuple(parts[i]["events"]),
-                       claims=tuple(parts[i]["claims"]))
+                       claims=tuple(parts[i]["claims"]), mentions=tuple(parts[i]["mentions"]),
+                       cues=tuple(parts[i]["cue_matches"]))
             for i, doc in found.items()
         }
 

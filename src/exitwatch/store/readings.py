@@ -23,7 +23,7 @@ class ReadingTables:
         if not readings:
             return
         doc_ids = [r.document.id for r in readings]
-        for table in ("readings", "sentences", "events", "claims"):
+        for table in R.READING_TABLES:
             self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, doc_id)", [doc_ids])
         rows: dict[str, list] = {}
         for reading in readings:
@@ -88,4 +88,7 @@ class ReadingTables:
             events=tuple(self.events(doc_id=doc_id)),
             claims=tuple(self.claims(doc_id=doc_id)),
             pipeline=(self.con.execute("SELECT pipeline FROM readings WHERE doc_id = ?", [doc_id]).fetchone() or [""])[0],
+            mentions=tuple(R.mention_from_row(r) for r in self._dicts(
+                "SELECT * FROM mentions WHERE doc_id = ? ORDER BY n", [doc_id])),
+            cues=tuple(R.cue_from_row(r) for r in self._dicts("SELECT * FROM cue_matches WHERE doc_id = ? ORDER BY n", [doc_id])),
         )

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exitwatch.dates import parse_date
-from exitwatch.records import Actor, Claim, Document, Event, Reading, RemovedSpan, Sentence, Source
+from exitwatch.records import Actor, Claim, CueMatch, Document, Event, Mention, Reading, RemovedSpan, Sentence, Source
 
 
 def _source_from_dict(d: dict | None) -> Source | None:
@@ -179,14 +179,42 @@ def claim_from_row(row: dict[str, Any]) -> Claim:
     )
 
 
+def mention_row(m: Mention, n: int) -> dict[str, Any]:
+    return {"doc_id": m.doc_id, "n": n, "sentence_index": m.sentence_index, "country": m.country, "text": m.text,
+            "kind": m.kind, "sector": m.sector, "span_start": m.span[0], "span_end": m.span[1]}
+
+
+def mention_from_row(row: dict[str, Any]) -> Mention:
+    return Mention(doc_id=row["doc_id"], sentence_index=row["sentence_index"], country=row["country"], text=row["text"],
+                   kind=row["kind"], sector=row.get("sector"), span=(row["span_start"], row["span_end"]))
+
+
+def cue_row(c: CueMatch, n: int) -> dict[str, Any]:
+    return {"doc_id": c.doc_id, "n": n, "sentence_index": c.sentence_index, "indicator": c.indicator, "text": c.text,
+            "span_start": c.span[0], "span_end": c.span[1], "modality": c.modality,
+            "attribution": _sources_json(c.attribution), "object_country": c.object_country}
+
+
+def cue_from_row(row: dict[str, Any]) -> CueMatch:
+    return CueMatch(doc_id=row["doc_id"], sentence_index=row["sentence_index"], indicator=row["indicator"],
+                    text=row["text"], span=(row["span_start"], row["span_end"]), modality=row["modality"],
+                    attribution=_sources(row.get("attribution")), object_country=row.get("object_country"))
+
+
+#: The reader tables, in the order ``reading_rows`` fills them.
+READING_TABLES = ("readings", "sentences", "events", "claims", "mentions", "cue_matches")
+
+
 def reading_rows(reading: Reading) -> dict[str, list[dict[str, Any]]]:
-    """Rows for every reader table, keyed by table name."""
+    """Rows for every reader table (``READING_TABLES``), keyed by table name."""
     doc_id = reading.document.id
     return {
         "readings": [{"doc_id": doc_id, "pipeline": reading.pipeline}],
         "sentences": [sentence_row(s) for s in reading.sentences],
         "events": [event_row(e, n) for n, e in enumerate(reading.events)],
         "claims": [claim_row(c, n) for n, c in enumerate(reading.claims)],
+        "mentions": [mention_row(m, n) for n, m in enumerate(reading.mentions)],
+        "cue_matches": [cue_row(c, n) for n, c in enumerate(reading.cues)],
     }
 
 

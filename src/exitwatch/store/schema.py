@@ -124,6 +124,71 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        4,
+        "watched sources: per-source freshness and HTTP validators, and the items each source delivered",
+        """
+        CREATE TABLE source_states (
+            name VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,
+            location VARCHAR NOT NULL,
+            cadence_seconds DOUBLE,
+            interval_seconds DOUBLE,
+            first_poll TIMESTAMP,
+            last_poll TIMESTAMP,
+            last_success TIMESTAMP,
+            last_new_item TIMESTAMP,
+            last_status INTEGER,
+            last_error VARCHAR,
+            consecutive_errors INTEGER NOT NULL DEFAULT 0,
+            total_errors INTEGER NOT NULL DEFAULT 0,
+            polls INTEGER NOT NULL DEFAULT 0,
+            new_items INTEGER NOT NULL DEFAULT 0,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            stale_notified BOOLEAN NOT NULL DEFAULT false
+        );
+        CREATE TABLE source_items (
+            source VARCHAR NOT NULL,
+            item_key VARCHAR NOT NULL,
+            doc_id VARCHAR NOT NULL,
+            seen_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (source, item_key)
+        );
+        """,
+    ),
+    (
+        5,
+        "per-sentence facts for the indicators, found once at read time: country mentions and cue matches",
+        """
+        CREATE TABLE mentions (
+            doc_id VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            sentence_index INTEGER NOT NULL,
+            country VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            sector VARCHAR,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            PRIMARY KEY (doc_id, n)
+        );
+        CREATE INDEX mentions_country ON mentions (country);
+        CREATE TABLE cue_matches (
+            doc_id VARCHAR NOT NULL,
+            n INTEGER NOT NULL,
+            sentence_index INTEGER NOT NULL,
+            indicator VARCHAR NOT NULL,
+            text VARCHAR NOT NULL,
+            span_start INTEGER NOT NULL,
+            span_end INTEGER NOT NULL,
+            modality VARCHAR NOT NULL,
+            attribution VARCHAR NOT NULL,
+            object_country VARCHAR,
+            PRIMARY KEY (doc_id, n)
+        );
+        """,
+    ),
 ]
 
 #: Tables in dependency order (parents first): export, import and stats walk this list.
@@ -136,7 +201,11 @@ TABLES = (
     "sentences",
     "events",
     "claims",
+    "mentions",
+    "cue_matches",
     "indicator_states",
+    "source_states",
+    "source_items",
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

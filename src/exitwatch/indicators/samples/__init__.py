@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.sentences import split_sentences
 from exitwatch.records import Document, Reading
 
@@ -26,6 +27,8 @@ def sample_files(indicator: str, *suffixes: str) -> list[Path]:
 
 
 def sentences_only_reader(doc: Document) -> Reading:
-    """A reader that keeps sentences only (no events, no claims), so indicators run on their cue
-    words alone: fast, and a check that the definitions work without the event coder."""
-    return Reading(document=doc, sentences=tuple(split_sentences(doc.body, doc.id)), pipeline="sentences-only")
+    """A reader that keeps sentences with their mentions and cue matches but codes no events and
+    no claims, so indicators run on cue words whose sentence has an actor in the role: fast, and
+    a check that the definitions work without the event coder."""
+    return with_sentence_facts(Reading(document=doc, sentences=tuple(split_sentences(doc.body, doc.id)),
+                                       pipeline="sentences-only"))

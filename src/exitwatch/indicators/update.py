@@ -1,9 +1,10 @@
-"""``news_updated_forecast``: the history-based forecast moved by the lit indicators.
+"""The news update of a forecast: the history-based forecast moved by the lit indicators.
 
 Transparent Bayesian updating: every lit indicator multiplies the odds of exit (and of irregular
 exit) within each horizon by its likelihood-ratio factor; the product is capped at ``cap`` (and
 at 1 / ``cap`` below); p' = p * m / (1 - p + p * m). Factors and cap come from the definitions
 file and can be overridden by a small TOML config (``[factors]`` name = factor, ``[update]`` cap).
+The workflow that fetches the forecast and the indicators is ``exitwatch.app.news``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
-from exitwatch.forecast import forecast_one
-from exitwatch.indicators.compute import compute_indicators
-from exitwatch.indicators.definitions import Definitions, load_definitions
+from exitwatch.indicators.definitions import Definitions
 from exitwatch.indicators.records import IndicatorReport
 from exitwatch.records import Record
-from exitwatch.store import Store
-
-#: News older than this (days before the forecast date) is flagged as stale in the output.
-STALE_AFTER_DAYS = 60
 
 
 @dataclass(frozen=True)
@@ -51,8 +46,10 @@ class NewsForecast(Record):
     (each ``{"p_exit": {months: p}, "p_irregular": {months: p}}``); ``contributions``
     (Contribution tuple, every indicator); ``combined_factor`` (product of the applied factors),
     ``multiplier`` (the same after the cap), ``cap``; ``news_end`` (last day of news used),
-    ``news_period`` and ``news_period_start``, ``news_documents``, ``stale`` (True when the news
-    ends more than ``STALE_AFTER_DAYS`` days before ``as_of``); ``model_version``, ``factors_source``.
+    ``news_period`` and ``news_period_start`` (the current window, which ends on ``news_end``),
+    ``news_documents`` (documents about the country in the current window), ``recent_news``
+    (False when that window holds none: then nothing is lit and ``updated`` equals ``base``);
+    ``model_version``, ``factors_source``.
     """
 
     country_iso3: str
@@ -69,7 +66,7 @@ class NewsForecast(Record):
     news_period: str
     news_period_start: dt.date | None
     news_documents: int
-    stale: bool
+    recent_news: bool
     model_version: str
     factors_source: str
 
@@ -114,8 +111,9 @@ def load_factor_config(path: str | os.PathLike | None, definitions: Definitions)
 def apply_news(base, report: IndicatorReport, definitions: Definitions, factors: dict[str, float] | None = None,
                cap: float | None = None, *, factors_source: str = "") -> NewsForecast:
     """Combine a LeaderForecast ``base`` with an IndicatorReport computed with ``definitions``
-    (the pure part of ``news_updated_forecast``); ``factors`` and ``cap`` default to the
-    definitions' own."""
+    (the pure part of ``exitwatch.app.news.news_updated_forecast``); ``factors`` and ``cap``
+    default to the definitions' own. With no recent news (no document in the report's current
+    window) the forecast is left as it is."""
     notes = {d.name: d.factor_source for d in definitions.indicators}
     factors = factors if factors is not None else {d.name: d.factor for d in definitions.indicators}
     cap = cap if cap is not None else definitions.cap
@@ -125,51 +123,15 @@ def apply_news(base, report: IndicatorReport, definitions: Definitions, factors:
                      factor_source=notes.get(i.name, ""))
         for i in report.indicators
     )
-    combined = math.prod(c.applied for c in contributions)
+    recent = report.recent_documents > 0
+    combined = math.prod(c.applied for c in contributions) if recent else 1.0
     multiplier = min(max(combined, 1.0 / cap), cap)
     probabilities = {"p_exit": dict(base.p_exit), "p_irregular": dict(base.p_irregular)}
     updated = {k: {h: round(update_probability(p, multiplier), 6) for h, p in v.items()} for k, v in probabilities.items()}
-    stale = report.end is not None and (base.as_of - report.end).days > STALE_AFTER_DAYS
     return NewsForecast(
         country_iso3=base.country_iso3, country_name=base.country_name, leader=base.leader, as_of=base.as_of,
         base=probabilities, updated=updated, contributions=contributions, combined_factor=round(combined, 6),
         multiplier=round(multiplier, 6), cap=cap, news_end=report.end, news_period=report.period,
-        news_period_start=report.period_start, news_documents=report.documents, stale=stale,
+        news_period_start=report.period_start, news_documents=report.recent_documents, recent_news=recent,
         model_version=base.model_version, factors_source=factors_source,
     )
-
-
-def news_updated_forecast(
-    store,
-    country: str,
-    *,
-    as_of: dt.date | None = None,
-    period: str = "week",
-    config: str | os.PathLike | None = None,
-    definitions: str | os.PathLike | None = None,
-) -> NewsForecast:
-    """The forecast of ``country``'s leader (``exitwatch.forecast.forecast_one``, JSON key ``base``)
-    updated with the indicators lit by the news in ``store``.
-
-    ``as_of``: forecast date, and the last day of news used (default: today's forecast with the
-    latest news period in the store; ``stale`` says when that news is old). ``config``: TOML file
-    overriding factors and cap. ``definitions``: indicator definitions file.
-    """
-    defs = load_definitions(str(definitions) if definitions else None)
-    factors, cap, source = load_factor_config(config, defs)
-    base = forecast_one(country, as_of=as_of)
-    report = compute_indicators(store, base.country_iso3, period=period, end=as_of, definitions=defs)
-    return apply_news(base, report, defs, factors, cap, factors_source=source or defs.source)
-
-
-def stored_news_forecast(
-    db_path: str | os.PathLike, country: str, *, as_of: dt.date | None = None, config: str | os.PathLike | None = None
-) -> NewsForecast | None:
-    """``news_updated_forecast`` over the store at ``db_path``, or None when there is no such store
-    or it holds no read documents (so ``exitwatch forecast`` uses stored news when there is any)."""
-    if str(db_path) != ":memory:" and not Path(db_path).is_file():
-        return None
-    with Store(db_path) as store:
-        if not store.table_counts()["readings"]:
-            return None
-        return news_updated_forecast(store, country, as_of=as_of, config=config)

@@ -1,0 +1,139 @@
+"""What the warning indicators need from each sentence, found once at read time: the countries'
+actors and names (``Mention``) and the indicator cue words with their modality (``CueMatch``).
+
+The store keeps both (tables ``mentions`` and ``cue_matches``), so computing indicators is a
+query over stored rows: the actor recogniser and the modality rules never run at query time.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+
+from exitwatch.errors import DataFileError
+from exitwatch.kb import ActorContext, find_actors
+from exitwatch.kb.countries import country_tables
+from exitwatch.read.lexicon import DATA, phrase_regex
+from exitwatch.read.modality import is_author_opinion, modality_at
+from exitwatch.records import Claim, CueMatch, Event, Mention, Reading, Sentence, replace
+
+CUES_FILE = DATA / "indicator_cues.toml"
+_NEVER = re.compile(r"(?!x)x")
+#: Modalities from firmest to most cautious (lowest default weight last), to pick the most cautious.
+CAUTION = ("asserted", "reported", "planned", "conditional", "hypothetical", "opinion", "denied")
+
+
+@cache
+def _country_words() -> dict[str, tuple[str, str]]:
+    """Lower-case country name, alias, demonym or capital -> (ISO3, kind) (longer than 2 letters)."""
+    return {k: v for k, v in country_tables().mentions.items() if len(k) > 2}
+
+
+@cache
+def _names_regex() -> str:
+    words = sorted(_country_words(), key=len, reverse=True)
+    return r"(?:the\s+)?(" + "|".join(re.escape(w) for w in words) + r")(?:['’]s)?(?![\w-])"
+
+
+def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for ``cues``; ``{country}`` is a capture group of country words."""
+    parts = []
+    for cue in sorted(cues, key=len, reverse=True):
+        pieces = [phrase_regex(p.strip()) if p.strip() else "" for p in cue.split("{country}")]
+        parts.append(rf"\s*\b{_names_regex()}\s*".join(pieces) if len(pieces) > 1 else pieces[0])
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else _NEVER
+
+
+@cache
+def cue_lexicon() -> tuple[dict[str, re.Pattern[str]], dict]:
+    """The cue patterns per indicator name and the ``[cue_modality]`` rules of ``indicator_cues.toml``."""
+    try:
+        raw = tomllib.loads(CUES_FILE.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise DataFileError(f"cannot read indicator cues {CUES_FILE}: {e}") from e
+    rules = raw.get("cue_modality", {})
+    negations = "|".join(re.escape(w) for w in rules.get("negations", ())) or r"(?!x)x"
+    denial = [phrase_regex(p) for p in rules.get("denial_verbs", ())]
+    compiled = {
+        "after_words": int(rules.get("after_words", 3)),
+        "denial": re.compile("|".join(denial), re.IGNORECASE) if denial else _NEVER,
+        "negation": re.compile(rf"\b(?:{negations})\b(?:\W+\w+){{0,{int(rules.get('negation_window', 3))}}}\W*$",
+                               re.IGNORECASE),
+    }
+    return {name: _cue_pattern(list(cues)) for name, cues in raw.get("cues", {}).items()}, compiled
+
+
+def _kind(actor_person: str | None, text: str) -> str:
+    if actor_person:
+        return "person"
+    found = country_tables().mentions.get(re.sub(r"^the ", "", re.sub(r"['’]s$", "", text.strip().lower())))
+    if found is None:
+        return "agent"
+    return "demonym" if found[1] == "demonym" else "place"
+
+
+def sentence_mentions(sentence: Sentence, context: ActorContext) -> list[Mention]:
+    """The countries' actors (kb recogniser) and any other country names in ``sentence``."""
+    found = [
+        Mention(sentence.doc_id, sentence.index, m.actor.country, m.text, _kind(m.actor.person, m.text),
+                m.actor.sector, (sentence.start + m.start, sentence.start + m.end))
+        for m in find_actors(sentence.text, context=context) if m.actor.country
+    ]
+    taken = [m.span for m in found]
+    for name in re.finditer(_names_regex(), sentence.text, re.IGNORECASE):
+        span = (sentence.start + name.start(), sentence.start + name.end())
+        if not any(a < span[1] and span[0] < b for a, b in taken):
+            iso3, kind = _country_words()[name.group(1).lower()]
+            found.append(Mention(sentence.doc_id, sentence.index, iso3, name.group(0), "demonym" if kind == "demonym"
+                                 else "place", None, span))
+    return sorted(found, key=lambda m: m.span)
+
+
+def _cue_modality(sentence: Sentence, cue: re.Match, claims: list[Claim], events: list[Event],
+                  rules: dict) -> tuple[str, tuple]:
+    """The most cautious modality at the cue (covering claim, reader rules, denial or negation
+    before it) and the attribution chain of the covering claim (else the sentence's first event
+    or claim)."""
+    text, offset = sentence.text, sentence.start
+    covering = [c for c in claims if c.span[0] - offset <= cue.start() < c.span[1] - offset]
+    source = covering[0] if covering else (events[0] if events else None) or (claims[0] if claims else None)
+    chain = source.attribution if source is not None else ()
+    attributed = len(chain) > 1
+    opinion = not attributed and is_author_opinion(text)
+    after = re.match(r"(?:\W*\w+){0,%d}" % rules["after_words"], text[cue.end():])
+    positions = (cue.start(), cue.end() + (after.end() if after else 0))
+    found = [modality_at(text, p, attributed=attributed, opinion=opinion)[0] for p in positions]
+    if covering:
+        found.append(covering[0].modality)
+    if rules["denial"].search(text[: cue.start()]) or rules["negation"].search(text[: cue.start()]):
+        found.append("denied")
+    return max(found, key=CAUTION.index), chain
+
+
+def sentence_cues(sentence: Sentence, claims: list[Claim], events: list[Event]) -> list[CueMatch]:
+    """Every indicator cue in ``sentence`` (each match, left to right, per indicator), with its modality."""
+    patterns, rules = cue_lexicon()
+    found = []
+    for indicator, pattern in patterns.items():
+        for cue in pattern.finditer(sentence.text):
+            named = next((g for g in cue.groups() if g), None)
+            modality, chain = _cue_modality(sentence, cue, claims, events, rules)
+            found.append(CueMatch(
+                doc_id=sentence.doc_id, sentence_index=sentence.index, indicator=indicator,
+                text=re.sub(r"\s+", " ", cue.group(0).lower()).strip(),
+                span=(sentence.start + cue.start(), sentence.start + cue.end()), modality=modality,
+                attribution=chain, object_country=_country_words()[named.lower()][0] if named else None,
+            ))
+    return found
+
+
+def with_sentence_facts(reading: Reading) -> Reading:
+    """``reading`` with its ``mentions`` and ``cues`` filled in (what the indicators query)."""
+    context = ActorContext(published=reading.document.published)
+    mentions, cues = [], []
+    for sentence in reading.sentences:
+        mentions += sentence_mentions(sentence, context)
+        cues += sentence_cues(sentence, [c for c in reading.claims if c.sentence_index == sentence.index],
+                              [e for e in reading.events if e.sentence_index == sentence.index])
+    return replace(reading, mentions=tuple(mentions), cues=tuple(cues))
