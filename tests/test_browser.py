@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from test_api import lexical, sample_db  # noqa: F401  (sample_db is a fixture)
+from test_api import SAMPLES_AS_OF, lexical, sample_db  # noqa: F401  (sample_db is a fixture)
 
 from exitwatch.ingest import make_document
 
@@ -55,7 +55,7 @@ def server(sample_db, tmp_path_factory):  # noqa: F811
     with Store(copy) as store:
         store.add_document(QUOTED, reading=lexical(QUOTED))
     port = _free_port()
-    config = uvicorn.Config(create_app(str(copy)), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(str(copy), as_of=SAMPLES_AS_OF), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()

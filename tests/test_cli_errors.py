@@ -77,7 +77,7 @@ BAD_INPUTS = [
     ("train --train-end 20x5-01 --out {tmp}/f.joblib", "train end '20x5-01' is not a month"),
     ("backtest --train-end last-year --start 2010-01 --end 2011-01", "YYYY-MM"),
     ("eval coder --gold {missing}", "does not exist"),
-    ("eval coder --gold {good}", "expected 'sentence<TAB>class'"),
+    ("eval coder --gold {good}", "expected 'token label' with a BIO label"),  # a .txt gold file is CoNLL
     ("eval classifier --data {missing}", "does not exist"),
     ("brief IRN --db {missing}", "no store at"),
     ("brief IRN --out {nodir} --db {store}", "no such file or directory"),

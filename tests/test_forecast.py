@@ -244,6 +244,7 @@ def test_train_writes_a_loadable_bundle(shared_data, tmp_path):
     assert report.metrics["fate"]["log_loss"] < report.metrics["fate"]["log_loss_prior"]
 
 
+@pytest.mark.slow
 @pytest.mark.training
 def test_replay_before_2016_trains_on_earlier_outcomes_only(tmp_path, monkeypatch):
     """Mubarak a month before his fall, with models fitted on outcomes known by December 2010

@@ -67,6 +67,13 @@ def test_assad_flight_and_maduro_capture(reading):
     assert captures and any(e.source and e.source.country == "USA" for e in captures)
 
 
+def test_last_plane_out_is_coded_as_khamenei_fleeing(reading):
+    index = _sentence(reading, "last plane out")
+    fled = [e for e in reading.events if e.sentence_index == index and e.event_type == "RETREAT"]
+    assert fled, "the flight on the last plane out is not coded"
+    assert fled[0].source is not None and fled[0].source.person == "Ali Khamenei"
+
+
 def test_strikes_between_israel_us_and_iran(reading):
     dyads = {(e.source.country, e.target.country) for e in reading.events
              if e.event_type == "ASSAULT" and e.source and e.target}

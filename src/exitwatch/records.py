@@ -90,13 +90,16 @@ class Document(Record):
 @dataclass(frozen=True)
 class Sentence(Record):
     """A sentence of a document body: ``doc_id``, ``index`` (0-based), ``start``/``end`` offsets
-    in the body, ``text``."""
+    in the body, ``text``, ``pentaclass`` (five-class label from the reader's model: 0 neutral,
+    1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict; None when
+    read without the model)."""
 
     doc_id: str
     index: int
     start: int
     end: int
     text: str
+    pentaclass: int | None = None
 
 
 @dataclass(frozen=True)

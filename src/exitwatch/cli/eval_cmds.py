@@ -24,22 +24,33 @@ def eval_group() -> None:
 
 @eval_group.command("coder")
 @click.option("--gold", "gold_path", required=True, type=click.Path(exists=True, dir_okay=False),
-              help="Gold file: PLOVER GSR JSON (.json), 'sentence<TAB>class' five-class lines (.tsv), or the NGEC "
-                   "synthetic stories (.csv.gz; their held-out fold).")
+              help="Gold file: PLOVER GSR JSON (.json), PLV CSV text,label,source,target (.csv), five-class "
+                   "'sentence<TAB>class' lines (.tsv), or CoNLL 'token label' lines (.txt/.conll).")
+@click.option("--format", "gold_format", default=None, metavar="FORMAT",
+              help="Read the gold file as plover, plv, pentaclass, conll or synthetic (the NGEC synthetic stories' "
+                   "held-out fold; only with this flag). Default: by the file name.")
 @click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
-              help="Reading mode: lexical triggers, the sentence classifier, or model when available.")
+              help="Reading mode: lexical triggers, the multi-task model, or model when available.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N gold records.")
-def coder(gold_path: str, mode: str, limit: int | None) -> None:
-    """Score the event coder on gold sentences: event type, source and target country accuracy
-    (PLOVER JSON) or five-class accuracy (TSV), and sentences read per second.
+@click.option("--predictions", "predictions", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Also write what was predicted for each gold record (CoNLL: token<TAB>gold<TAB>predicted; "
+                   "others: one JSON line per record with its events and pentaclass).")
+@click.option("--model-dir", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder with model.onnx, tokenizer.json, metadata.json. Default: the packaged model.")
+def coder(gold_path: str, gold_format: str | None, mode: str, limit: int | None, predictions: str | None,
+          model_dir: str | None) -> None:
+    """Score the event coder on gold sentences, the single most confident event of each: event
+    type and source/target country (PLOVER JSON) or actor text (PLV CSV), five-class accuracy
+    (TSV), source/target span F1 (CoNLL), and sentences read per second.
 
     \b
     Example:
       exitwatch eval coder --gold ../shared/data/plover/plover_gsr_dev.json
-      exitwatch eval coder --gold ../shared/data/conflibert/cameo_pentaclass_train.tsv --mode lexical
-      exitwatch eval coder --gold ../shared/data/ngec/synthetic_events_2023-10-19.csv.gz --mode lexical
+      exitwatch eval coder --gold ../shared/data/conflibert/cameo_ner_train.txt --predictions ner.tsv
+      exitwatch eval coder --gold ../shared/data/ngec/synthetic_events_2023-10-19.csv.gz --format synthetic
     """
-    echo_json(evaluate_coder(gold_path, mode=mode, limit=limit).summary())
+    echo_json(evaluate_coder(gold_path, mode=mode, limit=limit, gold_format=gold_format, model_dir=model_dir,
+                             predictions=predictions).summary())
 
 
 @eval_group.command("classifier")

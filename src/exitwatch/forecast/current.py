@@ -28,6 +28,10 @@ from exitwatch.forecast.snapshot import leader_features
 from exitwatch.forecast.training import ForecastBundle
 from exitwatch.kb import current_leader, current_leaders, resolve_country
 
+#: A past month within this many months of the stored country context, in today's leader's
+#: tenure, uses today's context (with a warning) instead of a replay, which reloads the history
+#: files (about 13 s a country).
+REPLAY_AFTER_MONTHS = 12
 #: How long after a current-leaders row was checked it may be used for a forecast.
 LEADER_ROW_VALID_DAYS = 400
 
@@ -77,7 +81,8 @@ def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> 
 
 def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderForecast:
     """The forecast for one country (ISO3, name or Gleditsch-Ward number) as of ``as_of``
-    (default today). A date before the month of the stored country context is a replay
+    (default today). A date before the current leader took office, or more than
+    ``REPLAY_AFTER_MONTHS`` months before the month of the stored country context, is a replay
     (``replay.replay_forecast``: the leader then in office, data known then, models trained
     before); without the history files it falls back, for a date in the current leader's
     tenure, to today's context with a warning. UnknownCountryError / NotFoundError for a
@@ -85,7 +90,8 @@ def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderF
     leader = current_leader(country)
     as_of = as_of or dt.date.today()
     bundle = _bundle()
-    if pd.Period(as_of, "M") < pd.Period(bundle.context_month, "M"):
+    month, context = pd.Period(as_of, "M"), pd.Period(bundle.context_month, "M")
+    if as_of < leader.in_office_since or month < context - REPLAY_AFTER_MONTHS:
         try:
             return replay_forecast(leader.country_iso3, as_of)
         except DataFileError as error:
@@ -94,12 +100,19 @@ def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderF
             result = _forecast_leaders(bundle, [leader], as_of)[0]
             note = f"no replay (history files: {error}); country context of {bundle.context_month} used"
             return dataclasses.replace(result, warnings=(*result.warnings, note))
-    return _forecast_leaders(bundle, [leader], as_of)[0]
+    result = _forecast_leaders(bundle, [leader], as_of)[0]
+    if month < context:  # a recent past month in today's leader's tenure: today's context, said so
+        note = f"country context of {bundle.context_month} used (a replay runs for dates over {REPLAY_AFTER_MONTHS} months earlier)"
+        result = dataclasses.replace(result, warnings=(*result.warnings, note))
+    return result
 
 
 def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) -> list[LeaderForecast]:
     """Forecasts for every country of the current-leaders table (``country`` None) or for one
-    country; see :func:`forecast_one` for the errors."""
+    country; see :func:`forecast_one` for the errors. For a past ``as_of``, the list covers the
+    leaders of the table already in office then (forecast a country alone for a replay of the
+    others)."""
     if country is not None:
         return [forecast_one(country, as_of=as_of)]
-    return _forecast_leaders(_bundle(), current_leaders(), as_of or dt.date.today())
+    as_of = as_of or dt.date.today()
+    return _forecast_leaders(_bundle(), [r for r in current_leaders() if r.in_office_since <= as_of], as_of)

@@ -1,8 +1,10 @@
 """The statistical sentence event classifier, served on the CPU with ONNX Runtime (no torch).
 
-A fine-tuned all-MiniLM-L6-v2 with two heads, quantised to int8: the PLOVER event type of a
-sentence (or "no event") and its five-class quad class (0 neutral, 1 verbal cooperation,
-2 material cooperation, 3 verbal conflict, 4 material conflict). The model, its tokenizer and its
+A fine-tuned all-MiniLM-L6-v2 with three heads on one encoder pass, quantised to int8: the
+PLOVER event type of a sentence (or "no event"), its five-class quad class (0 neutral, 1 verbal
+cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict) and BIO tags of the
+event's Source, Target and R (second target) on its word pieces. Event and quad probabilities are
+temperature-scaled (temperatures fitted on held-out folds, in the metadata). The model, its tokenizer and its
 metadata (labels, training data hashes, held-out scores) ship in ``models/event_classifier/``;
 ``recipes/event_classifier/train.py`` rebuilds them from the shared data, and
 ``exitwatch eval classifier`` scores them.
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from exitwatch.errors import ModelError
+from exitwatch.read.tagging import RoleSpan, decode_spans
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifier"
 MODEL_FILE = "model.onnx"
@@ -27,11 +30,13 @@ METADATA_FILE = "metadata.json"
 
 @dataclass(frozen=True)
 class SentencePrediction:
-    """The classifier's reading of one sentence.
+    """The model's reading of one sentence (all heads from one encoder pass).
 
-    Fields: ``event_type`` (PLOVER event type, or None for "no event"), ``event_proba`` (the
-    probability of that choice, "no event" included), ``quad_class`` (0-4), ``quad_label`` (its
-    name), ``quad_proba``.
+    Fields: ``event_type`` (the head's label, or None for "no event"; ``YIELD`` stands for
+    CONCEDE or RETREAT), ``event_proba`` (its calibrated probability, "no event" included),
+    ``event_ranking`` (every event type with its calibrated probability, best first, "no event"
+    left out), ``quad_class`` (0-4), ``quad_label`` (its name), ``quad_proba``, ``spans`` (the
+    token head's Source/Target/R spans, character offsets in the text).
     """
 
     event_type: str | None
@@ -39,11 +44,13 @@ class SentencePrediction:
     quad_class: int
     quad_label: str
     quad_proba: float
+    event_ranking: tuple[tuple[str, float], ...] = ()
+    spans: tuple[RoleSpan, ...] = ()
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
-    shifted = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
+    shifted = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    return shifted / shifted.sum(axis=-1, keepdims=True)
 
 
 class SentenceClassifier:
@@ -57,6 +64,8 @@ class SentenceClassifier:
         self.quad_labels: tuple[str, ...] = tuple(metadata["quad_labels"])
         self.no_event: str = metadata["no_event_label"]
         self.max_length: int = int(metadata["max_length"])
+        self.temperature: dict[str, float] = {"event": 1.0, "quad": 1.0, **metadata.get("temperature", {})}
+        self.outputs = [o.name for o in session.get_outputs()]
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, *, threads: int | None = None) -> "SentenceClassifier":
@@ -91,26 +100,51 @@ class SentenceClassifier:
 
     def predict(self, texts: list[str], *, batch_size: int = 32) -> list[SentencePrediction]:
         """One prediction per text, in order. Texts are batched by length (less padding)."""
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         results: list[SentencePrediction | None] = [None] * len(texts)
-        for start in range(0, len(order), batch_size):
-            chosen = order[start:start + batch_size]
-            for index, prediction in zip(chosen, self._predict_batch([texts[i] for i in chosen])):
+        for chosen, outputs in self._batches(texts, batch_size):
+            for index, prediction in zip(chosen, self._predictions([texts[i] for i in chosen], *outputs)):
                 results[index] = prediction
         return results  # type: ignore[return-value]
 
-    def _predict_batch(self, texts: list[str]) -> list[SentencePrediction]:
+    def logits(self, texts: list[str], *, batch_size: int = 32) -> dict[str, np.ndarray]:
+        """Raw (uncalibrated) ``event`` and ``quad`` logits of ``texts``, in order (calibration)."""
+        event = np.zeros((len(texts), len(self.event_labels)), dtype=np.float32)
+        quad = np.zeros((len(texts), len(self.quad_labels)), dtype=np.float32)
+        for chosen, (event_logits, quad_logits, _, _) in self._batches(texts, batch_size):
+            event[chosen], quad[chosen] = event_logits, quad_logits
+        return {"event": event, "quad": quad}
+
+    def _batches(self, texts: list[str], batch_size: int):
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        for start in range(0, len(order), batch_size):
+            chosen = order[start:start + batch_size]
+            yield chosen, self._run([texts[i] for i in chosen])
+
+    def _run(self, texts: list[str]):
         encodings = self.tokenizer.encode_batch([t or " " for t in texts])
         feeds = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
                  "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
-        event_logits, quad_logits = self.session.run(["event_logits", "quad_logits"], feeds)
-        event_proba, quad_proba = _softmax(event_logits), _softmax(quad_logits)
+        outputs = self.session.run(self.outputs, feeds)
+        tags = outputs[2] if len(outputs) > 2 else None
+        return outputs[0], outputs[1], tags, encodings
+
+    def _predictions(self, texts, event_logits, quad_logits, tag_logits, encodings) -> list[SentencePrediction]:
+        event_proba = _softmax(event_logits / self.temperature["event"])
+        quad_proba = _softmax(quad_logits / self.temperature["quad"])
+        tag_proba = _softmax(tag_logits) if tag_logits is not None else None
         predictions = []
-        for events, quads in zip(event_proba, quad_proba):
+        for i, (events, quads) in enumerate(zip(event_proba, quad_proba)):
             best_event, best_quad = int(events.argmax()), int(quads.argmax())
             label = self.event_labels[best_event]
+            ranking = tuple((self.event_labels[j], round(float(events[j]), 4)) for j in np.argsort(-events)
+                            if self.event_labels[j] != self.no_event)
+            spans = ()
+            if tag_proba is not None:
+                tags = tag_proba[i].argmax(axis=-1)
+                spans = tuple(decode_spans(texts[i], encodings[i].offsets, tags, tag_proba[i].max(axis=-1)))
             predictions.append(SentencePrediction(
                 event_type=None if label == self.no_event else label, event_proba=float(events[best_event]),
                 quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=float(quads[best_quad]),
+                event_ranking=ranking, spans=spans,
             ))
         return predictions

@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,11 @@ QUAD_CLASSES = ("neutral", "verbal_cooperation", "material_cooperation", "verbal
 #: The event head's label for "this sentence reports no event".
 NO_EVENT = "NONE"
 PENTACLASS_FILE = Path("conflibert") / "cameo_pentaclass_train.tsv"
+PLV_FILE = Path("plover") / "plv_train.csv"
+NER_FILE = Path("conflibert") / "cameo_ner_train.txt"
+#: PLV's older root type covering today's CONCEDE and RETREAT (the event head keeps it as one class).
+YIELD = "YIELD"
+YIELD_TYPES = ("CONCEDE", "RETREAT")
 SYNTHETIC_FILE = Path("ngec") / "synthetic_events_2023-10-19.csv.gz"
 DEFAULT_SEED = 13
 TEST_FRACTION = 0.2
@@ -162,3 +168,101 @@ def load_labelled_tsv(path: Path) -> list[LabelledSentence]:
                 raise DataFileError(f"{path}:{number}", "expected 'label<TAB>sentence'")
             rows.append(LabelledSentence(text=text.strip(), label=label.strip().upper()))
     return rows
+
+
+@dataclass(frozen=True)
+class ActorSentence:
+    """A PLV record: ``text``, ``label`` (PLOVER root type; YIELD for CONCEDE/RETREAT), ``source``
+    and ``target`` (actor text as written; "" when none)."""
+
+    text: str
+    label: str
+    source: str = ""
+    target: str = ""
+
+
+@dataclass(frozen=True)
+class TaggedSentence:
+    """A CoNLL sentence: ``tokens`` and their BIO ``tags`` (S source, T target, R recipient)."""
+
+    tokens: tuple[str, ...]
+    tags: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def load_plv(path: Path) -> list[ActorSentence]:
+    """Read a PLV-format CSV (columns ``text``, ``label``; optional ``source``, ``target``)."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = {"text", "label"} - set(reader.fieldnames or ())
+            if missing:
+                raise DataFileError(str(path), f"missing columns {sorted(missing)}; a PLV gold CSV needs "
+                                               "text,label (and optionally source,target)")
+            records = list(reader)
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise DataFileError(str(path), f"cannot read the CSV: {e}") from e
+    return [ActorSentence(text=r["text"].strip(), label=(r["label"] or "").strip().upper(),
+                          source=(r.get("source") or "").strip(), target=(r.get("target") or "").strip())
+            for r in records if (r.get("text") or "").strip()]
+
+
+def load_conll(path: Path) -> list[TaggedSentence]:
+    """Read ``token label`` lines (whitespace-separated), a blank line between sentences."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise DataFileError(str(path), f"cannot read the CoNLL file: {e}") from e
+    sentences, tokens, tags = [], [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            if tokens:
+                sentences.append(TaggedSentence(tuple(tokens), tuple(tags)))
+                tokens, tags = [], []
+            continue
+        parts = line.split()
+        if len(parts) != 2 or not (parts[1] == "O" or parts[1][:2] in ("B-", "I-")):
+            raise DataFileError(f"{path}:{number}", "expected 'token label' with a BIO label (O, B-S, I-T, ...)")
+        tokens.append(parts[0])
+        tags.append(parts[1])
+    if tokens:
+        sentences.append(TaggedSentence(tuple(tokens), tuple(tags)))
+    return sentences
+
+
+def norm_text(text: str) -> str:
+    """Letters and digits only, lower-cased: the same sentence in the five-class and CoNLL files."""
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def split_plv(rows: list[ActorSentence], *, seed: int = DEFAULT_SEED,
+              test_fraction: float = TEST_FRACTION) -> tuple[list[ActorSentence], list[ActorSentence]]:
+    """(train, test): a stratified ``test_fraction`` split of PLV records with a fixed seed."""
+    from sklearn.model_selection import train_test_split
+
+    train, test = train_test_split(rows, test_size=test_fraction, random_state=seed,
+                                   stratify=[r.label for r in rows])
+    return list(train), list(test)
+
+
+def split_tagged(rows: list[TaggedSentence], pentaclass_train: list[LabelledSentence],
+                 pentaclass_test: list[LabelledSentence], *, seed: int = DEFAULT_SEED,
+                 test_fraction: float = TEST_FRACTION) -> tuple[list[TaggedSentence], list[TaggedSentence]]:
+    """(train, test) of the CoNLL sentences, consistent with the five-class split (both files come
+    from one annotation project and share most sentences): a sentence on one side of the
+    five-class split stays on that side; the others are held out at random (seeded) at
+    ``test_fraction``."""
+    held = {norm_text(r.text) for r in pentaclass_test}
+    kept = {norm_text(r.text) for r in pentaclass_train} - held
+    rng = random.Random(seed)
+    train, test = [], []
+    for row in rows:
+        key = norm_text(row.text)
+        chance = rng.random()
+        (test if key in held or (key not in kept and chance < test_fraction) else train).append(row)
+    return train, test

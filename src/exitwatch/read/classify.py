@@ -1,30 +1,44 @@
-"""Combining the statistical sentence classifier (``exitwatch.read.classifier``) with the lexical
-coder: where the classifier is confident, its event type is the sentence's event type.
+"""The learned coder: the multi-task model (``exitwatch.read.classifier``) decides the event type,
+the five-class label and the source/target spans of each sentence that can carry an event.
 
-The classifier is optional: ``mode="auto"`` uses it when it loads and falls back to the lexicon;
-``mode="model"`` requires it.
+Rules only do what the training data does not teach: the lexicon still finds triggers (the
+modality cues are read around them), splits the model's YIELD into CONCEDE or RETREAT, adds the
+sentence's further events, and gives the actors when the token head tags no span (the *position
+fallback*, marked in the event's ``coder`` with ``FALLBACK_SUFFIX``).
+
+``mode="model"`` requires the model; ``mode="auto"`` uses it when it loads (``resolve_mode``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 from exitwatch.errors import ModelError
-from exitwatch.read.actors import Mention
-from exitwatch.read.classifier import SentenceClassifier
+from exitwatch.read.actors import Mention, country_of
+from exitwatch.read.classifier import SentenceClassifier, SentencePrediction
+from exitwatch.read.classifier_data import YIELD, YIELD_TYPES
 from exitwatch.read.events import EventDraft
-from exitwatch.records import Sentence
+from exitwatch.read.tagging import RoleSpan
+from exitwatch.records import Actor, Sentence
 
-MODEL_CODER = "exitwatch.events.v1/model"
+MODEL_CODER = "exitwatch.events.v2/model"
+#: Appended to ``coder`` when the source or target came from the rules, not from a tagged span.
+FALLBACK_SUFFIX = "+position"
+#: A further (lexical) event of another type is kept when the model gives its type at least this.
+MIN_SECOND_PROBA = 0.05
+#: The model's YIELD is CONCEDE unless the lexicon finds a RETREAT trigger in the sentence.
+DEFAULT_YIELD = "CONCEDE"
+_MIN_WORDS = 4
 
 
-@lru_cache(maxsize=1)
-def load_classifier():
-    """The packaged ``SentenceClassifier`` or None when it (or its model) is not available."""
+@lru_cache(maxsize=4)
+def load_classifier(model_dir: str | None = None) -> SentenceClassifier | None:
+    """The packaged (or ``model_dir``) ``SentenceClassifier``, or None when it does not load."""
     try:
-        return SentenceClassifier.load()
-    except Exception:  # noqa: BLE001 - any failure to load means "no classifier"; "model" mode reports it
+        return SentenceClassifier.load(model_dir)
+    except ModelError:
         return None
 
 
@@ -32,35 +46,120 @@ def classifier_available() -> bool:
     return load_classifier() is not None
 
 
-def apply_classifier(sentences: list[Sentence], drafts: dict[int, list[EventDraft]], mentions: list[Mention], *,
-                     mode: str, min_proba: float) -> None:
-    """Update ``drafts`` in place with the classifier's confident sentence-level event types.
-    Only sentences that mention an actor are classified (speed)."""
-    classifier = load_classifier()
+def require_classifier(model_dir: str | None = None) -> SentenceClassifier:
+    classifier = load_classifier(model_dir)
     if classifier is None:
-        if mode == "model":
-            raise ModelError("read mode 'model' needs the event classifier (exitwatch.read.classifier and its model "
-                             "in src/exitwatch/read/models/event_classifier/); use --mode lexical or auto")
-        return
-    chosen = [(s, [m for m in mentions if s.start <= m.start < s.end]) for s in sentences]
-    chosen = [(s, ms) for s, ms in chosen if ms]
-    if not chosen:
-        return
-    predictions = classifier.predict([s.text for s, _ in chosen])
-    for (sentence, sentence_mentions), prediction in zip(chosen, predictions):
-        if prediction.event_type is None or prediction.event_proba < min_proba:
-            continue
-        found = drafts.get(sentence.index, [])
-        if found:
-            top = max(found, key=lambda d: d.confidence)
-            if top.event_type != prediction.event_type:
-                found[found.index(top)] = replace(top, event_type=prediction.event_type, mode=None,
-                                                  confidence=round(prediction.event_proba, 3), coder=MODEL_CODER)
-            continue
-        source = sentence_mentions[0].actor
-        target = next((m.actor for m in sentence_mentions[1:] if m.actor != source), None)
-        drafts[sentence.index] = [EventDraft(
-            event_type=prediction.event_type, mode=None, source=source, target=target, trigger=None,
-            span=(sentence.start, sentence.end), position=0, confidence=round(prediction.event_proba * 0.8, 3),
-            coder=MODEL_CODER,
-        )]
+        where = model_dir or "src/exitwatch/read/models/event_classifier/"
+        raise ModelError(f"read mode 'model' needs the event model in {where} (model.onnx, tokenizer.json, "
+                         "metadata.json); rebuild it with recipes/event_classifier/train.py or use --mode lexical")
+    return classifier
+
+
+def candidates(sentences: Sequence[Sentence], mentions: Sequence[Mention],
+               drafts: dict[int, list[EventDraft]]) -> list[Sentence]:
+    """The sentences that can carry an event (the only ones the model reads): at least four words
+    and an actor mention or a lexical trigger."""
+    return [s for s in sentences
+            if len(s.text.split()) >= _MIN_WORDS
+            and (drafts.get(s.index) or any(s.start <= m.start < s.end for m in mentions))]
+
+
+def predict(batches: Sequence[Sequence[Sentence]], model_dir: str | None = None
+            ) -> list[dict[int, SentencePrediction]]:
+    """One encoder pass per sentence, batched across all the documents given: per document
+    (a sequence of its candidate sentences), sentence index -> prediction."""
+    texts = [s.text for sentences in batches for s in sentences]
+    if not texts:
+        return [{} for _ in batches]
+    found = iter(require_classifier(model_dir).predict(texts, batch_size=64))
+    return [{s.index: next(found) for s in sentences} for sentences in batches]
+
+
+def _in(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
+    return [m for m in mentions if start < m.end and m.start < end]
+
+
+def resolve_span(sentence: Sentence, span: RoleSpan, mentions: Sequence[Mention]) -> Actor:
+    """The actor of a tagged span: its text as written, with the codes (country, sector,
+    person, organisation) of the most specific kb mention inside it; a span without a mention
+    keeps its text and only a country its words name."""
+    start, end = sentence.start + span.start, sentence.start + span.end
+    text = sentence.text[span.start:span.end]
+    inside = _in(mentions, start, end)
+    if not inside:
+        return Actor(text=text, country=country_of(text))
+    best = max(inside, key=lambda m: (m.actor.person is not None, m.actor.country is not None,
+                                      m.actor.sector is not None, m.end - m.start))
+    codes = best.actor
+    country = codes.country or next((m.actor.country for m in inside if m.actor.country), None)
+    return Actor(text=text, country=country, sector=codes.sector, person=codes.person,
+                 organisation=codes.organisation)
+
+
+def _best_span(spans: Sequence[RoleSpan], role: str) -> RoleSpan | None:
+    tagged = [s for s in spans if s.role == role]
+    return max(tagged, key=lambda s: s.confidence) if tagged else None
+
+
+def _position_actors(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Actor | None, Actor | None]:
+    """The fallback: the first actor mentioned is the source, the next different one the target."""
+    inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+    source = inside[0].actor if inside else None
+    target = next((m.actor for m in inside[1:] if m.actor != source), None)
+    return source, target
+
+
+def _event_type(label: str, lexical: Sequence[EventDraft]) -> str:
+    if label != YIELD:
+        return label
+    return next((d.event_type for d in lexical if d.event_type in YIELD_TYPES), DEFAULT_YIELD)
+
+
+def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: list[EventDraft],
+                  mentions: Sequence[Mention]) -> list[EventDraft]:
+    """The events of one sentence the model read: its event type with the tagged actors (the
+    lexical draft's actors, then the position rule, when a role is not tagged), then the lexicon's
+    events of other types the model does not rule out. Confidences are the model's calibrated
+    probabilities of the types."""
+    if prediction.event_type is None:
+        return []
+    probability = dict(prediction.event_ranking)
+    event_type = _event_type(prediction.event_type, lexical)
+    same = next((d for d in lexical if d.event_type == event_type), None)
+    source_span, target_span = _best_span(prediction.spans, "S"), _best_span(prediction.spans, "T")
+    source = resolve_span(sentence, source_span, mentions) if source_span else None
+    target = resolve_span(sentence, target_span, mentions) if target_span else None
+    fallback = source_span is None or target_span is None
+    if fallback:
+        rule_source, rule_target = (same.source, same.target) if same else _position_actors(sentence, mentions)
+        source = source if source_span else rule_source
+        target = target if target_span else (rule_target if rule_target != source else None)
+    position = same.position if same else (source_span.end if source_span else 0)
+    events = [EventDraft(
+        event_type=event_type, mode=same.mode if same else None, source=source, target=target,
+        trigger=same.trigger if same else None,
+        span=same.span if same else (sentence.start, sentence.end), position=position,
+        confidence=round(prediction.event_proba, 3),
+        location=same.location if same else None, location_country=same.location_country if same else None,
+        coder=MODEL_CODER + (FALLBACK_SUFFIX if fallback else ""),
+    )]
+    for draft in lexical:
+        label = YIELD if draft.event_type in YIELD_TYPES else draft.event_type
+        if draft.event_type != event_type and probability.get(label, 0.0) >= MIN_SECOND_PROBA:
+            events.append(replace(draft, confidence=round(probability[label], 3), coder=MODEL_CODER + FALLBACK_SUFFIX))
+    return events
+
+
+def apply_predictions(sentences: Sequence[Sentence], drafts: dict[int, list[EventDraft]], mentions: Sequence[Mention],
+                      predictions: dict[int, SentencePrediction]) -> tuple[dict[int, list[EventDraft]], list[Sentence]]:
+    """The model's events replace the lexical ones in the sentences it read (the others keep
+    theirs), and every sentence gets its five-class label (neutral when it cannot carry an
+    event)."""
+    coded = dict(drafts)
+    labelled = []
+    for sentence in sentences:
+        prediction = predictions.get(sentence.index)
+        if prediction is not None:
+            coded[sentence.index] = code_sentence(sentence, prediction, drafts.get(sentence.index, []), mentions)
+        labelled.append(replace(sentence, pentaclass=prediction.quad_class if prediction else 0))
+    return coded, labelled

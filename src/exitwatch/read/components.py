@@ -1,6 +1,6 @@
 """The reader's spaCy components, registered under versioned names and assembled by
 ``pipeline.cfg``: ``exitwatch_claims_v1`` (attributions and chains), ``exitwatch_events_v1``
-(PLOVER events, lexical or with the sentence classifier) and ``exitwatch_modality_v1`` (modality,
+(PLOVER events, lexical or from the multi-task model) and ``exitwatch_modality_v1`` (modality,
 then the final Event and Claim records).
 
 Components pass their work on in ``doc.user_data`` under ``exitwatch.*`` keys; the document's
@@ -24,12 +24,13 @@ from exitwatch.read.claims import (
     find_attribution,
 )
 from exitwatch.read.dates import find_date
-from exitwatch.read.events import code_events
+from exitwatch.read.events import EventDraft, code_events
 from exitwatch.read.modality import claim_modality, is_author_opinion, modality_at
 from exitwatch.read.sentences import doc_sentences
 from exitwatch.records import Claim, Document, Event, Source
 
-DOCUMENT, MODE = "exitwatch.document", "exitwatch.mode"
+DOCUMENT, MODE, MODEL_DIR = "exitwatch.document", "exitwatch.mode", "exitwatch.model_dir"
+LEXICAL, PREDICTIONS = "exitwatch.lexical", "exitwatch.predictions"
 _MAX_BLOCK_PARAGRAPHS = 5
 
 
@@ -90,11 +91,10 @@ def make_claims(nlp: Language, name: str):
     return component
 
 
-@Language.factory("exitwatch_events_v1", default_config={"lexicon": None, "min_model_proba": 0.5})
-def make_events(nlp: Language, name: str, lexicon: str | None, min_model_proba: float):
-    """Event drafts per sentence; in "model"/"auto" mode the sentence classifier adds or retypes."""
-
-    def component(doc: Doc) -> Doc:
+def lexical_drafts(doc: Doc, lexicon: str | None) -> dict[int, list[EventDraft]]:
+    """The lexical coder's event drafts per sentence (computed once per doc, kept in
+    ``doc.user_data[LEXICAL]``: batched reading needs them before the events component runs)."""
+    if LEXICAL not in doc.user_data:
         mentions: list[Mention] = doc.user_data["exitwatch.mentions"]
         attributions: dict[int, Attribution] = doc.user_data["exitwatch.attributions"]
         drafts = {}
@@ -105,10 +105,34 @@ def make_events(nlp: Language, name: str, lexicon: str | None, min_model_proba: 
                                                  exclude=exclude, lexicon=lexicon)
             if found:
                 _speaker_as_subject(sentence.text, found, drafts[sentence.index])
-        mode = doc.user_data.get(MODE, "lexical")
-        if mode != "lexical":
-            classify.apply_classifier(doc.user_data["exitwatch.sentences"], drafts, mentions,
-                                      mode=mode, min_proba=min_model_proba)
+        doc.user_data[LEXICAL] = drafts
+    return doc.user_data[LEXICAL]
+
+
+def model_candidates(doc: Doc, lexicon: str | None) -> list:
+    """The sentences of ``doc`` the model reads (``classify.candidates``)."""
+    return classify.candidates(doc.user_data["exitwatch.sentences"], doc.user_data["exitwatch.mentions"],
+                               lexical_drafts(doc, lexicon))
+
+
+@Language.factory("exitwatch_events_v1", default_config={"lexicon": None})
+def make_events(nlp: Language, name: str, lexicon: str | None):
+    """Event drafts per sentence: the lexical coder's, or in "model" mode the model's (from
+    ``doc.user_data[PREDICTIONS]`` when a batched reading put them there, else predicted here)."""
+
+    def component(doc: Doc) -> Doc:
+        drafts = lexical_drafts(doc, lexicon)
+        if doc.user_data.get(MODE, "lexical") != "lexical":
+            predictions = doc.user_data.get(PREDICTIONS)
+            if predictions is None:
+                predictions = classify.predict([model_candidates(doc, lexicon)], doc.user_data.get(MODEL_DIR))[0]
+            drafts, sentences = classify.apply_predictions(doc.user_data["exitwatch.sentences"], drafts,
+                                                           doc.user_data["exitwatch.mentions"], predictions)
+            attributions: dict[int, Attribution] = doc.user_data["exitwatch.attributions"]
+            for sentence in sentences:
+                if sentence.index in attributions:
+                    _speaker_as_subject(sentence.text, attributions[sentence.index], drafts[sentence.index])
+            doc.user_data["exitwatch.sentences"] = sentences
         doc.user_data["exitwatch.drafts"] = drafts
         return doc
 

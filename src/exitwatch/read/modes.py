@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from exitwatch.errors import ConfigError
 
-#: Reading modes: trigger lexicon only, the sentence classifier, or the classifier when available.
+#: Reading modes: trigger lexicon only, the multi-task model, or the model when available.
 MODES = ("lexical", "model", "auto")
 DEFAULT_MODE = "auto"
 

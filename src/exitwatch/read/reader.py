@@ -1,15 +1,17 @@
-"""``read_document`` / ``read_text``: a Document in, a Reading (sentences, events, claims) out."""
+"""``read_document`` / ``read_documents`` / ``read_text``: Documents in, Readings (sentences,
+events, claims) out."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from exitwatch.dates import parse_user_date
 from exitwatch.errors import InputError
 from exitwatch.ingest.document import make_document
 from exitwatch.ingest.iterate import iter_documents
-from exitwatch.read.classify import classifier_available
-from exitwatch.read.components import DOCUMENT, MODE
+from exitwatch.read import classify
+from exitwatch.read.components import DOCUMENT, MODE, MODEL_DIR, PREDICTIONS, model_candidates
 from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
@@ -17,30 +19,54 @@ from exitwatch.read.sanitize import tokenizable
 from exitwatch.records import Document, Reading, replace
 
 
-def resolve_mode(mode: str) -> str:
-    """The mode actually used: "auto" is "model" when the classifier loads, else "lexical"."""
+def resolve_mode(mode: str, model_dir: str | None = None) -> str:
+    """The mode actually used: "auto" is "model" when the model loads, else "lexical"; "model"
+    fails with ModelError when it does not."""
     if check_mode(mode) == "auto":
-        return "model" if classifier_available() else "lexical"
+        return "model" if classify.load_classifier(model_dir) is not None else "lexical"
+    if mode == "model":
+        classify.require_classifier(model_dir)
     return mode
 
 
-def read_document(doc: Document, *, mode: str = DEFAULT_MODE) -> Reading:
+def read_document(doc: Document, *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> Reading:
     """Read one document: sentences, PLOVER events and claims, each with modality and attribution.
 
-    ``mode``: "lexical" (trigger lexicon only, fastest), "model" (the sentence classifier decides
-    the event type where it is confident), "auto" (model when available).
+    ``mode``: "lexical" (trigger lexicon only, fastest), "model" (the multi-task model decides
+    event types, five-class labels and actors), "auto" (model when available). ``model_dir``: a
+    model folder other than the packaged one.
     """
-    used = resolve_mode(mode)
+    return read_documents([doc], mode=mode, model_dir=model_dir)[0]
+
+
+def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> list[Reading]:
+    """Read several documents (as ``read_document``); in model mode the model reads the candidate
+    sentences of all of them in shared batches (one encoder pass per sentence)."""
+    used = resolve_mode(mode, model_dir)
     nlp = build_pipeline()
-    spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
-    spacy_doc.user_data[DOCUMENT] = doc
-    spacy_doc.user_data[MODE] = used
-    for _, component in nlp.pipeline:
-        spacy_doc = component(spacy_doc)
-    data = spacy_doc.user_data
-    reading = Reading(document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
-                      claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))
-    return with_sentence_facts(reading)
+    names = [name for name, _ in nlp.pipeline]
+    split = names.index("events") if "events" in names else len(names)
+    started = []
+    for doc in docs:
+        spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
+        spacy_doc.user_data.update({DOCUMENT: doc, MODE: used, MODEL_DIR: model_dir})
+        for _, component in nlp.pipeline[:split]:
+            spacy_doc = component(spacy_doc)
+        started.append(spacy_doc)
+    if used == "model" and split < len(names):
+        lexicon = nlp.get_pipe_config("events").get("lexicon")
+        predictions = classify.predict([model_candidates(d, lexicon) for d in started], model_dir)
+        for spacy_doc, found in zip(started, predictions):
+            spacy_doc.user_data[PREDICTIONS] = found
+    readings = []
+    for doc, spacy_doc in zip(docs, started):
+        for _, component in nlp.pipeline[split:]:
+            spacy_doc = component(spacy_doc)
+        data = spacy_doc.user_data
+        readings.append(with_sentence_facts(Reading(
+            document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
+            claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))))
+    return readings
 
 
 def read_file(path: str, *, mode: str = DEFAULT_MODE, outlet: str | None = None, published: dt.date | str | None = None,

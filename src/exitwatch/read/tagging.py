@@ -1,0 +1,121 @@
+"""BIO role tags of the event's Source (S), Target (T) and second target/recipient (R): character
+spans <-> word-piece tags, and span scores. Pure Python, shared by the training recipe, the
+classifier and ``exitwatch eval coder`` so that all three read tags the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+ROLES = ("S", "T", "R")
+#: The token head's labels, index = class number.
+TAG_LABELS = ("O", "B-S", "I-S", "B-T", "I-T", "B-R", "I-R")
+
+
+@dataclass(frozen=True)
+class RoleSpan:
+    """A tagged role: ``role`` (S, T or R), ``start``/``end`` character offsets in the sentence,
+    ``confidence`` (mean probability of its pieces' tags; 1.0 for gold spans)."""
+
+    role: str
+    start: int
+    end: int
+    confidence: float = 1.0
+
+
+def piece_tags(offsets: Sequence[tuple[int, int]], spans: Iterable[RoleSpan]) -> list[int]:
+    """The tag index of each word piece (``offsets``: its character offsets; special tokens and
+    padding have ``(0, 0)``): B for the first piece inside a span, I for the rest, O outside."""
+    tags = [0] * len(offsets)
+    for span in spans:
+        first = True
+        for i, (start, end) in enumerate(offsets):
+            if end > start and start >= span.start and end <= span.end:
+                tags[i] = TAG_LABELS.index(("B-" if first else "I-") + span.role)
+                first = False
+    return tags
+
+
+def _word_end(text: str, end: int) -> int:
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return end
+
+
+def decode_spans(text: str, offsets: Sequence[tuple[int, int]], tags: Sequence[int],
+                 probas: Sequence[float] | None = None) -> list[RoleSpan]:
+    """Role spans from word-piece tags: a run of one role's B/I pieces (an I without a B starts
+    one), widened to whole words."""
+    spans: list[RoleSpan] = []
+    role, start, end, scores = None, 0, 0, []
+
+    def close():
+        if role is not None:
+            spans.append(RoleSpan(role, start, _word_end(text, end), round(float(sum(scores) / len(scores)), 4)))
+
+    for i, ((piece_start, piece_end), tag) in enumerate(zip(offsets, tags)):
+        if piece_end <= piece_start:
+            continue
+        label = TAG_LABELS[int(tag)]
+        continues_word = i > 0 and offsets[i - 1][1] == piece_start and role is not None
+        if label == "O" and not continues_word:
+            close()
+            role = None
+            continue
+        if label == "O" or (label[2:] == role and (label[0] == "I" or continues_word)):
+            end = piece_end  # inside the current span (a word's later pieces follow its first)
+            scores.append(probas[i] if probas is not None else 1.0)
+            continue
+        close()
+        role, start, end, scores = label[2:], piece_start, piece_end, [probas[i] if probas is not None else 1.0]
+    close()
+    return spans
+
+
+def conll_spans(tokens: Sequence[str], tags: Sequence[str]) -> tuple[str, list[RoleSpan]]:
+    """The sentence text (tokens joined by spaces) and its gold role spans from CoNLL BIO tags."""
+    text, spans, starts = "", [], []
+    for token in tokens:
+        starts.append(len(text) + (1 if text else 0))
+        text = f"{text} {token}" if text else token
+    role, start, end = None, 0, 0
+    for token, tag, token_start in zip(tokens, tags, starts):
+        kind, _, name = tag.partition("-")
+        if kind == "I" and name == role:
+            end = token_start + len(token)
+            continue
+        if role is not None:
+            spans.append(RoleSpan(role, start, end))
+        role, start, end = (name, token_start, token_start + len(token)) if kind in ("B", "I") else (None, 0, 0)
+    if role is not None:
+        spans.append(RoleSpan(role, start, end))
+    return text, spans
+
+
+def span_scores(gold: Sequence[Sequence[RoleSpan]], predicted: Sequence[Sequence[RoleSpan]], *,
+                roles: Sequence[str] = ROLES) -> dict[str, float]:
+    """Exact-match span F1 per role of ``roles`` (``source_span_f1``, ``target_span_f1``,
+    ``recipient_span_f1``), their macro mean over the roles present in the gold
+    (``role_macro_f1``) and the share of sentences whose predicted spans of those roles equal the
+    gold ones (``exact_span_match``)."""
+    names = {"S": "source_span_f1", "T": "target_span_f1", "R": "recipient_span_f1"}
+    scores: dict[str, float] = {}
+    present = []
+    for role in roles:
+        hits = n_gold = n_pred = 0
+        for gold_spans, pred_spans in zip(gold, predicted):
+            g = {(s.start, s.end) for s in gold_spans if s.role == role}
+            p = {(s.start, s.end) for s in pred_spans if s.role == role}
+            hits, n_gold, n_pred = hits + len(g & p), n_gold + len(g), n_pred + len(p)
+        f1 = 2 * hits / (n_gold + n_pred) if n_gold + n_pred else 0.0
+        scores[names[role]] = round(f1, 4)
+        if n_gold:
+            present.append(f1)
+    scores["role_macro_f1"] = round(sum(present) / len(present), 4) if present else 0.0
+    def chosen(spans):
+        return {(s.role, s.start, s.end) for s in spans if s.role in roles}
+
+    exact = [chosen(g) == chosen(p) for g, p in zip(gold, predicted)]
+    scores["exact_span_match"] = round(sum(exact) / len(exact), 4) if exact else 0.0
+    return scores
