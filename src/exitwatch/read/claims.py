@@ -109,7 +109,7 @@ def find_attribution(sentence: str, offset: int, mentions: list[Mention]) -> Att
     blank = according.span() if chain else (0, 0)
     speech = _speech_attribution(sentence, offset, mentions, blank=blank)
     if speech and chain:
-        # "The assessment, per the report by The Times, stated that ...": the subject is innermost.
+        # "The memo, per the account by The Post, said that ...": the subject is innermost.
         speech.chain += [s for s in chain if s not in speech.chain]
         speech.exclude.append(blank)
         return speech
