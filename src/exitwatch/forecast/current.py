@@ -69,6 +69,15 @@ def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float
                                          entry=leader.entry, month=pd.Period(as_of, "M"))}
 
 
+def _context_warnings(bundle: ForecastBundle, leader, as_of: dt.date) -> tuple[str, ...]:
+    """The current-leaders row's warnings, and a note when a past month uses today's context."""
+    warnings = leader_row_warnings(leader, as_of)
+    if pd.Period(as_of, "M") < pd.Period(bundle.context_month, "M"):
+        warnings = (*warnings, f"country context of {bundle.context_month} used (a replay runs for dates "
+                               f"over {REPLAY_AFTER_MONTHS} months earlier)")
+    return tuple(warnings)
+
+
 def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> list[LeaderForecast]:
     """Forecasts for many current leaders at once (one prediction call per model)."""
     values = [_features(bundle, leader, as_of) for leader in leaders]
@@ -76,7 +85,7 @@ def _forecast_leaders(bundle: ForecastBundle, leaders: list, as_of: dt.date) -> 
                    "models_trained_through": bundle.trained_through, **bundle.vintage} for leader in leaders]
     return assemble(bundle, leaders, values, as_of, destinations=[_destinations(bundle, r.country_iso3)
                                                                   for r in leaders],
-                    inputs_age=inputs_age, warnings=[leader_row_warnings(r, as_of) for r in leaders])
+                    inputs_age=inputs_age, warnings=[_context_warnings(bundle, r, as_of) for r in leaders])
 
 
 def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderForecast:
@@ -100,11 +109,7 @@ def forecast_one(country: str | int, *, as_of: dt.date | None = None) -> LeaderF
             result = _forecast_leaders(bundle, [leader], as_of)[0]
             note = f"no replay (history files: {error}); country context of {bundle.context_month} used"
             return dataclasses.replace(result, warnings=(*result.warnings, note))
-    result = _forecast_leaders(bundle, [leader], as_of)[0]
-    if month < context:  # a recent past month in today's leader's tenure: today's context, said so
-        note = f"country context of {bundle.context_month} used (a replay runs for dates over {REPLAY_AFTER_MONTHS} months earlier)"
-        result = dataclasses.replace(result, warnings=(*result.warnings, note))
-    return result
+    return _forecast_leaders(bundle, [leader], as_of)[0]
 
 
 def forecast(country: str | int | None = None, *, as_of: dt.date | None = None) -> list[LeaderForecast]:
