@@ -13,7 +13,7 @@ from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.report import build_brief, country_view
 from exitwatch.report.brief import render_brief
 from exitwatch.report.charts import SPARK_BLOCKS, Series, line_chart, sparkline
-from exitwatch.report.render import pct
+from exitwatch.report.render import pct, pct_range
 from exitwatch.store import Store
 
 
@@ -149,3 +149,20 @@ def test_chain_joins_a_relay_without_via():
     text = chain(["an intelligence memo", "The Guardian", relay_link_text(), "Hot Air"])
     assert text == f"an intelligence memo, via The Guardian, {relay_link_text()}, via Hot Air"
     assert "via picked up" not in text and chain([]) == "the author"
+
+
+def test_briefs_show_the_forecast_intervals(view):
+    f = view.forecast
+    markdown, html = render_brief(view, fmt="md"), render_brief(view, fmt="html")
+    for h in (1, 12):
+        for interval in (f.p_exit_interval[h], f.p_irregular_interval[h]):
+            assert interval[0] <= interval[1]
+            assert pct_range(interval) in markdown and pct_range(interval) in html
+    assert f"irregular exit {pct(f.p_irregular[12])}, range {pct_range(f.p_irregular_interval[12])}" in markdown
+    assert html.count('<tr class="range">') == 2
+
+
+def test_pct_range():
+    assert pct_range((0.091, 0.142)) == "9–14%"
+    assert pct_range((0.008, 0.013)) == "0.8–1.3%"
+    assert pct_range(None) == "–"

@@ -7,16 +7,25 @@ from click.testing import CliRunner
 
 from exitwatch.cli import main
 from exitwatch.forecast import forecast
-from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
+from exitwatch.forecast.ranking import HEADLINE_MONTHS, ranking_probability, riskiest_first
 from exitwatch.report.view import ranked_forecasts
 from exitwatch.store import Store
 
 
-def test_riskiest_first_by_headline_probability_then_iso3():
+def test_riskiest_first_by_irregular_exit_probability_then_iso3():
     ranked = riskiest_first(forecast())
-    keys = [(-f.p_exit[HEADLINE_MONTHS], f.country_iso3) for f in ranked]
+    keys = [(-f.p_irregular[HEADLINE_MONTHS], f.country_iso3) for f in ranked]
     assert len(ranked) >= 20 and keys == sorted(keys)
+    assert [ranking_probability(f) for f in ranked[:3]] == [f.p_irregular[12] for f in ranked[:3]]
     assert [f.country_iso3 for f in ranked_forecasts()] == [f.country_iso3 for f in ranked]
+
+
+def test_established_democracies_rank_below_juntas():
+    """The point of ordering by irregular exit: an election due does not lift a democracy."""
+    order = [f.country_iso3 for f in riskiest_first(forecast())]
+    for democracy in ("CHE", "DEU", "NZL"):
+        for junta in ("BFA", "MLI", "NER"):
+            assert order.index(junta) < order.index(democracy)
 
 
 def test_news_updated_probability_takes_precedence():

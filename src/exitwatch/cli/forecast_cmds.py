@@ -144,7 +144,7 @@ def forecast_command(country: str | None, as_of: dt.date | None, db_path: str, f
                      output_format: str) -> None:
     """Forecast when today's leader goes (P(exit), P(irregular exit) within 1, 3, 6, 12 months),
     how (exit modes), what happens to him (fates) and where he could flee. Without COUNTRY:
-    every country of the current-leaders table, riskiest first (highest P(exit within 12 months)).
+    every country of the current-leaders table, riskiest first (highest P(irregular exit within 12 months)).
 
     \b
     Example:

@@ -1,7 +1,7 @@
 """The dashboard: server-rendered pages over the same store and views as the JSON API.
 
-``/`` ranks countries by risk (the news-updated probability where news is stored, else the
-history model's), ``/country/{country}`` shows one assessment, ``/document/{id}``
+``/`` ranks countries by the risk of irregular exit (the news-updated probability where news is
+stored, else the history model's), ``/country/{country}`` shows one assessment, ``/document/{id}``
 shows an article with its events, claims and removed boilerplate highlighted, and
 ``/brief/{country}`` serves the brief (HTML, or Markdown with ``?format=md``), and ``/sources``
 lists the watched sources with their freshness.
@@ -16,7 +16,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
+from exitwatch.forecast.ranking import HEADLINE_MONTHS, RANKING_FIELD, riskiest_first
 from exitwatch.kb import resolve_country
 from exitwatch.report.access import NO_STORE, STORE, StoreAccess
 from exitwatch.report.api_read import DOC_ID, access
@@ -42,13 +42,14 @@ def history_ranking(store: StoreAccess) -> list:
 
 
 def news_headline(store: StoreAccess, base, *, wait: bool = True) -> float | None:
-    """The news-updated headline probability of the country of ``base`` (its history forecast),
+    """The news-updated ranking probability (irregular exit within ``HEADLINE_MONTHS`` months) of
+    the country of ``base`` (its history forecast),
     cached until a write touches the country; with ``wait=False`` only what is cached (None when
     it is still being computed)."""
     key = ("news-headline", base.country_iso3)
     if not wait:
         return store.peek(key)
-    return store.cached(key, lambda s: news_forecast(s, base).updated["p_exit"][HEADLINE_MONTHS])
+    return store.cached(key, lambda s: news_forecast(s, base).updated[RANKING_FIELD][HEADLINE_MONTHS])
 
 
 def document_counts(store: StoreAccess) -> dict[str, int]:

@@ -28,6 +28,16 @@ def pct(p: float | None, digits: int = 0) -> str:
     return f"{p:.{digits}%}"
 
 
+def pct_range(interval) -> str:
+    """A probability interval (low, high) as one range ("9–14%"; one decimal when the high end is
+    under 10%: "0.8–1.3%"); "–" for None or an empty interval."""
+    if not interval:
+        return "–"
+    low, high = interval
+    digits = 1 if high < 0.1 else 0
+    return f"{low:.{digits}%}".rstrip("%") + f"–{high:.{digits}%}"
+
+
 def chain(sources) -> str:
     """An attribution chain, innermost source first: "an intelligence source (anonymous), via
     The Times, via Hot Air" ("The Guardian, picked up by other outlets, via Hot Air"). Accepts Source records, their dict form, or plain source texts."""
@@ -103,7 +113,7 @@ def environment(markdown: bool = False) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(pct=pct, chain=chain, day=day, sparkline=sparkline, schema_type=schema_type, web_url=web_url)
+    env.filters.update(pct=pct, pct_range=pct_range, chain=chain, day=day, sparkline=sparkline, schema_type=schema_type, web_url=web_url)
     return env
 
 
