@@ -2,10 +2,13 @@
 
 Selection (``--stage select``): fit on outcomes known by 1999-12, score the leader-months
 2000-01..2009-12 whose outcome windows close by 2009-12 (all inside the backtest's training
-data). Candidates: (a) v1 covariates + calibrated trees (the shipped model before v2), (b) v2
-covariates + the same trees, (c) v2 + L2 logistic regression (C from a small grid), (d) the
-average of the calibrated trees and the calibrated logit. Exit-mode C is chosen on spells
-ended before 1980 (train) vs 1980-1994 (validate).
+data); ``--stage select90`` the same ten years earlier (fit to 1989-12, score 1990-1999), a
+second fold with twice the irregular exits. Candidates: (a) v1 covariates + calibrated trees
+(the shipped model before v2), (b) v2 covariates + the same trees, (c) v2 + L2 logistic
+regression (C from a small grid), (d) the average of the calibrated trees and the calibrated
+logit, (e) (b) with the monotone constraints of ``training.IRREGULAR_MONOTONE`` (forecast v3's
+irregular-exit model). Exit-mode C is chosen on spells ended before 1980 (train) vs 1980-1994
+(validate).
 
 Test (``--stage test``): the same four, trained through 2009-12 and scored once on the
 PITF window 2010-01..2014-09 (the figures of docs/forecast.md).
@@ -24,9 +27,10 @@ from sklearn.metrics import accuracy_score, log_loss
 from exitwatch.forecast.backtest import score
 from exitwatch.forecast.models import BaseRateClassifier, HazardModel, OutcomeModel, TenureAgeClassifier
 from exitwatch.forecast.panel import FEATURES, HORIZONS, TENURE_AGE, V1_FEATURES
-from exitwatch.forecast.training import KINDS, _training_rows
+from exitwatch.forecast.training import IRREGULAR_MONOTONE, KINDS, _resolved, _training_rows
 
-SPLITS = {"select": ("1999-12", "2000-01", "2009-12"), "test": ("2009-12", "2010-01", "2014-09")}
+SPLITS = {"select": ("1999-12", "2000-01", "2009-12"), "select90": ("1989-12", "1990-01", "1999-12"),
+          "test": ("2009-12", "2010-01", "2014-09")}
 LOGIT_C = (0.01, 0.1, 1.0)
 
 
@@ -65,14 +69,15 @@ def hazard_scores(panel: pd.DataFrame, stage: str, logit_c: tuple[float, ...], k
             train = _training_rows(panel, column, h, pd.Period(train_end, "M"))
             test = panel[(panel["month"] >= pd.Period(first, "M")) & (panel["month"] <= pd.Period(last, "M"))
                          & panel[column].notna()]
-            if stage == "select":
+            if stage != "test":
                 test = _window(panel, column, h, first, last)
             y_train, y = train[column].to_numpy(int), test[column].to_numpy(int)
             preds = {}
             ta = TenureAgeClassifier(columns=(0, 1)).fit(train[list(TENURE_AGE)].to_numpy(float), y_train)
             preds["tenure_age"] = ta.predict_proba(test[list(TENURE_AGE)].to_numpy(float))[:, 1]
             candidates = [("a_v1_hgb", V1_FEATURES, {}), ("b_v2_hgb", FEATURES, {}),
-                          *((f"c_v2_logit_C{c}", FEATURES, {"learner": "logit", "C": c}) for c in logit_c)]
+                          *((f"c_v2_logit_C{c}", FEATURES, {"learner": "logit", "C": c}) for c in logit_c),
+                          ("e_v2_monotone", FEATURES, _resolved({"monotonic_cst": IRREGULAR_MONOTONE}, FEATURES))]
             if extra_trees:
                 candidates.append(("b_v2_hgb_small", FEATURES, SMALL_TREES))
             for name, features, params in candidates:
@@ -126,7 +131,7 @@ def main() -> None:
     print(table.pivot_table(index=["kind", "h", "events"], columns="model", values="auc").round(3).to_string())
     print(table.pivot_table(index=["kind", "h"], columns="model", values="brier").round(5).to_string())
     print(table.pivot_table(index=["kind", "h"], columns="model", values="log_loss").round(4).to_string())
-    if args.stage == "select" and not args.no_modes:
+    if args.stage != "test" and not args.no_modes:
         print(mode_scores(panel, (1980, 1995)).round(4).to_string(index=False))
     print(f"{time.perf_counter() - started:.0f} s")
 

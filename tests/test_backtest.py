@@ -40,6 +40,21 @@ def test_training_rows_end_by_the_train_end(panel):
         assert rows["month"].max() == TRAIN_END - (h - 1)
 
 
+def test_irregular_outcome_counts_the_country_month(panel):
+    """Irregular exit is an irregular leadership change in the country, as Archigos and PITF
+    count country-months: in May 2014 Yingluck left by court order (regular) and her caretaker
+    Niwattumrong, in office from 7 May, fell to the coup of 22 May. He is in no row (not in office
+    on a month's first day), yet the month counts."""
+    thailand = panel[(panel["country_iso3"] == "THA")].set_index("month")
+    may = thailand.loc[pd.Period("2014-05", "M")]
+    assert may["leader"].startswith("Yingluck") and may["exit_1"] == 1 and may["irregular_1"] == 1
+    assert thailand.loc[pd.Period("2014-03", "M"), "irregular_3"] == 1  # within three months
+    assert thailand.loc[pd.Period("2014-03", "M"), "irregular_1"] == 0
+    egypt = panel[(panel["country_iso3"] == "EGY")].set_index("month")
+    assert egypt.loc[pd.Period("2011-02", "M"), "irregular_1"] == 1  # Mubarak's own fall
+    assert egypt.loc[pd.Period("2012-08", "M"), "irregular_12"] == 1 and egypt.loc[pd.Period("2012-06", "M"), "irregular_12"] == 0
+
+
 def _perturbed(panel: pd.DataFrame) -> pd.DataFrame:
     """Every outcome that only becomes known after the train end, scrambled."""
     rng = np.random.default_rng(1)

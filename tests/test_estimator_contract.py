@@ -93,3 +93,15 @@ def test_cross_fitted_interval_contains_the_forecast(learner, data):
     uncalibrated = HazardModel(calibration=None, max_iter=10).fit(X, y)
     low, high = uncalibrated.predict_interval(X)
     np.testing.assert_allclose(low, uncalibrated.predict_proba(X)[:, 1])
+
+
+def test_monotone_constraint_holds(data):
+    """With ``monotonic_cst`` the risk cannot fall as a constrained covariate rises, even where
+    the training data say otherwise (here column 1 is pure noise)."""
+    X, y = data
+    free = HazardModel(max_iter=30).fit(X, y)
+    bound = HazardModel(max_iter=30, monotonic_cst=(1, -1, 0, 0)).fit(X, y)
+    grid = np.tile(X[:1], (41, 1))
+    grid[:, 1] = np.linspace(-3, 3, 41)
+    assert np.all(np.diff(bound.predict_proba(grid)[:, 1]) <= 1e-12)
+    assert np.any(np.diff(free.predict_proba(grid)[:, 1]) > 1e-9), "the check can fail: unconstrained noise wiggles"

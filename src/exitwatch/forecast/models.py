@@ -58,8 +58,8 @@ class HazardModel(_Classifier):
     Parameters: ``learner`` ("hgb" gradient-boosted trees, "logit", or "blend": the average of
     the calibrated trees and the calibrated logit), ``calibration``
     ("sigmoid", "isotonic" or None), ``cv`` (calibration folds), ``max_iter``, ``learning_rate``,
-    ``max_leaf_nodes``, ``min_samples_leaf``, ``l2_regularization`` (trees), ``C`` (logit),
-    ``random_state``.
+    ``max_leaf_nodes``, ``min_samples_leaf``, ``l2_regularization``, ``monotonic_cst`` (trees: one
+    of -1, 0, 1 per column, or None), ``C`` (logit), ``random_state``.
     Fitted: ``classes_``, ``n_features_in_``, ``n_iter_``, ``estimators_`` (the calibrated
     pipeline of each learner, or the plain one when ``y`` has too few events to calibrate; empty
     with one class), ``base_rate_``.
@@ -69,7 +69,8 @@ class HazardModel(_Classifier):
     """
 
     def __init__(self, learner="hgb", calibration="sigmoid", cv=3, max_iter=120, learning_rate=0.06,
-                 max_leaf_nodes=15, min_samples_leaf=80, l2_regularization=1.0, C=1.0, random_state=0):
+                 max_leaf_nodes=15, min_samples_leaf=80, l2_regularization=1.0, monotonic_cst=None, C=1.0,
+                 random_state=0):
         self.learner = learner
         self.calibration = calibration
         self.cv = cv
@@ -78,6 +79,7 @@ class HazardModel(_Classifier):
         self.max_leaf_nodes = max_leaf_nodes
         self.min_samples_leaf = min_samples_leaf
         self.l2_regularization = l2_regularization
+        self.monotonic_cst = monotonic_cst
         self.C = C
         self.random_state = random_state
 
@@ -95,6 +97,7 @@ class HazardModel(_Classifier):
                 max_leaf_nodes=self.max_leaf_nodes,
                 min_samples_leaf=min(self.min_samples_leaf, max(1, n_samples // 10)),
                 l2_regularization=self.l2_regularization, early_stopping=False,
+                monotonic_cst=None if self.monotonic_cst is None else list(self.monotonic_cst),
                 random_state=self.random_state)
             return make_pipeline(SimpleImputer(strategy="mean", keep_empty_features=True), core)
         return make_pipeline(SimpleImputer(strategy="mean", keep_empty_features=True), StandardScaler(),

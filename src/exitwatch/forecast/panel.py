@@ -1,8 +1,11 @@
 """Leader-month panel: one row per leader in office on the first day of each month.
 
 ``build_panel(history)`` gives covariates (``FEATURES``) known at the start of the month and the
-outcomes: ``exit_h``/``irregular_h`` (the leader leaves, or leaves irregularly, within h months:
-the month itself and the h-1 after it; NaN when the data end before the window does), the
+outcomes: ``exit_h`` (the leader leaves within h months: the month itself and the h-1 after it)
+and ``irregular_h`` (an irregular leadership change in the country within h months: the
+leader's own irregular exit or a successor's, as the PITF and Archigos country-month counts have
+it; a caretaker who took office after the 1st and fell within the month is in no row, yet his
+fall counts), NaN when the data end before the window does; the
 ``exit_mode`` (``natural_death`` for death or ill health in office) and ``fate`` of the spell
 (on every row of the spell; models use the last row).
 ``add_covariates(rows, history)`` computes the same covariates for any (country, month, leader)
@@ -256,6 +259,25 @@ def _last_event_before(groups: np.ndarray, months: np.ndarray, events: dict[int,
     return out
 
 
+def _irregular_exit_months(spells: pd.DataFrame) -> dict[int, np.ndarray]:
+    """Country -> sorted month numbers of its leaders' irregular exits, every spell included
+    (also one too short to be in office on the first day of any month)."""
+    fallen = spells[spells["exit"].isin(IRREGULAR_EXITS)]
+    months = month_number((fallen["enddate"] - pd.Timedelta(days=1)).dt.to_period("M"))
+    return {int(c): np.sort(months[(fallen["ccode"] == c).to_numpy()]) for c in fallen["ccode"].unique()}
+
+
+def _events_within(groups: np.ndarray, months: np.ndarray, events: dict[int, np.ndarray], h: int) -> np.ndarray:
+    """Per row, its group's events in the month itself and the ``h - 1`` after it."""
+    out = np.zeros(len(months))
+    for key, event_months in events.items():
+        mask = groups == key
+        if mask.any():
+            out[mask] = (np.searchsorted(event_months, months[mask] + h - 1, side="right")
+                         - np.searchsorted(event_months, months[mask], side="left"))
+    return out
+
+
 def _spell_months(spells: pd.DataFrame, first: pd.Period, last: pd.Period) -> pd.DataFrame:
     """Expand leader spells to (spell index, month) for months whose first day is in office."""
     start = spells["startdate"].dt.to_period("M")
@@ -312,13 +334,15 @@ def build_panel(history: History, *, start: str | pd.Period = FIRST_MONTH, end: 
     exit_n = month_number((s["enddate"] - pd.Timedelta(days=1)).dt.to_period("M"))
     months = month_number(panel["month"])
     ahead = exit_n - months
-    irregular = s["exit"].isin(IRREGULAR_EXITS).to_numpy()
     data_end = month_number(pd.Series([data_last]))[0]
+    falls = _irregular_exit_months(spells)
+    gw = panel["gwcode"].to_numpy()
     for h in HORIZONS:
         observed = (months + h - 1 <= data_end) | (~in_office & (ahead < h))
         event = ~in_office & (ahead < h)
         panel[f"exit_{h}"] = np.where(observed, event.astype(float), np.nan)
-        panel[f"irregular_{h}"] = np.where(observed, (event & irregular).astype(float), np.nan)
+        fell = _events_within(gw, months, falls, h) > 0
+        panel[f"irregular_{h}"] = np.where((months + h - 1 <= data_end) | fell, fell.astype(float), np.nan)
     mode = s["exitcode"].map(exit_modes()).where(~s["exit"].isin(NATURAL_EXITS), "natural_death")
     panel["exit_mode"] = mode.where(~in_office).to_numpy()
     panel["fate"] = s["posttenurefate"].map(fates()).to_numpy()

@@ -36,10 +36,24 @@ EXIT_MODES = ("regular", "natural_death", "protest", "military", "insiders", "re
               "assassination")
 FATES = ("ok", "exile", "imprisonment", "death")
 BUNDLE_NAME = "forecast.joblib"
-#: Shipped hazard settings per kind, chosen on training years only (fit to 1999, scored on
-#: 2000-2009; benchmarks/compare_forecast_models.py): calibrated trees for irregular exit, the
-#: average of calibrated trees and a strongly regularised logit for any exit.
-HAZARD_PARAMS = {"irregular": {"learner": "hgb"}, "exit": {"learner": "blend", "C": 0.01}}
+#: The direction each covariate may move the risk of irregular exit (1 up, -1 down; the trees
+#: cannot reverse it; unlisted covariates are free). Fixed from the coup and instability
+#: literature (Powell 2012; Goldstone et al. 2010; Beger, Dorff & Ward 2016) before selection:
+#: recent coups and irregular exits at home and nearby, armed conflict, state killings and
+#: infant mortality raise the risk; democracy, civil liberties and time since the last coup or
+#: irregular exit lower it. Monotone trees rank the selection years better (docs/forecast.md).
+IRREGULAR_MONOTONE = {
+    "entry_irregular": 1, "coup_last_year": 1, "coup_years_5y": 1, "log_years_since_coup": -1,
+    "country_irregular_10y": 1, "log_months_since_irregular": -1, "neighbour_irregular_12m": 1,
+    "region_irregular_12m": 1, "region_coup_countries_last_year": 1, "conflict": 1,
+    "political_killings": 1, "infant_mortality_sqrt": 1, "regime_democracy": -1, "civil_liberties": -1,
+}
+#: Shipped hazard settings per kind, chosen on training years only (fit to 1989 and to 1999,
+#: scored on the ten years after each; benchmarks/compare_forecast_models.py): calibrated
+#: monotone trees for irregular exit, the average of calibrated trees and a strongly
+#: regularised logit for any exit.
+HAZARD_PARAMS = {"irregular": {"learner": "hgb", "monotonic_cst": IRREGULAR_MONOTONE},
+                 "exit": {"learner": "blend", "C": 0.01}}
 #: Exit-mode model settings, chosen the same way (spells ended before 1980 vs 1980-1994).
 EXIT_MODE_PARAMS = {"C": 0.01}
 Progress = Callable[[int, int | None], None]
@@ -110,6 +124,15 @@ def _score_outcome(rows: pd.DataFrame, X: np.ndarray, label: str, split_year: in
     }
 
 
+def _resolved(params: dict, features: tuple[str, ...]) -> dict:
+    """HazardModel settings with a ``monotonic_cst`` given as a dict (covariate -> sign) turned
+    into one sign per column of ``features``."""
+    constraints = params.get("monotonic_cst")
+    if isinstance(constraints, dict):
+        params = {**params, "monotonic_cst": tuple(constraints.get(f, 0) for f in features)}
+    return params
+
+
 def fit_forecast_models(panel: pd.DataFrame, *, train_end: str | dt.date | pd.Period,
                         horizons: tuple[int, ...] = HORIZONS, hazard_params: dict | None = None,
                         features: tuple[str, ...] = FEATURES, outcome_params: dict | None = None,
@@ -132,7 +155,7 @@ def fit_forecast_models(panel: pd.DataFrame, *, train_end: str | dt.date | pd.Pe
             if rows.empty:
                 raise ModelError(f"no training rows up to {train_end}: choose a later train end")
             X, y = rows[list(features)].to_numpy(float), rows[f"{kind}_{h}"].to_numpy(int)
-            hazard[(kind, h)] = HazardModel(**hazard_params.get(kind, {})).fit(X, y)
+            hazard[(kind, h)] = HazardModel(**_resolved(hazard_params.get(kind, {}), features)).fit(X, y)
             baselines[("base_rate", kind, h)] = BaseRateClassifier().fit(X, y)
             baselines[("tenure_age", kind, h)] = TenureAgeClassifier(
                 columns=tuple(features.index(c) for c in TENURE_AGE)).fit(X, y)
