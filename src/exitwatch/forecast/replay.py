@@ -13,6 +13,7 @@ fitted on the exiles of earlier years only. Needs the history files (``--data-di
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
@@ -104,7 +105,10 @@ def replay_bundle(history: History, month: pd.Period) -> ForecastBundle:
     if pd.Period(shipped.trained_through, "M") < month:
         return shipped
     train_end = month - 1
-    path = _cache_dir() / f"forecast-through-{train_end}.joblib"
+    # Keyed by the shipped models' settings too, so that a new release never reuses a bundle
+    # fitted with the settings of an older one.
+    settings = repr(sorted((str(k), m.get_params()) for k, m in shipped.hazard.items())) + repr(shipped.features)
+    path = _cache_dir() / f"forecast-through-{train_end}-{hashlib.sha1(settings.encode()).hexdigest()[:10]}.joblib"
     if path.is_file():
         return joblib.load(path)
     bundle = fit_forecast_models(build_panel(history), train_end=train_end, vintage=history.vintage)
