@@ -142,11 +142,11 @@ def test_unverified_and_old_rows_are_flagged():
 
 
 def test_juntas_far_above_democracies():
-    """The 90th-percentile country's 12-month irregular-exit forecast is at least 3x the 10th's
-    (3.6x with the v2 bundle; v1 gave 2.4x; the issue's goal of 5x is not reached)."""
+    """The 90th-percentile country's 12-month irregular-exit forecast is at least 5x the 10th's,
+    the issue's goal (5.2x with the v3 bundle's monotone trees; v2 3.5x, v1 2.4x)."""
     p = np.array([r.p_irregular[12] for r in forecast(as_of=dt.date(2026, 12, 1))])
     p10, p90 = np.percentile(p, [10, 90])
-    assert p90 >= 3 * p10
+    assert p90 >= 5 * p10
     by = {r.country_iso3: r.p_irregular[12] for r in forecast(as_of=dt.date(2026, 12, 1))}
     assert min(by[c] for c in ("MLI", "BFA", "NER", "GIN")) > max(by[c] for c in ("CHE", "NOR", "DNK", "NZL"))
 
