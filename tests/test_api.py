@@ -172,7 +172,7 @@ def test_indicators_of_a_country(client):
 def test_forecasts_ranked_and_one(client):
     ranked = client.get("/api/forecasts").json()
     assert len(ranked) >= 20
-    p12 = [f["p_exit"]["12"] for f in ranked]
+    p12 = [f["p_irregular"]["12"] for f in ranked]
     assert p12 == sorted(p12, reverse=True)
     one = client.get("/api/forecasts/IRN").json()
     assert one["forecast"]["country_iso3"] == "IRN"

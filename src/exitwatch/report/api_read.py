@@ -121,7 +121,8 @@ def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period 
 
 @router.get("/forecasts", response_model=list[LeaderForecast], summary="Forecasts, all countries ranked")
 def list_forecasts(store: StoreAccess = Depends(access)):
-    """Every country of the current-leaders table, highest 12-month exit probability first."""
+    """Every country of the current-leaders table, riskiest first (``riskiest_first``: by the
+    12-month irregular-exit probability)."""
     return store.cached(("forecasts", store.as_of or dt.date.today()),
                         lambda _: [f.to_dict() for f in ranked_forecasts(as_of=store.as_of)], scope=NO_STORE)
 
