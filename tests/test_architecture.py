@@ -15,7 +15,7 @@ PACKAGE = SRC / "exitwatch"
 #: stage and lower ones, never a higher one. ``read`` sits above ``ingest`` (``read_file`` reads
 #: a file as ingest does); ``ingest`` never imports ``read``.
 STAGES = {
-    "exitwatch": 0, "records": 0, "errors": 0, "dates": 0, "shared_data": 0,
+    "exitwatch": 0, "records": 0, "errors": 0, "dates": 0, "shared_data": 0, "locations": 0,
     "kb": 1,
     "ingest": 2,
     "read": 3,

@@ -35,7 +35,7 @@ def _serve(conn, mode: str) -> None:
     while True:
         try:
             doc = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the server closed the pipe or ended
             return
         try:
             conn.send(("ok", read_document(doc, mode=mode)))
