@@ -40,10 +40,12 @@ log = logging.getLogger(__name__)
 FULL_APP = ("exitwatch.app.server", "create_app")
 #: Seconds between reloads of the page shown while the server starts.
 STARTING_REFRESH_S = 2
+#: The heading of that page.
+STARTING = "exitwatch is starting"
 STARTING_PAGE = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="{STARTING_REFRESH_S}">
 <title>exitwatch: starting</title></head>
-<body><h1>exitwatch is starting</h1>
+<body><h1>{STARTING}</h1>
 <p>Loading the forecast models and the store; the ranking appears here in a few seconds (this page
 reloads itself).</p></body></html>
 """

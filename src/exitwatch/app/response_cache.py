@@ -8,8 +8,8 @@ in the app, keeps each successful GET answer (status 200, headers as sent, body)
 and query, valid while the store's write generation (``StoreAccess.generation``) is unchanged: any
 write ends every entry, and an answer computed while a write finished is not kept (it may show
 the store before the write). Concurrent requests for one missing answer wait for a single
-computation. Nothing is kept while ``enabled()`` is false (the server's start-up, when the index
-still fills in), and nothing larger than ``max_body`` bytes.
+computation. Nothing is kept that was begun or finished while ``enabled()`` was false (the
+server's start-up, when the index still fills in), and nothing larger than ``max_body`` bytes.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ class ResponseCache:
     async def _compute(self, key: tuple, scope: Scope, receive: Receive, send: Send) -> None:
         """Answer through the app, keeping the answer when it may be."""
         generation = self.access.generation
+        enabled = self.enabled()  # before and after: a page begun during start-up shows it
         start: Message | None = None
         chunks: list[bytes] = []
         size = 0
@@ -85,7 +86,7 @@ class ResponseCache:
             await send(message)
 
         await self.app(scope, receive, keep)
-        if (start is not None and start["status"] == 200 and size <= self.max_body and self.enabled()
+        if (start is not None and start["status"] == 200 and size <= self.max_body and enabled and self.enabled()
                 and self.access.generation == generation):
             self._entries[key] = (generation, start, b"".join(chunks))
             self._entries.move_to_end(key)

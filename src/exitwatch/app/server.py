@@ -32,6 +32,7 @@ from exitwatch.app.response_cache import ResponseCache
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
 from exitwatch.read import DEFAULT_MODE
+from exitwatch.report import api_models as M
 from exitwatch.report import api_read, api_sources, dashboard, served
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.render import render
@@ -109,6 +110,18 @@ def _api_docs(app: FastAPI) -> None:
         return render("api_docs.html", spec=app.openapi())
 
 
+def _status(app: FastAPI) -> None:
+    """``/api/status``: what the server is ready for (a load balancer's or a benchmark's check)."""
+
+    @app.get("/api/status", response_model=M.StatusOut, summary="Server status", tags=["status"])
+    def status():
+        """Whether the index is complete and the reader process is ready for writes."""
+        access: StoreAccess = app.state.access
+        return {"version": __version__, "index": "warming" if app.state.warming.is_set() else "complete",
+                "reader": "off" if not app.state.api_key else "ready" if app.state.reader.ready() else "starting",
+                "documents": served.vintage(access).documents}
+
+
 def _warm(access: StoreAccess, stop: threading.Event, warming: threading.Event) -> None:
     """Compute each stored country's news for the index, country by country until done or
     ``stop`` is set; clear ``warming`` when done (not when stopped: the index is incomplete)."""
@@ -139,11 +152,11 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     """
     access = StoreAccess(db_path, as_of=as_of)
     reader = shared_worker(read_mode, read_budget_s)
+    if api_key:
+        reader.start()  # in the background, now: the first write should not wait for it
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if api_key:
-            reader.start()
         # The history ranking (models loaded) before the first request; every stored country's
         # news in the background, the index marking those not computed yet as pending.
         await run_in_threadpool(served.history_ranking, access)
@@ -175,11 +188,13 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     app.state.api_key = api_key
     app.state.max_upload_bytes = max_upload_bytes
     app.state.reader = reader
+    app.state.near_copies = api_write.NearCopies()
     _install_error_handlers(app)
     app.add_middleware(HttpGuard, max_multipart_bytes=max_upload_bytes + api_write.BODY_OVERHEAD,
                        max_other_bytes=api_write.JSON_BODY_LIMIT)
     app.add_middleware(ResponseCache, access=access, enabled=lambda: not app.state.warming.is_set())
     _api_docs(app)
+    _status(app)
     app.include_router(api_read.router)
     app.include_router(api_sources.router)
     app.include_router(api_write.router)

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exitwatch.forecast.ranking import riskiest_first
 from exitwatch.kb import resolve_country
-from exitwatch.report.access import STORE, StoreAccess
+from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
 from exitwatch.report.render import render
-from exitwatch.report.served import document_counts, history_ranking, news_headline, view
+from exitwatch.report.served import document_counts, history_ranking, news_headline, view, vintage
 
 router = APIRouter(include_in_schema=False)
 #: Documents listed on a country page.
@@ -51,7 +51,7 @@ def ranking(store: StoreAccess, *, wait_for_news: bool = True) -> dict:
             for f in riskiest_first(history, updated=news)]
     as_of = rows[0]["forecast"].as_of if rows else None
     return {"rows": rows, "as_of": as_of, "pending": len(pending),
-            "vintage": store.cached(("vintage",), lambda s: s.vintage(), scope=STORE)}
+            "vintage": vintage(store)}
 
 
 def index_page(store: StoreAccess, *, wait_for_news: bool = True) -> str:

@@ -1,7 +1,7 @@
 """The web server's derived results, each cached in ``StoreAccess`` with its scope: the history
 ranking and each country's history forecast (no store data: kept for the assessment date), each
 country's view and news-updated headline (until a write touches the country), and the document
-counts (until any write). The dashboard pages and the API's read endpoints share them.
+counts and vintage (until any write). The dashboard pages and the API's read endpoints share them.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from exitwatch.forecast.ranking import HEADLINE_MONTHS
 from exitwatch.indicators import load_definitions, update_with_news
 from exitwatch.report.access import NO_STORE, STORE, StoreAccess
 from exitwatch.report.view import CountryView, country_view, ranked_forecasts
+from exitwatch.store.report import StoreVintage
 
 
 def assessment_date(store: StoreAccess) -> dt.date:
@@ -51,3 +52,8 @@ def news_headline(store: StoreAccess, base: LeaderForecast, *, wait: bool = True
 def document_counts(store: StoreAccess) -> dict[str, int]:
     """ISO3 -> stored documents naming the country."""
     return store.cached(("document-counts",), lambda s: s.country_document_counts(), scope=STORE)
+
+
+def vintage(store: StoreAccess) -> StoreVintage:
+    """What the store holds and how fresh it is."""
+    return store.cached(("vintage",), lambda s: s.vintage(), scope=STORE)
