@@ -143,6 +143,17 @@ def test_only_heavy_libraries_are_imported_inside_functions():
     assert light == [], "import these at module top (not heavy):\n" + "\n".join(light)
 
 
+#: What ``scale`` may import from ``ingest``: the package's public names (byte ranges read as the
+#: whole file is: ``read_range``) and the near-duplicate MinHash, never ingest's internals.
+INGEST_INTERFACE = {"exitwatch.ingest", "exitwatch.ingest.dedup"}
+
+
+def test_scale_uses_only_the_ingest_interface():
+    internals = sorted(f"{src} -> {dst}" for src, dst, _ in IMPORTS
+                       if _stage(src) == "scale" and _stage(dst) == "ingest" and dst not in INGEST_INTERFACE)
+    assert internals == [], "scale imports ingest internals (export them from exitwatch.ingest):\n" + "\n".join(internals)
+
+
 def test_the_rule_catches_a_cycle_and_an_upward_import(tmp_path):
     """The checks themselves: a lazily imported upward edge is seen and forms a cycle."""
     pkg = tmp_path / "exitwatch"

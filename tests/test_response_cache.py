@@ -74,5 +74,9 @@ def test_what_is_never_kept(tmp_path):
         assert _request(ending) == b"answer 2"
         small = ResponseCache(CountingApp(), access=access, max_body=3)
         assert _request(small) == b"answer 1" and _request(small) == b"answer 2"
+        two = ResponseCache(CountingApp(), access=access, max_bytes=2 * len(b"answer 1"))
+        for path in ("/a", "/b", "/c"):
+            _request(two, path=path)
+        assert _request(two, path="/c") == b"answer 3" and _request(two, path="/a") == b"answer 4", "over the byte budget"
     finally:
         access.close()

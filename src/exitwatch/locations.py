@@ -26,8 +26,6 @@ def require_store(path: str | os.PathLike) -> None:
 
 
 def cache_dir() -> Path:
-    """The folder of exitwatch's caches: ``$EXITWATCH_CACHE``, else ``$XDG_CACHE_HOME/exitwatch``,
-    else ``~/.cache/exitwatch``."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "exitwatch"
+    """The folder of exitwatch's caches: ``$EXITWATCH_CACHE``, else ``~/.cache/exitwatch`` (the
+    forecast's replay bundles use the same folder)."""
+    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "exitwatch")

@@ -3,7 +3,7 @@ serve`` answers ``/`` at once, before it has loaded the forecast models, the rea
 FastAPI (``app.front``).
 
 The snapshot is kept in the user's cache folder (``locations.cache_dir()``: ``$EXITWATCH_CACHE``,
-else ``$XDG_CACHE_HOME/exitwatch``, else ``~/.cache/exitwatch``), one JSON file per store path, and is
+else ``~/.cache/exitwatch``), under ``index/``, one JSON file per store path, and is
 valid only for the store file exactly as the server left it (size and modification time of the
 file and of its write-ahead log, taken after the store was closed), for the same assessment date
 and the same exitwatch version. Any change to the store (an ``exitwatch ingest``, a crash that

@@ -9,7 +9,8 @@ and query, valid while the store's write generation (``StoreAccess.generation``)
 write ends every entry, and an answer computed while a write finished is not kept (it may show
 the store before the write). Concurrent requests for one missing answer wait for a single
 computation. Nothing is kept that was begun or finished while ``enabled()`` was false (the
-server's start-up, when the index still fills in), and nothing larger than ``max_body`` bytes.
+server's start-up, when the index still fills in), nor any body over ``max_body`` bytes; at most
+``max_entries`` answers and ``max_bytes`` bytes are kept, the least recently used dropped first.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from exitwatch.report.access import StoreAccess
 
 #: Answers kept (least recently used dropped first).
 MAX_ENTRIES = 512
+#: Bytes of bodies kept in all (least recently used dropped first).
+MAX_BYTES = 64 * 1024 * 1024
 #: Largest body kept (the forecast list of every country is about 0.5 MB).
 MAX_BODY = 4 * 1024 * 1024
 
@@ -33,13 +36,15 @@ class ResponseCache:
     """ASGI middleware over ``app`` (see the module docstring)."""
 
     def __init__(self, app: ASGIApp, *, access: StoreAccess, enabled: Callable[[], bool] = lambda: True,
-                 max_entries: int = MAX_ENTRIES, max_body: int = MAX_BODY):
+                 max_entries: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES, max_body: int = MAX_BODY):
         self.app = app
         self.access = access
         self.enabled = enabled
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
         self.max_body = max_body
         self._entries: OrderedDict[tuple, tuple[int, Message, bytes]] = OrderedDict()
+        self._bytes = 0
         self._computing: dict[tuple, asyncio.Lock] = {}
 
     def _hit(self, key: tuple) -> tuple[Message, bytes] | None:
@@ -88,7 +93,9 @@ class ResponseCache:
         await self.app(scope, receive, keep)
         if (start is not None and start["status"] == 200 and size <= self.max_body and enabled and self.enabled()
                 and self.access.generation == generation):
+            if key in self._entries:
+                self._bytes -= len(self._entries.pop(key)[2])
             self._entries[key] = (generation, start, b"".join(chunks))
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            self._bytes += size
+            while len(self._entries) > self.max_entries or self._bytes > self.max_bytes:
+                self._bytes -= len(self._entries.popitem(last=False)[1][2])
