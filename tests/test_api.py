@@ -321,7 +321,9 @@ def test_server_without_key_refuses_writes(sample_db, tmp_path):
 
 
 def test_status_says_what_the_server_is_ready_for(client, sample_db, tmp_path):
-    status = client.get("/api/status").json()
+    answer = client.get("/api/status")
+    status = answer.json()
+    assert answer.headers["cache-control"] == "no-store", "it changes without a write: never kept"
     assert status["reader"] in ("ready", "starting") and status["index"] in ("complete", "warming")
     assert status["documents"] == total_documents(client)
     copy = tmp_path / "ro.duckdb"

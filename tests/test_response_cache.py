@@ -13,10 +13,11 @@ class CountingApp:
     """An ASGI app answering every request with how many requests it has answered, or with
     ``status``; ``during`` runs inside each request (a write landing meanwhile)."""
 
-    def __init__(self, status: int = 200, during=None):
+    def __init__(self, status: int = 200, during=None, headers=()):
         self.calls = 0
         self.status = status
         self.during = during
+        self.headers = list(headers)
 
     async def __call__(self, scope, receive, send):
         self.calls += 1
@@ -24,7 +25,7 @@ class CountingApp:
             self.during()
         body = f"answer {self.calls}".encode()
         await send({"type": "http.response.start", "status": self.status,
-                    "headers": [(b"content-length", str(len(body)).encode())]})
+                    "headers": [(b"content-length", str(len(body)).encode()), *self.headers]})
         await send({"type": "http.response.body", "body": body})
 
 
@@ -72,6 +73,8 @@ def test_what_is_never_kept(tmp_path):
         ending = ResponseCache(CountingApp(), access=access, enabled=lambda: next(started, True))
         assert _request(ending) == b"answer 1" and _request(ending) == b"answer 2"
         assert _request(ending) == b"answer 2"
+        live = ResponseCache(CountingApp(headers=[(b"cache-control", b"no-store")]), access=access)
+        assert _request(live) == b"answer 1" and _request(live) == b"answer 2"
         small = ResponseCache(CountingApp(), access=access, max_body=3)
         assert _request(small) == b"answer 1" and _request(small) == b"answer 2"
         two = ResponseCache(CountingApp(), access=access, max_bytes=2 * len(b"answer 1"))

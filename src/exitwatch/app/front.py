@@ -23,11 +23,13 @@ The full app is loaded by name (``FULL_APP``): the one in-package import made at
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import importlib
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 
@@ -114,16 +116,18 @@ class Front:
                 self._starting = asyncio.create_task(self._start())
                 await send({"type": "lifespan.startup.complete"})
             elif message["type"] == "lifespan.shutdown":
-                if self._starting is not None:
-                    await self._starting
+                if self._starting is not None and not self._starting.done():
+                    self._starting.cancel()  # stopped while starting: the loading thread dies with the process
+                    with contextlib.suppress(asyncio.CancelledError):
+                        await self._starting
                 await self._stack.aclose()
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
     async def _start(self) -> None:
-        """Import and build the full app off the event loop, then run its start-up."""
+        """Import and build the full app in a thread, then run its start-up."""
         try:
-            app = await asyncio.to_thread(self._build)
+            app = await self._in_daemon_thread(self._build)
             await self._stack.enter_async_context(app.router.lifespan_context(app))
             self.app = app
         except Exception as e:  # noqa: BLE001 - serve() re-raises it once uvicorn has stopped
@@ -133,6 +137,26 @@ class Front:
                 self.on_failure()
         finally:
             self._started.set()
+
+    @staticmethod
+    async def _in_daemon_thread(function: Callable[[], object]) -> object:
+        """``function()`` in a daemon thread (not the loop's executor, whose threads the
+        interpreter waits for at exit: a server stopped while starting exits at once)."""
+        loop = asyncio.get_running_loop()
+        result = loop.create_future()
+
+        def settle(setter, value) -> None:
+            if not result.done():
+                setter(value)
+
+        def run() -> None:
+            try:
+                loop.call_soon_threadsafe(settle, result.set_result, function())
+            except BaseException as e:  # noqa: BLE001 - handed to the awaiting task
+                loop.call_soon_threadsafe(settle, result.set_exception, e)
+
+        threading.Thread(target=run, name="exitwatch-load", daemon=True).start()
+        return await result
 
     def _build(self):
         module, name = FULL_APP

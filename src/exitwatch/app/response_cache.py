@@ -7,7 +7,8 @@ which 20 concurrent readers on a busy machine turn into queues. This ASGI middle
 in the app, keeps each successful GET answer (status 200, headers as sent, body) under its path
 and query, valid while the store's write generation (``StoreAccess.generation``) is unchanged: any
 write ends every entry, and an answer computed while a write finished is not kept (it may show
-the store before the write). Concurrent requests for one missing answer wait for a single
+the store before the write); nor is an answer marked ``Cache-Control: no-store`` (one that
+changes without a write, like ``/api/status``). Concurrent requests for one missing answer wait for a single
 computation. Nothing is kept that was begun or finished while ``enabled()`` was false (the
 server's start-up, when the index still fills in), nor any body over ``max_body`` bytes; at most
 ``max_entries`` answers and ``max_bytes`` bytes are kept, the least recently used dropped first.
@@ -30,6 +31,11 @@ MAX_ENTRIES = 512
 MAX_BYTES = 64 * 1024 * 1024
 #: Largest body kept (the forecast list of every country is about 0.5 MB).
 MAX_BODY = 4 * 1024 * 1024
+
+
+def _no_store(start: Message) -> bool:
+    """Whether the answer says it must not be kept (``Cache-Control: no-store``)."""
+    return any(name.lower() == b"cache-control" and b"no-store" in value.lower() for name, value in start["headers"])
 
 
 class ResponseCache:
@@ -92,7 +98,7 @@ class ResponseCache:
 
         await self.app(scope, receive, keep)
         if (start is not None and start["status"] == 200 and size <= self.max_body and enabled and self.enabled()
-                and self.access.generation == generation):
+                and self.access.generation == generation and not _no_store(start)):
             if key in self._entries:
                 self._bytes -= len(self._entries.pop(key)[2])
             self._entries[key] = (generation, start, b"".join(chunks))

@@ -19,7 +19,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -114,8 +114,9 @@ def _status(app: FastAPI) -> None:
     """``/api/status``: what the server is ready for (a load balancer's or a benchmark's check)."""
 
     @app.get("/api/status", response_model=M.StatusOut, summary="Server status", tags=["status"])
-    def status():
+    def status(response: Response):
         """Whether the index is complete and the reader process is ready for writes."""
+        response.headers["Cache-Control"] = "no-store"  # changes without a write
         access: StoreAccess = app.state.access
         return {"version": __version__, "index": "warming" if app.state.warming.is_set() else "complete",
                 "reader": "off" if not app.state.api_key else "ready" if app.state.reader.ready() else "starting",
