@@ -131,7 +131,7 @@ class Front:
             await self._stack.enter_async_context(app.router.lifespan_context(app))
             self.app = app
         except Exception as e:  # noqa: BLE001 - serve() re-raises it once uvicorn has stopped
-            log.error("the server could not start: %s: %s", type(e).__name__, e)
+            log.info("the server could not start: %s: %s", type(e).__name__, e)  # serve() raises it
             self.error = e
             if self.on_failure is not None:
                 self.on_failure()
@@ -149,11 +149,17 @@ class Front:
             if not result.done():
                 setter(value)
 
+        def deliver(setter, value) -> None:
+            with contextlib.suppress(RuntimeError):  # the loop has closed: the server stopped meanwhile
+                loop.call_soon_threadsafe(settle, setter, value)
+
         def run() -> None:
             try:
-                loop.call_soon_threadsafe(settle, result.set_result, function())
+                value = function()
             except BaseException as e:  # noqa: BLE001 - handed to the awaiting task
-                loop.call_soon_threadsafe(settle, result.set_exception, e)
+                deliver(result.set_exception, e)
+            else:
+                deliver(result.set_result, value)
 
         threading.Thread(target=run, name="exitwatch-load", daemon=True).start()
         return await result
