@@ -111,9 +111,19 @@ class Prepared:
                        plv_test=[], conll_test=[])
 
 
+_ARTICLES = ("the ", "a ", "an ")
+
+
 def _find(text: str, actor: str) -> tuple[int, int] | None:
+    """Where ``actor`` is written in ``text``, widened over an article right before it: the CoNLL
+    annotation (which the token head is scored on) includes "the", PLV's actor text leaves it out."""
     at = text.lower().find(actor.lower()) if actor else -1
-    return (at, at + len(actor)) if at >= 0 else None
+    if at < 0:
+        return None
+    before = text[:at].lower()
+    article = next((a for a in _ARTICLES if before.endswith(a) and (len(before) == len(a) or
+                                                                 not before[-len(a) - 1].isalnum())), "")
+    return at - len(article), at + len(actor)
 
 
 def plv_tags(rows: list[ActorSentence]) -> list[TagExample]:
@@ -171,7 +181,9 @@ def examples(prepared: Prepared) -> list[Example]:
     sentence whose actors are found carry their tags too."""
     from exitwatch.read.classifier_data import norm_text
 
-    tags = {norm_text(t.text): t for t in prepared.tag_train}
+    tags: dict[str, TagExample] = {}
+    for tagged in prepared.tag_train:  # CoNLL first: its annotation wins where PLV tags the same sentence
+        tags.setdefault(norm_text(tagged.text), tagged)
     used: set[str] = set()
     rows = []
     for task, labelled in (("event", prepared.event_train), ("quad", prepared.quad_train)):
