@@ -71,7 +71,7 @@ def predict(batches: Sequence[Sequence[Sentence]], model_dir: str | None = None
     texts = [s.text for sentences in batches for s in sentences]
     if not texts:
         return [{} for _ in batches]
-    found = iter(require_classifier(model_dir).predict(texts, batch_size=64))
+    found = iter(require_classifier(model_dir).predict(texts))
     return [{s.index: next(found) for s in sentences} for sentences in batches]
 
 

@@ -65,7 +65,7 @@ def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_
         data = spacy_doc.user_data
         readings.append(with_sentence_facts(Reading(
             document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
-            claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))))
+            claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used)), data["exitwatch.mentions"]))
     return readings
 
 
