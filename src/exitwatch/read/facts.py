@@ -73,12 +73,33 @@ def _cue_pattern(cues: list[str]) -> re.Pattern[str]:
 
 
 @cache
-def cue_lexicon() -> tuple[dict[str, re.Pattern[str]], dict]:
-    """The cue patterns per indicator name and the ``[cue_modality]`` rules of ``indicator_cues.toml``."""
+def _cue_file() -> dict:
     try:
-        raw = tomllib.loads(CUES_FILE.read_text(encoding="utf-8"))
+        return tomllib.loads(CUES_FILE.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as e:
         raise DataFileError(f"cannot read indicator cues {CUES_FILE}: {e}") from e
+
+
+def _literal(cue: str) -> str:
+    """The longest run of letters or digits that every match of ``cue`` holds (case-folded;
+    "" when the cue is only a ``{country}`` slot)."""
+    runs = [run for word in cue.split() if word != "..." and "{country}" not in word
+            for run in re.findall(r"[^\W_]+", word.rstrip("*"))]
+    return max(runs, key=len, default="").casefold()
+
+
+@cache
+def _cue_literals() -> dict[str, tuple[str, ...]]:
+    """Per indicator, the literals of its cues: a sentence that holds none of them (case-folded)
+    cannot match, and is not searched (most sentences hold no cue; the searches were half the
+    time of the facts)."""
+    return {name: tuple({_literal(cue) for cue in cues}) for name, cues in _cue_file().get("cues", {}).items()}
+
+
+@cache
+def cue_lexicon() -> tuple[dict[str, re.Pattern[str]], dict]:
+    """The cue patterns per indicator name and the ``[cue_modality]`` rules of ``indicator_cues.toml``."""
+    raw = _cue_file()
     rules = raw.get("cue_modality", {})
     negations = "|".join(re.escape(w) for w in rules.get("negations", ())) or r"(?!x)x"
     denial = [phrase_regex(p) for p in rules.get("denial_verbs", ())]
@@ -142,8 +163,12 @@ def _cue_modality(sentence: Sentence, cue: re.Match, claims: list[Claim], events
 def sentence_cues(sentence: Sentence, claims: list[Claim], events: list[Event]) -> list[CueMatch]:
     """Every indicator cue in ``sentence`` (each match, left to right, per indicator), with its modality."""
     patterns, rules = cue_lexicon()
+    literals = _cue_literals()
+    folded = sentence.text.casefold()
     found = []
     for indicator, pattern in patterns.items():
+        if not any(literal in folded for literal in literals[indicator]):
+            continue
         for cue in pattern.finditer(sentence.text):
             named = next((g for g in cue.groups() if g), None)
             modality, chain = _cue_modality(sentence, cue, claims, events, rules)
