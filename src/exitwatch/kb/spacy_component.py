@@ -28,8 +28,8 @@ if not Span.has_extension("actor"):
 
 
 class ActorsComponent:
-    """Runs the shared ActorRecogniser on the doc's text and aligns mentions to its tokens
-    (expanding to token boundaries when the pipeline's tokenizer differs). Ages ("the 86-year-old
+    """Runs the shared ActorRecogniser on the doc's own tokens (an English pipeline's; another
+    language's text is tokenized again and the mentions expanded to the doc's token boundaries). Ages ("the 86-year-old
     leader") are counted from the publication date of the reader's document when there is one."""
 
     def __init__(self, spans_key: str = "actors"):
