@@ -2,11 +2,13 @@
 
 Default (``--mode inprocess``): p50 / p95 of the dashboard's country page over N requests.
 ``--mode server``: starts ``exitwatch serve`` on 127.0.0.1 (a free port) and measures
-  1. cold start: seconds from starting the process to the first answered ``/``, and the time of
-     that first ``/`` request once the port accepts connections;
+  1. cold start, twice (a first server over the store, then a restart that finds the index the
+     first one kept): seconds from starting the process to the first answered ``/`` (and what it
+     showed), to the full app's first API answer, and to ``/`` showing the complete ranking;
   2. reads only: ``--readers`` threads (20) request ``/``, ``/country/IRN``, ``/api/documents``,
      ``/api/events``, ``/api/claims`` and ``/api/forecasts`` round-robin for ``--seconds`` (30);
-  3. reads while writing: the same readers while one client POSTs a document to
+  3. reads while writing (once ``/api/status`` says the reader process is ready; the time it
+     took is printed): the same readers while one client POSTs a document to
      ``/api/documents`` every ``--write-every`` seconds (0.5); each document joins halves of
      two stored Guardian articles, so it is new (read in full, not a near-copy).
   It prints p50/p95/p99, throughput and errors of the reads, and the acknowledgement times of
@@ -78,29 +80,78 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _start_server(db: Path, port: int) -> tuple[subprocess.Popen, float, float]:
-    """Start ``exitwatch serve``; returns the process, seconds to the first answered ``/``, and
-    the latency of that first ``/`` once the port accepted connections."""
+STARTING = "exitwatch is starting"
+WARMING = "The server is starting"
+
+
+def _start_server(db: Path, port: int, cache: Path) -> tuple[subprocess.Popen, threading.Thread]:
+    """Start ``exitwatch serve`` (its kept index in ``cache``) and print, from the process start:
+    when the first ``/`` was answered and with what, when the full app answered its first API
+    request, and when ``/`` showed the complete ranking."""
     import httpx
 
-    env = {**os.environ, "EXITWATCH_API_KEY": API_KEY}
+    env = {**os.environ, "EXITWATCH_API_KEY": API_KEY, "EXITWATCH_CACHE": str(cache)}
     start = time.perf_counter()
     command = [sys.executable, "-c", "from exitwatch.cli import main; main()", "serve", "--db", str(db), "--port", str(port)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = start + 300
+    base = f"http://127.0.0.1:{port}"
+    reader = threading.Thread(target=_reader_ready, args=(base, start, deadline := start + 300), daemon=True)
+    with httpx.Client(base_url=base, timeout=120) as client:
+        first = None
+        while first is None and time.perf_counter() < deadline:
+            try:
+                first = client.get("/")
+            except httpx.TransportError:
+                if server.poll() is not None:
+                    raise SystemExit(f"server exited with {server.returncode}")
+                time.sleep(0.01)
+        answered = time.perf_counter() - start
+        cpu = _cpu_seconds(server.pid)
+        assert first is not None and first.status_code == 200, first and first.text[:200]
+        shown = ("a page saying the server is starting" if STARTING in first.text
+                 else "the ranking with news pending" if WARMING in first.text else "the complete ranking")
+        print(f"  first / answered {answered:.2f} s after starting the process ({cpu:.2f} s of CPU time), "
+              f"showing {shown}")
+        assert client.get("/api/documents", params={"limit": 1}).status_code == 200
+        print(f"  full app answering (first API request) {time.perf_counter() - start:.2f} s after the start")
+        reader.start()
+        while time.perf_counter() < deadline:
+            page = client.get("/").text
+            if STARTING not in page and WARMING not in page:
+                break
+            time.sleep(0.2)
+        print(f"  / showing the complete ranking {time.perf_counter() - start:.2f} s after the start")
+    return server, reader
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the process has used so far (Linux ``/proc``; NaN elsewhere):
+    on a busy machine, the part of the cold start that is the server's own work."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _reader_ready(base: str, start: float, deadline: float) -> None:
+    """Print when the server's reader process could read a posted document at once."""
+    import httpx
+
     while time.perf_counter() < deadline:
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                break
-        except OSError:
-            if server.poll() is not None:
-                raise SystemExit(f"server exited with {server.returncode}")
-            time.sleep(0.05)
-    first = time.perf_counter()
-    response = httpx.get(f"http://127.0.0.1:{port}/", timeout=120)
-    done = time.perf_counter()
-    assert response.status_code == 200, response.text[:200]
-    return server, done - start, done - first
+            ready = httpx.get(base + "/api/status", timeout=60).json()["reader"] == "ready"
+        except httpx.HTTPError:
+            return  # the server was stopped
+        if ready:
+            print(f"  (reader process ready {time.perf_counter() - start:.2f} s after the start)")
+            return
+        time.sleep(0.25)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=60)
 
 
 def _documents() -> itertools.cycle:
@@ -171,18 +222,20 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
 
 def serve_load(db: Path, args) -> None:
     port = _free_port()
-    server, to_first, first = _start_server(db, port)
+    cache = Path(tempfile.mkdtemp(prefix="exitwatch-bench-cache-"))
+    print("cold start, first server over this store (nothing kept):")
+    _stop(_start_server(db, port, cache)[0])
+    print("cold start again (the index the first server kept on shutdown):")
+    server, reader = _start_server(db, port, cache)
     try:
-        print(f"cold start: first / answered {to_first:.2f} s after starting the process; "
-              f"that request took {first * 1000:.0f} ms")
         base = f"http://127.0.0.1:{port}"
         print(f"reads only ({args.readers} readers, {args.seconds:.0f} s):")
         _load(base, readers=args.readers, seconds=args.seconds, write_every=None)
+        reader.join()  # the first write should not measure the reader's start-up
         print(f"reads while writing (one POST every {args.write_every} s):")
         _load(base, readers=args.readers, seconds=args.seconds, write_every=args.write_every)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop(server)
 
 
 def main() -> None:

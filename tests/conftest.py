@@ -12,9 +12,11 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(autouse=True, scope="session")
 def _no_user_model(tmp_path_factory):
-    """Tests use the shipped forecast model, never one `exitwatch train` left in ~/.local/share."""
+    """Tests use the shipped forecast model, never one `exitwatch train` left in ~/.local/share,
+    and keep caches in a temporary folder, not in ~/.cache."""
     patch = pytest.MonkeyPatch()
     patch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("xdg-data")))
+    patch.setenv("EXITWATCH_CACHE", str(tmp_path_factory.mktemp("cache")))  # kept indexes (exitwatch serve)
     yield
     patch.undo()
 

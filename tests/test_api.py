@@ -320,6 +320,18 @@ def test_server_without_key_refuses_writes(sample_db, tmp_path):
         assert c.get("/api/documents").status_code == 200
 
 
+def test_status_says_what_the_server_is_ready_for(client, sample_db, tmp_path):
+    answer = client.get("/api/status")
+    status = answer.json()
+    assert answer.headers["cache-control"] == "no-store", "it changes without a write: never kept"
+    assert status["reader"] in ("ready", "starting") and status["index"] in ("complete", "warming")
+    assert status["documents"] == total_documents(client)
+    copy = tmp_path / "ro.duckdb"
+    shutil.copy(sample_db, copy)
+    with TestClient(create_app(str(copy))) as read_only:
+        assert read_only.get("/api/status").json()["reader"] == "off"
+
+
 def test_openapi_documents_every_endpoint(client):
     spec = client.get("/openapi.json").json()
     paths = set(spec["paths"])

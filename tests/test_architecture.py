@@ -15,7 +15,7 @@ PACKAGE = SRC / "exitwatch"
 #: stage and lower ones, never a higher one. ``read`` sits above ``ingest`` (``read_file`` reads
 #: a file as ingest does); ``ingest`` never imports ``read``.
 STAGES = {
-    "exitwatch": 0, "records": 0, "errors": 0, "dates": 0, "shared_data": 0,
+    "exitwatch": 0, "records": 0, "errors": 0, "dates": 0, "shared_data": 0, "locations": 0,
     "kb": 1,
     "ingest": 2,
     "read": 3,
@@ -141,6 +141,17 @@ def test_only_heavy_libraries_are_imported_inside_functions():
     light = sorted(f"{src} -> {dst}" for src, dst, in_function in IMPORTS
                    if in_function and dst.split(".")[0] != "exitwatch" and dst.split(".")[0] not in HEAVY)
     assert light == [], "import these at module top (not heavy):\n" + "\n".join(light)
+
+
+#: What ``scale`` may import from ``ingest``: the package's public names (byte ranges read as the
+#: whole file is: ``read_range``) and the near-duplicate MinHash, never ingest's internals.
+INGEST_INTERFACE = {"exitwatch.ingest", "exitwatch.ingest.dedup"}
+
+
+def test_scale_uses_only_the_ingest_interface():
+    internals = sorted(f"{src} -> {dst}" for src, dst, _ in IMPORTS
+                       if _stage(src) == "scale" and _stage(dst) == "ingest" and dst not in INGEST_INTERFACE)
+    assert internals == [], "scale imports ingest internals (export them from exitwatch.ingest):\n" + "\n".join(internals)
 
 
 def test_the_rule_catches_a_cycle_and_an_upward_import(tmp_path):

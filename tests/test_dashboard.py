@@ -14,6 +14,8 @@ from test_api import SAMPLES_AS_OF, lexical, sample_db  # noqa: F401  (sample_db
 
 from exitwatch.ingest import make_document
 from exitwatch.app.server import create_app
+from exitwatch.app.uploads import ingest_json_document
+from exitwatch.report import served
 from exitwatch.report.highlight import segments
 from exitwatch.store import Store
 
@@ -155,3 +157,29 @@ def test_segments_rebuild_the_article():
     for n, event in enumerate(reading.events):
         covered = "".join(p.text for p in parts if n in p.events)
         assert covered == doc.body[event.span[0]:event.span[1]]
+
+
+def test_a_write_recomputes_the_news_of_only_the_countries_it_touched(sample_db, hostile_id, tmp_path):  # noqa: F811
+    """The index is assembled from per-country parts: a write naming Iran drops Iran's news figure
+    and the kept pages, and leaves every other country's figure as it was computed."""
+    copy = tmp_path / "write.duckdb"
+    shutil.copy(sample_db, copy)
+    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
+        for _ in range(600):
+            if not c.app.state.warming.is_set():
+                break
+            time.sleep(0.2)
+        access = c.app.state.access
+        before = c.get("/").text
+        assert c.get("/").text == before
+        others = {iso3: access.peek(("news-headline", iso3)) for iso3 in served.document_counts(access) if iso3 != "IRN"}
+        assert others and access.peek(("news-headline", "IRN")) is not None
+        stored = re.search(r"(\d+) documents stored", before).group(1)
+        with access.write() as store:
+            ingest_json_document(store, {"text": "Iranian security forces arrested dozens of protesters in Tehran on "
+                                                 "Monday, the union said.", "published": "2026-01-20"}, read=lexical)
+        assert access.peek(("news-headline", "IRN")) is None
+        assert {iso3: access.peek(("news-headline", iso3)) for iso3 in others} == others
+        after = c.get("/").text
+        assert f"{int(stored) + 1} documents stored" in after, "the kept index page was dropped by the write"
+        assert access.peek(("news-headline", "IRN")) is not None

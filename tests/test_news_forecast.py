@@ -15,8 +15,10 @@ from exitwatch.app.news import news_updated_forecast
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.forecast import LeaderForecast
-from exitwatch.indicators import apply_news, compute_indicators, load_definitions, load_factor_config, update_probability
+from exitwatch.indicators import (apply_news, compute_indicators, load_definitions, load_factor_config, update_probability,
+                                  update_with_news)
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
+from exitwatch.report.view import country_view
 from exitwatch.store import Store
 
 BASE = LeaderForecast(
@@ -131,3 +133,20 @@ def test_news_updated_forecast_on_a_store(tmp_path):
     assert "P(exit) updated" in text.output and "LIT Foreign military pressure" in text.output
     bare = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-01-23", "--db", str(tmp_path / "none.duckdb")])
     assert bare.exit_code == 2 and "no store at" in bare.output  # a --db that names no store is refused
+
+
+def test_one_news_update_for_the_view_the_index_and_the_forecast(tmp_path):
+    """``update_with_news`` is the one path: the country view's news figure is its answer, and
+    factor overrides apply to the same indicators."""
+    definitions = load_definitions()
+    with Store(tmp_path / "one.duckdb") as store:
+        ingest(sample_files("foreign_military_pressure", "_1", "_2"), store=store, read=sentences_only_reader)
+        base = dataclasses.replace(BASE, as_of=dt.date(2026, 1, 23))
+        report, news = update_with_news(store, base, definitions)
+        view = country_view(store, "IRN", base=base)
+        halved = {name: 1 + (f - 1) / 2 for name, f in load_factor_config(None, definitions)[0].items()}
+        _, milder = update_with_news(store, base, definitions, halved, factors_source="halved")
+    assert report.end == base.as_of and report.country_iso3 == "IRN"
+    assert view.news == news and view.indicators == report
+    assert [c.name for c in news.contributions if c.lit] == ["foreign_military_pressure"]
+    assert 1 < milder.multiplier < news.multiplier and milder.factors_source == "halved"

@@ -36,7 +36,7 @@ from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FI
 from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
                                             QUAD_CLASSES, YIELD, YIELD_TYPES, ActorSentence, LabelledSentence,
                                             TaggedSentence, file_sha256, load_conll, load_labelled_tsv,
-                                            load_pentaclass, load_plv, split_pentaclass, split_plv, split_tagged)
+                                            load_pentaclass, load_plv, split_by_sentence)
 from exitwatch.read.tagging import TAG_LABELS, RoleSpan, conll_spans, piece_tags
 
 HERE = Path(__file__).resolve().parent
@@ -111,9 +111,19 @@ class Prepared:
                        plv_test=[], conll_test=[])
 
 
+_ARTICLES = ("the ", "a ", "an ")
+
+
 def _find(text: str, actor: str) -> tuple[int, int] | None:
+    """Where ``actor`` is written in ``text``, widened over an article right before it: the CoNLL
+    annotation (which the token head is scored on) includes "the", PLV's actor text leaves it out."""
     at = text.lower().find(actor.lower()) if actor else -1
-    return (at, at + len(actor)) if at >= 0 else None
+    if at < 0:
+        return None
+    before = text[:at].lower()
+    article = next((a for a in _ARTICLES if before.endswith(a) and (len(before) == len(a) or
+                                                                 not before[-len(a) - 1].isalnum())), "")
+    return at - len(article), at + len(actor)
 
 
 def plv_tags(rows: list[ActorSentence]) -> list[TagExample]:
@@ -150,9 +160,10 @@ def event_rows(plv: list[ActorSentence], pentaclass: list[LabelledSentence]) -> 
 def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES) -> Prepared:
     """Read and split the shared data (no torch needed)."""
     files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE)}
-    plv_train, plv_test = split_plv(load_plv(files[PLV_FILE]), seed=seed)
-    quad_train, quad_test = split_pentaclass(load_pentaclass(files[PENTACLASS_FILE]), seed=seed)
-    conll_train, conll_test = split_tagged(load_conll(files[NER_FILE]), quad_train, quad_test, seed=seed)
+    folds = split_by_sentence(load_plv(files[PLV_FILE]), load_pentaclass(files[PENTACLASS_FILE]),
+                              load_conll(files[NER_FILE]), seed=seed)
+    plv_train, plv_test, quad_train, quad_test = folds.plv_train, folds.plv_test, folds.quad_train, folds.quad_test
+    conll_train, conll_test = folds.conll_train, folds.conll_test
     own = [replace(r, label=YIELD) if r.label in YIELD_TYPES else r for r in load_labelled_tsv(own_examples)]
     event_train = event_rows(plv_train, quad_train) + own
     labels = (NO_EVENT,) + tuple(sorted({r.label for r in event_train} - {NO_EVENT}))
@@ -170,7 +181,9 @@ def examples(prepared: Prepared) -> list[Example]:
     sentence whose actors are found carry their tags too."""
     from exitwatch.read.classifier_data import norm_text
 
-    tags = {norm_text(t.text): t for t in prepared.tag_train}
+    tags: dict[str, TagExample] = {}
+    for tagged in prepared.tag_train:  # CoNLL first: its annotation wins where PLV tags the same sentence
+        tags.setdefault(norm_text(tagged.text), tagged)
     used: set[str] = set()
     rows = []
     for task, labelled in (("event", prepared.event_train), ("quad", prepared.quad_train)):
@@ -257,10 +270,47 @@ def _loss(model, cache: LowerCache, frozen: int, task: str, rows: list[Example],
     return loss
 
 
+def held_out_curve(model, tokenizer, prepared: Prepared, device: str) -> dict:
+    """The torch model's held-out scores after an epoch (float32, before export): event and
+    five-class accuracy, CoNLL span F1. The held-out run prints them per epoch; they chose the
+    number of epochs of the shipped model."""
+    import torch
+
+    from recipe_model import encode
+    from exitwatch.read.tagging import decode_spans, span_scores
+
+    def run(texts):
+        event, quad, spans = [], [], []
+        for i in range(0, len(texts), 64):
+            ids, mask, encodings = encode(tokenizer, texts[i:i + 64], device)
+            with torch.no_grad():
+                e, q, t = model(ids, mask)
+            event += e.argmax(-1).tolist()
+            quad += q.argmax(-1).tolist()
+            spans += [decode_spans(text, enc.offsets, tags) for text, enc, tags
+                      in zip(texts[i:i + 64], encodings, t.argmax(-1).tolist())]
+        return event, quad, spans
+
+    model.eval()
+    events, _, _ = run([r.text for r in prepared.event_test])
+    _, quads, _ = run([r.text for r in prepared.quad_test])
+    conll = conll_examples(prepared.conll_test)
+    _, _, spans = run([e.text for e in conll])
+    model.train()
+    n = max(1, len(prepared.event_test))
+    return {"event_accuracy": round(sum(prepared.event_labels[p] == r.label
+                                        for p, r in zip(events, prepared.event_test)) / n, 4),
+            "quad_accuracy": round(sum(QUAD_CLASSES[p] == r.label for p, r in zip(quads, prepared.quad_test))
+                                   / max(1, len(prepared.quad_test)), 4),
+            **{k: v for k, v in span_scores([e.spans for e in conll], spans).items()
+               if k in ("source_span_f1", "target_span_f1", "role_macro_f1")}}
+
+
 def fit(prepared: Prepared, options: Options, cache: LowerCache):
     """Fine-tune the top ``train_layers`` and the three heads together; return ``(model,
-    tokenizer, steps, seconds, device)``. ``cache``: the lower encoder's outputs (filled as needed,
-    reusable by a later run with the same options)."""
+    tokenizer, steps, seconds, device, curve)``. ``cache``: the lower encoder's outputs (filled as
+    needed, reusable by a later run with the same options); ``curve``: the held-out scores after
+    each epoch (empty when ``prepared`` holds nothing out)."""
     import torch
 
     from recipe_model import build_model
@@ -291,7 +341,7 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
     warmup = max(1, total_steps // 16)
     schedule = torch.optim.lr_scheduler.LambdaLR(  # linear warm-up, then linear decay to zero
         optimiser, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup + 1))))
-    started, steps = time.time(), 0
+    started, steps, curve = time.time(), 0, []
     cache.fill(model, tokenizer, [r.text for plan in plans for _, rows in plan for r in rows], frozen, device)
     print(f"lower encoder cached: {len(cache.states)} sentences, {time.time() - started:.0f} s", file=sys.stderr,
           flush=True)
@@ -310,11 +360,13 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
             if options.max_steps and steps >= options.max_steps:
                 break
         losses = ", ".join(f"{t} {sum(v) / len(v):.3f}" for t, v in totals.items())
-        print(f"epoch {epoch + 1}: loss {losses}; {steps} steps, {time.time() - started:.0f} s", file=sys.stderr,
-              flush=True)
+        if prepared.event_test:
+            curve.append({"epoch": epoch + 1, **held_out_curve(model, tokenizer, prepared, device)})
+        print(f"epoch {epoch + 1}: loss {losses}; {steps} steps, {time.time() - started:.0f} s"
+              + (f"; held out {curve[-1]}" if curve else ""), file=sys.stderr, flush=True)
         if options.max_steps and steps >= options.max_steps:
             break
-    return model, tokenizer, steps, time.time() - started, device
+    return model, tokenizer, steps, time.time() - started, device, curve
 
 
 def export(model, tokenizer, prepared: Prepared, out_dir: Path, options: Options, extra: dict) -> dict:
@@ -403,10 +455,10 @@ def run_holdout(prepared: Prepared, data: Path, holdout_dir: Path, options: Opti
                 cache: LowerCache) -> dict:
     """Train on the training folds, export to ``holdout_dir``, score the held-out folds, fit the
     temperatures, and write the folds as gold files to ``holdout_dir/folds``; return the scores."""
-    model, tokenizer, steps, seconds, device = fit(prepared, options, cache)
+    model, tokenizer, steps, seconds, device, curve = fit(prepared, options, cache)
     export(model, tokenizer, prepared, holdout_dir, options,
            {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
-            "trained_on": "training folds only"})
+            "trained_on": "training folds only", "held_out_curve": curve})
     held_out = score(prepared, holdout_dir)
     meta = json.loads((holdout_dir / METADATA_FILE).read_text())
     meta.update(temperature={h: v["temperature"] for h, v in held_out["calibration"].items()}, scores=held_out)
@@ -423,7 +475,7 @@ def attach(out: Path, holdout_dir: Path) -> dict:
     held = json.loads((holdout_dir / METADATA_FILE).read_text())
     metadata = json.loads((out / METADATA_FILE).read_text())
     metadata.update(temperature=held["temperature"], held_out_scores=held["scores"],
-                    held_out_train_seconds=held["train_seconds"])
+                    held_out_train_seconds=held["train_seconds"], held_out_curve=held.get("held_out_curve", []))
     (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     return metadata
 
@@ -438,15 +490,16 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     splits = {"event_train": len(prepared.event_train), "event_test": len(prepared.event_test),
               "quad_train": len(prepared.quad_train), "quad_test": len(prepared.quad_test),
               "tag_train": len(prepared.tag_train), "tag_test": len(prepared.tag_test),
-              "rule": "a stratified 20% of plv_train.csv and of cameo_pentaclass_train.tsv (seeded); CoNLL "
-                      "sentences follow the five-class split, the others a seeded 20%"}
+              "rule": "split by sentence across the three files (classifier_data.split_by_sentence): a "
+                      "stratified 20% of plv_train.csv, five-class sentences follow their PLV side and the "
+                      "others are stratified to 20%, CoNLL sentences follow either file, the rest a seeded 20%"}
     cache = LowerCache()
     if stage in ("both", "holdout"):
         held_out = run_holdout(prepared, data, holdout_dir, options, splits, cache)
         print(json.dumps({"held_out": held_out}, indent=2), file=sys.stderr, flush=True)
         if stage == "holdout":
             return json.loads((holdout_dir / METADATA_FILE).read_text())
-    model, tokenizer, steps, seconds, device = fit(prepared.everything(), options, cache)
+    model, tokenizer, steps, seconds, device, _ = fit(prepared.everything(), options, cache)
     metadata = export(model, tokenizer, prepared, out, options,
                       {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
                        "trained_on": "everything (training folds + held-out folds)"})

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
+from exitwatch.app.ingest_pipeline import near_copy_index
 from exitwatch.app.uploads import ParsedUpload, UploadResult, json_document_bytes, parse_upload, store_upload
 from exitwatch.errors import AuthError, UploadTooLargeError, WritesDisabledError
 from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
@@ -62,7 +63,22 @@ def _answer(result: UploadResult) -> dict:
             "read": report.read, "document_ids": list(result.document_ids), "problems": [str(p) for p in report.problems]}
 
 
-def _ingest(store: StoreAccess, upload: ParsedUpload, reader) -> dict:
+class NearCopies:
+    """The server's near-duplicate index of the stored documents: built from the store by the
+    first write, then kept up to date by each write (all under the write lock) instead of being
+    rebuilt from every stored signature by every write; dropped when a write fails, so that it
+    never holds a document that was not stored."""
+
+    def __init__(self):
+        self.index = None
+
+    def get(self, store):
+        if self.index is None:
+            self.index = near_copy_index(store)
+        return self.index
+
+
+def _ingest(store: StoreAccess, upload: ParsedUpload, reader, near_copies: NearCopies) -> dict:
     """Store ``upload`` under the write lock, lending the store to other requests while each new
     document is read (ingest reads a document before the transaction that stores it)."""
 
@@ -71,7 +87,11 @@ def _ingest(store: StoreAccess, upload: ParsedUpload, reader) -> dict:
             return reader(doc)
 
     with store.write() as s:
-        return _answer(store_upload(s, upload, read=read))
+        try:
+            return _answer(store_upload(s, upload, read=read, near_copies=near_copies.get(s)))
+        except BaseException:
+            near_copies.index = None
+            raise
 
 
 def reader(request: Request):
@@ -79,16 +99,23 @@ def reader(request: Request):
     return request.app.state.reader
 
 
+def near_copies(request: Request) -> NearCopies:
+    """The app's near-duplicate index (``create_app``)."""
+    return request.app.state.near_copies
+
+
 @router.post("/documents", response_model=M.IngestOut, status_code=201, summary="Ingest one document (API key)")
-def post_document(document: M.DocumentIn, store: StoreAccess = Depends(access), read=Depends(reader)):
+def post_document(document: M.DocumentIn, store: StoreAccess = Depends(access), read=Depends(reader),
+                  copies: NearCopies = Depends(near_copies)):
     """Ingest and read one document given as JSON; an exact repeat is reported, not stored twice."""
     data = json_document_bytes(document.model_dump())
-    return _ingest(store, parse_upload(data, max_bytes=len(data)), read)
+    return _ingest(store, parse_upload(data, max_bytes=len(data)), read, copies)
 
 
 @router.post("/uploads", response_model=M.IngestOut, status_code=201, summary="Upload a file to ingest (API key)")
 async def post_upload(request: Request, file: UploadFile = File(description="text, HTML, JSON, JSONL, CSV/TSV or RSS/Atom"),
-                      store: StoreAccess = Depends(access), read=Depends(reader)):
+                      store: StoreAccess = Depends(access), read=Depends(reader),
+                      copies: NearCopies = Depends(near_copies)):
     """Ingest an uploaded file. The format is sniffed from the content; the server names the
     temporary file itself; the upload is stored whole or not at all."""
     limit = request.app.state.max_upload_bytes
@@ -99,6 +126,6 @@ async def post_upload(request: Request, file: UploadFile = File(description="tex
             raise UploadTooLargeError("upload", f"larger than the limit of {limit:,} bytes")
 
     def store_it():
-        return _ingest(store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit), read)
+        return _ingest(store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit), read, copies)
 
     return await run_in_threadpool(store_it)

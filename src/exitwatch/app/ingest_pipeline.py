@@ -95,6 +95,7 @@ def ingest(
     progress: Callable[[int, int | None], None] | None = None,
     near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
     batch_size: int = BATCH_SIZE,
+    near_copies: NearDuplicateIndex | None = None,
     **reader_opts,
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` and say what happened.
@@ -103,14 +104,16 @@ def ingest(
     each new (not near-duplicate) document into a Reading stored with it. ``reader_opts`` go
     to ``iter_documents`` (``text_column``, ``title_column``, ``date_column``, ``outlet``, ...).
     Documents are stored ``batch_size`` at a time, each batch in one transaction.
-    ``progress(done, None)`` is called after each document.
+    ``progress(done, None)`` is called after each document. ``near_copies``: the near-duplicate
+    index of the store's documents when the caller keeps one (the server does; it is updated
+    here), else it is built from the store.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
     problems: list[IngestProblem] = []
     report = ingest_documents(iter_documents(paths, on_problem=problems.append, **reader_opts), store=store,
                               read=read, progress=progress, near_duplicate_threshold=near_duplicate_threshold,
-                              batch_size=batch_size)
+                              batch_size=batch_size, near_copies=near_copies)
     return replace(report, problems=tuple(problems) + report.problems)
 
 
@@ -122,12 +125,13 @@ def ingest_documents(
     progress: Callable[[int, int | None], None] | None = None,
     near_duplicate_threshold: float = NEAR_DUPLICATE_THRESHOLD,
     batch_size: int = BATCH_SIZE,
+    near_copies: NearDuplicateIndex | None = None,
 ) -> IngestReport:
     """Store ``documents`` as ``ingest`` does (exact duplicates dropped, near-copies linked, new
     documents read), ``batch_size`` at a time, each batch in one transaction."""
     reader = make_reader(read)
     problems: list[IngestProblem] = []
-    index = NearDuplicateIndex.from_signatures(store.signatures(), threshold=near_duplicate_threshold)
+    index = near_copies or near_copy_index(store, near_duplicate_threshold)
     counts = {"added": 0, "duplicates": 0, "near": 0, "read": 0}
     done = 0
     for chunk in _chunks(documents, batch_size):
@@ -153,6 +157,11 @@ def ingest_documents(
         _flush(store, batch, counts)
     return IngestReport(added=counts["added"], duplicates=counts["duplicates"], near_duplicates=counts["near"],
                         problems=tuple(problems), read=counts["read"])
+
+
+def near_copy_index(store, threshold: float = NEAR_DUPLICATE_THRESHOLD) -> NearDuplicateIndex:
+    """The near-duplicate index of every document in ``store``."""
+    return NearDuplicateIndex.from_signatures(store.signatures(), threshold=threshold)
 
 
 def _chunks(items: Iterable[Document], size: int) -> Iterator[list[Document]]:

@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 
 from exitwatch.forecast import forecast_one
-from exitwatch.indicators import compute_indicators, load_definitions
-from exitwatch.indicators.update import NewsForecast, apply_news, load_factor_config
+from exitwatch.indicators import load_definitions
+from exitwatch.indicators.update import NewsForecast, load_factor_config, update_with_news
 from exitwatch.store import Store
 
 
@@ -37,8 +37,7 @@ def news_updated_forecast(
     defs = load_definitions(str(definitions) if definitions else None)
     factors, cap, source = load_factor_config(config, defs)
     base = forecast_one(country, as_of=as_of)
-    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=defs)
-    return apply_news(base, report, defs, factors, cap, factors_source=source or defs.source)
+    return update_with_news(store, base, defs, factors, cap, period=period, factors_source=source)[1]
 
 
 def stored_news_forecast(

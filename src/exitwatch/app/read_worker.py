@@ -31,16 +31,17 @@ _WARM_UP = "Protesters marched in Tehran on Monday, the union said."
 def _serve(conn, mode: str) -> None:
     """The child: build the pipeline, say so, then read documents until the pipe closes."""
     read_document(make_document(_WARM_UP), mode=mode)
-    conn.send(("ready", None))
-    while True:
-        try:
+    try:
+        conn.send(("ready", None))
+        while True:
             doc = conn.recv()
-        except EOFError:
-            return
-        try:
-            conn.send(("ok", read_document(doc, mode=mode)))
-        except Exception as e:  # noqa: BLE001 - the parent re-raises it for this one document
-            conn.send(("error", f"{type(e).__name__}: {e}"))
+            try:
+                answer = ("ok", read_document(doc, mode=mode))
+            except Exception as e:  # noqa: BLE001 - the parent re-raises it for this one document
+                answer = ("error", f"{type(e).__name__}: {e}")
+            conn.send(answer)
+    except (EOFError, OSError):  # the server closed the pipe or ended
+        return
 
 
 class ReadWorker:
@@ -69,6 +70,17 @@ class ReadWorker:
         self._process.start()
         child.close()
         self._ready = False
+
+    def ready(self) -> bool:
+        """Whether the child has built its pipeline and can read at once (never waits)."""
+        if not self._lock.acquire(blocking=False):
+            return self._ready  # busy: reading (ready) or waiting for the start (not yet)
+        try:
+            if not self._ready and self._conn is not None and self._conn.poll(0):
+                self._wait_ready()
+            return self._ready
+        finally:
+            self._lock.release()
 
     def _wait_ready(self) -> None:
         if self._ready:

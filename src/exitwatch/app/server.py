@@ -19,19 +19,21 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from exitwatch import __version__
-from exitwatch.app import api_write
+from exitwatch.app import api_write, index_snapshot
 from exitwatch.app.http_guard import HttpGuard
 from exitwatch.app.read_worker import READ_BUDGET_S, shared_worker
+from exitwatch.app.response_cache import ResponseCache
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
 from exitwatch.read import DEFAULT_MODE
-from exitwatch.report import api_read, api_sources, dashboard
+from exitwatch.report import api_models as M
+from exitwatch.report import api_read, api_sources, dashboard, served
 from exitwatch.report.access import StoreAccess
 from exitwatch.report.render import render
 
@@ -108,25 +110,37 @@ def _api_docs(app: FastAPI) -> None:
         return render("api_docs.html", spec=app.openapi())
 
 
+def _status(app: FastAPI) -> None:
+    """``/api/status``: what the server is ready for (a load balancer's or a benchmark's check)."""
+
+    @app.get("/api/status", response_model=M.StatusOut, summary="Server status", tags=["status"])
+    def status(response: Response):
+        """Whether the index is complete and the reader process is ready for writes."""
+        response.headers["Cache-Control"] = "no-store"  # changes without a write
+        access: StoreAccess = app.state.access
+        return {"version": __version__, "index": "warming" if app.state.warming.is_set() else "complete",
+                "reader": "off" if not app.state.api_key else "ready" if app.state.reader.ready() else "starting",
+                "documents": served.vintage(access).documents}
+
+
 def _warm(access: StoreAccess, stop: threading.Event, warming: threading.Event) -> None:
     """Compute each stored country's news for the index, country by country until done or
-    ``stop`` is set; clear ``warming`` at the end."""
+    ``stop`` is set; clear ``warming`` when done (not when stopped: the index is incomplete)."""
     try:
-        counts = dashboard.document_counts(access)
-        for f in dashboard.history_ranking(access):
+        counts = served.document_counts(access)
+        for f in served.history_ranking(access):
             if stop.is_set():
                 return
             if counts.get(f.country_iso3):
-                dashboard.news_headline(access, f)
+                served.news_headline(access, f)
     except Exception:  # the request that needs it will report the error
         log.exception("warming the index failed")
-    finally:
-        warming.clear()
+    warming.clear()
 
 
 def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
                read_mode: str = DEFAULT_MODE, read_budget_s: float = READ_BUDGET_S,
-               as_of: dt.date | None = None) -> FastAPI:
+               as_of: dt.date | None = None, keep_index: bool = False) -> FastAPI:
     """The web application over the store at ``db_path`` (created when missing), assessing as of
     ``as_of`` (default today: the news window of every forecast ends there).
 
@@ -134,17 +148,19 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     carrying it in ``X-API-Key``; without it they answer 403. ``max_upload_bytes`` caps uploads.
     Documents written through the API are read in ``read_mode`` by a worker process, each within
     ``read_budget_s`` seconds (a slower one is stored unread, with that problem).
+    ``keep_index``: on shutdown, keep the index page for the next start (``index_snapshot``;
+    ``exitwatch serve`` does).
     """
     access = StoreAccess(db_path, as_of=as_of)
     reader = shared_worker(read_mode, read_budget_s)
+    if api_key:
+        reader.start()  # in the background, now: the first write should not wait for it
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        if api_key:
-            reader.start()
         # The history ranking (models loaded) before the first request; every stored country's
         # news in the background, the index marking those not computed yet as pending.
-        await run_in_threadpool(dashboard.history_ranking, access)
+        await run_in_threadpool(served.history_ranking, access)
         stop = threading.Event()
         app.state.warming.set()
         warming = threading.Thread(target=_warm, args=(access, stop, app.state.warming), name="exitwatch-warm",
@@ -153,7 +169,10 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
         yield
         stop.set()
         warming.join()  # at most one country's news still being computed
+        index = dashboard.index_page(access) if keep_index and not app.state.warming.is_set() else None
         access.close()
+        if index is not None:
+            index_snapshot.save(db_path, index, access.as_of or dt.date.today())
 
     app = FastAPI(
         title="exitwatch",
@@ -170,10 +189,13 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     app.state.api_key = api_key
     app.state.max_upload_bytes = max_upload_bytes
     app.state.reader = reader
+    app.state.near_copies = api_write.NearCopies()
     _install_error_handlers(app)
     app.add_middleware(HttpGuard, max_multipart_bytes=max_upload_bytes + api_write.BODY_OVERHEAD,
                        max_other_bytes=api_write.JSON_BODY_LIMIT)
+    app.add_middleware(ResponseCache, access=access, enabled=lambda: not app.state.warming.is_set())
     _api_docs(app)
+    _status(app)
     app.include_router(api_read.router)
     app.include_router(api_sources.router)
     app.include_router(api_write.router)

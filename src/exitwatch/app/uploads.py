@@ -21,6 +21,7 @@ from pathlib import Path
 from exitwatch.app.ingest_pipeline import IngestReport, ReadWith, ingest
 from exitwatch.errors import InputError, UnsupportedUploadError, UploadTooLargeError
 from exitwatch.ingest import iter_documents
+from exitwatch.ingest.dedup import NearDuplicateIndex
 from exitwatch.ingest.sources import sniff_format
 from exitwatch.ingest.textio import looks_binary
 from exitwatch.read import DEFAULT_MODE
@@ -114,11 +115,13 @@ def parse_upload(data: bytes, *, name_hint: str | None = None, max_bytes: int = 
     return ParsedUpload(data=data, fmt=fmt, documents=tuple(docs))
 
 
-def store_upload(store, upload: ParsedUpload, *, read: ReadWith = DEFAULT_MODE) -> UploadResult:
+def store_upload(store, upload: ParsedUpload, *, read: ReadWith = DEFAULT_MODE,
+                 near_copies: NearDuplicateIndex | None = None) -> UploadResult:
     """Store a parsed upload in one transaction, reading each new document with ``read`` (see
-    ``ingest``). The problems name the input ``upload``, never the server's temporary file."""
+    ``ingest``, as ``near_copies``). The problems name the input ``upload``, never the server's
+    temporary file."""
     with _upload_file(upload.data, upload.fmt) as path:
-        report = ingest([path], store=store, read=read, batch_size=len(upload.documents) + 1)
+        report = ingest([path], store=store, read=read, batch_size=len(upload.documents) + 1, near_copies=near_copies)
     problems = tuple(replace(p, source=_relabel(p.source, path), problem=_relabel(p.problem, path))
                      for p in report.problems)
     return UploadResult(report=replace(report, problems=problems),

@@ -29,7 +29,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     'backtest': ('forecast_cmds', 'backtest', "Train only on outcomes known by --train-end, predict every leader-month from --start to --end, and print AUC, Brier score and log loss per horizon beside the baselines, and how many true irregular exits each month's top 10 caught."),
     'forecast': ('forecast_cmds', 'forecast_command', "Forecast when today's leader goes (P(exit), P(irregular exit) within 1, 3, 6, 12 months), how (exit modes), what happens to him (fates) and where he could flee."),
     'brief': ('report_cmds', 'brief', 'One-page brief on COUNTRY (ISO3, name or Gleditsch-Ward number): headline probability and timing, trend, lit indicators with evidence and attribution chains, likely fate and destinations, what would change the assessment, data vintage.'),
-    'serve': ('report_cmds', 'serve', 'Serve the dashboard and the JSON API (OpenAPI docs at /docs) over the store.'),
+    'serve': ('serve_cmds', 'serve', 'Serve the dashboard and the JSON API (OpenAPI docs at /docs) over the store.'),
     'eval': ('eval_cmds', 'eval_group', "Evaluate the reader's coders and models against gold data; each prints one JSON object."),
 }
 

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from exitwatch.dates import DATE_FORMAT, parse_user_date
 from exitwatch.errors import InputError
-from exitwatch.store import DEFAULT_DB_ENV, default_db_path, require_store
+from exitwatch.locations import DEFAULT_DB_ENV, default_db_path, require_store
 
 
 def _require_store(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -16,7 +16,7 @@ from exitwatch.forecast.backtest import run_backtest
 from exitwatch.forecast.importers import data_sources
 from exitwatch.forecast.ranking import riskiest_first
 from exitwatch.forecast.training import train as run_train
-from exitwatch.store import DEFAULT_DB_ENV, default_db_path, require_store
+from exitwatch.locations import DEFAULT_DB_ENV, default_db_path, require_store
 
 data_dir_option = click.option(
     "--data-dir", type=click.Path(file_okay=False), default=None,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
+from exitwatch.indicators.compute import compute_indicators
 from exitwatch.indicators.definitions import Definitions
 from exitwatch.indicators.records import IndicatorReport
 from exitwatch.records import Record
@@ -138,3 +139,14 @@ def apply_news(base, report: IndicatorReport, definitions: Definitions, factors:
         news_period_start=report.period_start, news_documents=report.recent_documents, recent_news=recent,
         model_version=base.model_version, factors_source=factors_source,
     )
+
+
+def update_with_news(store, base, definitions: Definitions, factors: dict[str, float] | None = None,
+                     cap: float | None = None, *, period: str = "week",
+                     factors_source: str = "") -> tuple[IndicatorReport, NewsForecast]:
+    """The indicators of ``base``'s country lit by the news in ``store`` in the window that ends on
+    the forecast date ``base.as_of`` (never at the newest stored story), and ``base`` updated by
+    them (``apply_news`` with ``factors`` and ``cap``, default the definitions' own). The one
+    path of the country view, the index's news figure and the news-updated forecast."""
+    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
+    return report, apply_news(base, report, definitions, factors, cap, factors_source=factors_source or definitions.source)

@@ -240,29 +240,58 @@ def norm_text(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def split_plv(rows: list[ActorSentence], *, seed: int = DEFAULT_SEED,
-              test_fraction: float = TEST_FRACTION) -> tuple[list[ActorSentence], list[ActorSentence]]:
-    """(train, test): a stratified ``test_fraction`` split of PLV records with a fixed seed."""
+@dataclass(frozen=True)
+class SentenceFolds:
+    """Training and held-out folds of the three labelled files, split by sentence across them:
+    a sentence that occurs in two files (most CoNLL sentences are five-class sentences; about half
+    the PLV sentences are too) is on the same side in both."""
+
+    plv_train: list[ActorSentence]
+    plv_test: list[ActorSentence]
+    quad_train: list[LabelledSentence]
+    quad_test: list[LabelledSentence]
+    conll_train: list[TaggedSentence]
+    conll_test: list[TaggedSentence]
+
+
+def _stratified(rows: list, labels: list[str], fraction: float, seed: int) -> tuple[list, list]:
+    """A stratified ``fraction`` held out; a sentence repeated in the file goes wholly to the test
+    side when any of its copies does."""
     from sklearn.model_selection import train_test_split
 
-    train, test = train_test_split(rows, test_size=test_fraction, random_state=seed,
-                                   stratify=[r.label for r in rows])
-    return list(train), list(test)
+    if not rows or fraction <= 0:
+        return list(rows), []
+    if fraction >= 1:
+        return [], list(rows)
+    counts = {label: labels.count(label) for label in labels}
+    stratify = labels if min(counts.values()) >= 2 else None
+    train, test = train_test_split(rows, test_size=fraction, random_state=seed, stratify=stratify)
+    held = {norm_text(r.text) for r in test}
+    return [r for r in train if norm_text(r.text) not in held], list(test) + [r for r in train if norm_text(r.text) in held]
 
 
-def split_tagged(rows: list[TaggedSentence], pentaclass_train: list[LabelledSentence],
-                 pentaclass_test: list[LabelledSentence], *, seed: int = DEFAULT_SEED,
-                 test_fraction: float = TEST_FRACTION) -> tuple[list[TaggedSentence], list[TaggedSentence]]:
-    """(train, test) of the CoNLL sentences, consistent with the five-class split (both files come
-    from one annotation project and share most sentences): a sentence on one side of the
-    five-class split stays on that side; the others are held out at random (seeded) at
-    ``test_fraction``."""
-    held = {norm_text(r.text) for r in pentaclass_test}
-    kept = {norm_text(r.text) for r in pentaclass_train} - held
+def split_by_sentence(plv: list[ActorSentence], pentaclass: list[LabelledSentence], conll: list[TaggedSentence],
+                      *, seed: int = DEFAULT_SEED, test_fraction: float = TEST_FRACTION) -> SentenceFolds:
+    """Held-out folds with no sentence on both sides, in any pair of files: a stratified
+    ``test_fraction`` of the PLV records (by label); five-class sentences follow the PLV side of the
+    same sentence, and the others are split (stratified by class) so that about ``test_fraction`` of
+    the five-class file is held out; CoNLL sentences follow whichever file holds them, the rest are
+    held out at random (seeded) at ``test_fraction``."""
+    plv_train, plv_test = _stratified(plv, [r.label for r in plv], test_fraction, seed)
+    held = {norm_text(r.text) for r in plv_test}
+    kept = {norm_text(r.text) for r in plv_train} - held
+    forced_test = [r for r in pentaclass if norm_text(r.text) in held]
+    forced_train = [r for r in pentaclass if norm_text(r.text) in kept]
+    free = [r for r in pentaclass if norm_text(r.text) not in held | kept]
+    wanted = round(test_fraction * len(pentaclass)) - len(forced_test)
+    free_train, free_test = _stratified(free, [r.label for r in free], wanted / len(free) if free else 0.0, seed)
+    quad_train, quad_test = forced_train + free_train, forced_test + free_test
+    held |= {norm_text(r.text) for r in quad_test}
+    kept |= {norm_text(r.text) for r in quad_train}
     rng = random.Random(seed)
-    train, test = [], []
-    for row in rows:
+    conll_train, conll_test = [], []
+    for row in conll:
         key = norm_text(row.text)
         chance = rng.random()
-        (test if key in held or (key not in kept and chance < test_fraction) else train).append(row)
-    return train, test
+        (conll_test if key in held or (key not in kept and chance < test_fraction) else conll_train).append(row)
+    return SentenceFolds(plv_train, plv_test, quad_train, quad_test, conll_train, conll_test)

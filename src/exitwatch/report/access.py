@@ -94,6 +94,12 @@ class StoreAccess:
                         if scope == STORE or (scope == COUNTRY and k[1] in countries)]:
                 del self._cache[key]
 
+    @property
+    def generation(self) -> int:
+        """How many writes (invalidations) there have been: a result computed while it did not
+        change reflects the store as it still is."""
+        return self._generation
+
     def peek(self, key: tuple, default: Any = None) -> Any:
         """The cached result under ``key``, or ``default`` without computing it."""
         with self._lock:

@@ -95,6 +95,15 @@ class IngestOut(BaseModel):
     problems: list[str]
 
 
+class StatusOut(BaseModel):
+    """Whether the server is ready for each kind of request."""
+
+    version: str = Field(description="exitwatch version")
+    index: str = Field(description="complete, or warming (the index's news still being computed at startup)")
+    reader: str = Field(description="ready, starting (a write now waits for the reader process), or off (no API key)")
+    documents: int = Field(description="documents stored")
+
+
 class NewsForecastOut(BaseModel):
     """The forecast updated with the lit indicators (``base`` and ``updated``: ``p_exit`` and
     ``p_irregular``, horizon in months -> probability)."""

@@ -15,7 +15,7 @@ from exitwatch.kb import resolve_country
 from exitwatch.records import MODALITIES, Claim, Event
 from exitwatch.report import api_models as M
 from exitwatch.report.access import NO_STORE, StoreAccess
-from exitwatch.report.view import country_view, ranked_forecasts
+from exitwatch.report.served import history_ranking, view
 
 ERRORS = {status: {"model": M.ErrorResponse} for status in (400, 404, 422, 500)}
 router = APIRouter(prefix="/api", responses=ERRORS)
@@ -123,11 +123,11 @@ def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period 
 def list_forecasts(store: StoreAccess = Depends(access)):
     """Every country of the current-leaders table, highest 12-month exit probability first."""
     return store.cached(("forecasts", store.as_of or dt.date.today()),
-                        lambda _: [f.to_dict() for f in ranked_forecasts(as_of=store.as_of)], scope=NO_STORE)
+                        lambda _: [f.to_dict() for f in history_ranking(store)], scope=NO_STORE)
 
 
 @router.get("/forecasts/{country}", response_model=M.CountryForecastOut, summary="Forecast for one country")
 def get_forecast(country: Annotated[str, Path(max_length=80)], store: StoreAccess = Depends(access)):
     """The base forecast, the news-updated forecast and the trend of the 12-month probability."""
     iso3 = resolve_country(country).iso3
-    return store.cached(("forecast", iso3), lambda s: country_view(s, iso3, as_of=store.as_of).forecast_dict())
+    return store.cached(("forecast", iso3), lambda _: view(store, iso3).forecast_dict())

@@ -9,21 +9,20 @@ lists the watched sources with their freshness.
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse
 
-from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
+from exitwatch.forecast.ranking import riskiest_first
 from exitwatch.kb import resolve_country
-from exitwatch.report.access import NO_STORE, STORE, StoreAccess
+from exitwatch.report.access import StoreAccess
 from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
 from exitwatch.report.render import render
-from exitwatch.report.view import country_view, news_forecast, ranked_forecasts
+from exitwatch.report.served import document_counts, history_ranking, news_headline, view, vintage
 
 router = APIRouter(include_in_schema=False)
 #: Documents listed on a country page.
@@ -33,27 +32,6 @@ COUNTRY_DOCUMENTS = 25
 class BriefFormat(str, Enum):
     md = "md"
     html = "html"
-
-
-def history_ranking(store: StoreAccess) -> list:
-    """History forecasts of every country, riskiest first (no store data: kept across writes)."""
-    return store.cached(("history-ranking", store.as_of or dt.date.today()),
-                        lambda _: ranked_forecasts(as_of=store.as_of), scope=NO_STORE)
-
-
-def news_headline(store: StoreAccess, base, *, wait: bool = True) -> float | None:
-    """The news-updated headline probability of the country of ``base`` (its history forecast),
-    cached until a write touches the country; with ``wait=False`` only what is cached (None when
-    it is still being computed)."""
-    key = ("news-headline", base.country_iso3)
-    if not wait:
-        return store.peek(key)
-    return store.cached(key, lambda s: news_forecast(s, base).updated["p_exit"][HEADLINE_MONTHS])
-
-
-def document_counts(store: StoreAccess) -> dict[str, int]:
-    """ISO3 -> stored documents naming the country (store-wide: recomputed after any write)."""
-    return store.cached(("document-counts",), lambda s: s.country_document_counts(), scope=STORE)
 
 
 def ranking(store: StoreAccess, *, wait_for_news: bool = True) -> dict:
@@ -73,12 +51,17 @@ def ranking(store: StoreAccess, *, wait_for_news: bool = True) -> dict:
             for f in riskiest_first(history, updated=news)]
     as_of = rows[0]["forecast"].as_of if rows else None
     return {"rows": rows, "as_of": as_of, "pending": len(pending),
-            "vintage": store.cached(("vintage",), lambda s: s.vintage(), scope=STORE)}
+            "vintage": vintage(store)}
+
+
+def index_page(store: StoreAccess, *, wait_for_news: bool = True) -> str:
+    """The index page (``ranking``'s rows)."""
+    return render("index.html", **ranking(store, wait_for_news=wait_for_news))
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, store: StoreAccess = Depends(access)):
-    return render("index.html", **ranking(store, wait_for_news=not request.app.state.warming.is_set()))
+    return index_page(store, wait_for_news=not request.app.state.warming.is_set())
 
 
 @router.get("/country/{country}", response_class=HTMLResponse)
@@ -86,9 +69,8 @@ def country_page(country: Annotated[str, Path(max_length=80)], store: StoreAcces
     iso3 = resolve_country(country).iso3
 
     def page(s) -> str:
-        view = country_view(s, iso3, as_of=store.as_of)
         documents = s.find_documents(country=iso3, limit=COUNTRY_DOCUMENTS).items
-        return render("country.html", **brief_context(view), documents=documents)
+        return render("country.html", **brief_context(view(store, iso3)), documents=documents)
 
     return store.cached(("country-page", iso3), page)
 
@@ -105,7 +87,7 @@ def document_page(doc_id: Annotated[str, DOC_ID], store: StoreAccess = Depends(a
 def brief_page(country: Annotated[str, Path(max_length=80)], format: BriefFormat = BriefFormat.html,
                store: StoreAccess = Depends(access)):
     iso3 = resolve_country(country).iso3
-    text = store.cached(("brief", iso3, format.value), lambda s: render_brief(country_view(s, iso3, as_of=store.as_of), fmt=format.value, base_url=""))
+    text = store.cached(("brief", iso3, format.value), lambda _: render_brief(view(store, iso3), fmt=format.value, base_url=""))
     return HTMLResponse(text) if format is BriefFormat.html else PlainTextResponse(text, media_type="text/markdown")
 
 

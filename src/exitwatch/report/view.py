@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from exitwatch.forecast import LeaderForecast, forecast, forecast_one
 from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
-from exitwatch.indicators import IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions
+from exitwatch.indicators import (IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions,
+                                  update_with_news)
 from exitwatch.indicators.compute import baseline_and_lit
 from exitwatch.records import replace
 from exitwatch.store.report import StoreVintage
@@ -163,24 +164,18 @@ def fed_by(store, indicators: IndicatorReport) -> tuple[SourceUse, ...]:
     return tuple(uses)
 
 
-def news_forecast(store, base: LeaderForecast, *, period: str = "week") -> NewsForecast:
-    """``base`` updated with the indicators of its country lit by the news in ``store`` in the
-    window that ends on the forecast date ``base.as_of``."""
-    definitions = load_definitions()
-    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
-    return apply_news(base, report, definitions, factors_source=definitions.source)
-
-
-def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week") -> CountryView:
+def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week",
+                 base: LeaderForecast | None = None) -> CountryView:
     """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store``: the forecast
     as of ``as_of`` (default today) updated with the news in the window that ends on that date
-    (evidence fades with its age; the trend ends there too), as ``news_updated_forecast`` does."""
+    (evidence fades with its age; the trend ends there too), as ``news_updated_forecast`` does.
+    ``base``: that forecast when the caller has it already (the server keeps it for the day)."""
     definitions = load_definitions()
-    base = forecast_one(country, as_of=as_of)
-    indicators = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
+    base = base or forecast_one(country, as_of=as_of)
+    indicators, news = update_with_news(store, base, definitions, period=period)
     return CountryView(
         forecast=base,
-        news=apply_news(base, indicators, definitions, factors_source=definitions.source),
+        news=news,
         indicators=indicators,
         trend=_trend(store, base, indicators, definitions),
         changes=what_would_change(base, indicators, definitions),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
-from exitwatch.ingest.problems import IngestProblem
+from exitwatch.ingest import IngestProblem
 from exitwatch.scale.plan import Partition
 
 MANIFEST = "manifest.json"

@@ -20,9 +20,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from exitwatch.app.ingest_pipeline import document_step, make_reader
+from exitwatch.ingest import IngestProblem, ReaderOptions
 from exitwatch.ingest.dedup import minhash, signature_bytes
-from exitwatch.ingest.options import ReaderOptions
-from exitwatch.ingest.problems import IngestProblem
 from exitwatch.records import Document, Record
 from exitwatch.scale.plan import Partition
 from exitwatch.scale.ranges import unit_documents

@@ -17,9 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from exitwatch.errors import ConfigError
-from exitwatch.ingest.problems import IngestProblem
-from exitwatch.ingest.sources import STDIN, InputSource, expand_inputs
-from exitwatch.ingest.textio import MAX_DOCUMENT_BYTES
+from exitwatch.ingest import MAX_DOCUMENT_BYTES, STDIN, IngestProblem, InputSource, expand_inputs
 
 #: Formats whose files can be cut into byte ranges (one record per line, or CSV records).
 SPLITTABLE = ("jsonl", "csv", "tsv")

@@ -12,8 +12,7 @@ from pathlib import Path
 
 from exitwatch.app.ingest_pipeline import make_reader
 from exitwatch.errors import ConfigError
-from exitwatch.ingest.options import ReaderOptions
-from exitwatch.ingest.problems import IngestProblem
+from exitwatch.ingest import IngestProblem, ReaderOptions
 from exitwatch.read import DEFAULT_MODE
 from exitwatch.records import Record
 from exitwatch.scale.link import link_partitions

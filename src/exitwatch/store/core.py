@@ -10,23 +10,9 @@ from typing import Any, Iterable
 import duckdb
 import pyarrow as pa
 
-from exitwatch.errors import InputError, StoreError, StoreLockedError, StoreMissingError
+from exitwatch.errors import InputError, StoreError, StoreLockedError
+from exitwatch.locations import DEFAULT_DB_ENV, default_db_path, require_store  # noqa: F401 - re-exported
 from exitwatch.store.schema import MIGRATIONS, SCHEMA_VERSION, TABLES
-
-DEFAULT_DB_ENV = "EXITWATCH_DB"
-
-
-def default_db_path() -> str:
-    """The store used when no ``--db`` is given: ``$EXITWATCH_DB`` or ``./exitwatch.duckdb``."""
-    return os.environ.get(DEFAULT_DB_ENV) or "exitwatch.duckdb"
-
-
-def require_store(path: str | os.PathLike) -> None:
-    """Raise StoreMissingError unless a store file exists at ``path``: the check of every command
-    that reads a store (only ingest, demo, import-parquet and watch create one)."""
-    if str(path) != ":memory:" and not Path(path).is_file():
-        raise StoreMissingError(f"no store at {path}: run `exitwatch ingest` or `exitwatch demo` first (with --db {path})")
-
 
 def _open_error(path: str, error: Exception) -> StoreError:
     """DuckDB's lock error (another process, usually `exitwatch serve`, holds the file) as
