@@ -77,6 +77,16 @@ def test_no_event_sentence_gets_no_event_and_batching_keeps_order(classifier):
     assert classifier.predict([]) == []
 
 
+def test_a_sentence_reads_the_same_whatever_is_read_with_it(classifier):
+    """The int8 model quantizes its activations per run: a sentence must not share a run with
+    others, or its answer would depend on them (and on their padding)."""
+    others = [NEUTRAL_TEXT, "Officials said the talks in Geneva would resume next week after a pause of two months "
+              "in which neither side had offered a concession on the border.", "Troops withdrew."]
+    alone = classifier.predict([VIOLENT])[0]
+    assert classifier.predict([*others, VIOLENT])[3] == alone
+    assert classifier.predict([others[1], VIOLENT, others[2]])[1] == alone
+
+
 def test_metadata_describes_the_training(classifier):
     meta = classifier.metadata
     assert meta["event_labels"][0] == NO_EVENT and YIELD in meta["event_labels"]

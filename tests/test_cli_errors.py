@@ -55,6 +55,8 @@ BAD_INPUTS = [
     ("ingest {good} --engine dask --db {tmp}/new.duckdb", "needs --out"),
     ("read {missing}", "does not exist"),
     ("read {bin}", "binary file"),
+    ("reread --db {missing}", "no store at"),
+    ("reread --mode fast --db {store}", "'fast' is not one of"),
     ("stats --db {missing}", "no store at"),
     ("stats --db {bin}", "not a valid DuckDB"),
     ("export-parquet {tmp}/out --db {missing}", "no store at"),

@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitwatch.cli import main
-from exitwatch.read import read_file, read_text
+from exitwatch.ingest.document import make_document
+from exitwatch.read import read_document, read_documents, read_file, read_text
 
 SCHEMA = json.loads((Path(__file__).resolve().parents[1] / "docs" / "read.schema.json").read_text(encoding="utf-8"))
 TEXT = ("Security forces fired on protesters in Minsk on Monday, the opposition said.\n"
@@ -94,6 +95,29 @@ def test_reading_round_trips_through_the_store(article, store):
     again = store.reading(reading.document.id)
     assert again == reading
     validate(again.to_json())
+
+
+def test_documents_read_together_read_as_each_alone():
+    """Batched reading (``read_documents``, as ``eval coder`` reads) gives each document what
+    ``read_document`` gives it, model mode included; facts and five-class labels come with it."""
+    docs = [make_document(TEXT, outlet="Example"),
+            make_document("Troops withdrew from the border town after talks in Geneva, the ministry said.", outlet="Other")]
+    together = read_documents(docs, mode="auto")
+    assert together == [read_document(doc, mode="auto") for doc in docs]
+    assert together[0].mentions and together[0].cues
+    if together[0].pipeline.split()[1] == "model":
+        assert all(s.pentaclass is not None for r in together for s in r.sentences)
+
+
+def test_country_mentions_are_the_actors_component_s_and_whole_names():
+    """The indicators' mentions are the actors the reader found (one recogniser pass per
+    document) plus country names; a name inside a word ("woman" holds Oman, "Laden" Aden) is none."""
+    reading = read_text("The woman who admired Bin Laden said the Omani envoy met officials in Bahrain and Aden.\n"
+                        "Iran's foreign minister said the United States had imposed new sanctions.", mode="lexical")
+    found = [(m.sentence_index, m.text, m.country) for m in reading.mentions]
+    assert found == [(0, "the Omani envoy", "OMN"), (0, "officials in Bahrain", "BHR"), (0, "Aden", "YEM"),
+                     (1, "Iran's foreign minister", "IRN"), (1, "the United States", "USA")]
+    assert all(reading.document.body[m.span[0]:m.span[1]] == m.text for m in reading.mentions)
 
 
 def test_age_is_counted_from_the_publication_date():

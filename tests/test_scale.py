@@ -105,6 +105,22 @@ def test_dask_store_equals_single_process(tmp_path, shared_data, client):
     assert len(guardian_parts) > 2 and any(p.units[0].start > 0 for p in guardian_parts)
 
 
+def test_partition_parquet_keeps_the_five_class_labels(tmp_path):
+    from exitwatch.read import read_document
+    from exitwatch.store.rows import NewDocument, new_document_rows
+
+    doc = make_document("Riot police fired on demonstrators in Minsk, killing two.\nThe lake lies north of the city.",
+                        outlet="Example")
+    reading = read_document(doc, mode="model")
+    labels = [s.pentaclass for s in reading.sentences]
+    assert labels[0] == 4 and None not in labels
+    scale_partition.write_tables(tmp_path / "out", "p0", new_document_rows(NewDocument(doc, reading=reading)))
+    assert pq.read_table(tmp_path / "out" / "sentences" / "part-p0.parquet").column("pentaclass").to_pylist() == labels
+    with Store(":memory:") as store:
+        store.import_parquet(tmp_path / "out")
+        assert store.reading(doc.id).sentences == reading.sentences
+
+
 def test_near_copy_in_a_later_partition_is_linked_to_the_first(tmp_path, client):
     base = "The army said on Tuesday that troops had left the capital after three days of protests. " * 3
     lines = [{"text": base + f"Report number {i} adds a different closing sentence about talks."} for i in range(3)]

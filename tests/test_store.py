@@ -39,7 +39,7 @@ def readings(draw):
         source_path=draw(maybe(text)),
     )
     n = draw(st.integers(1, 3))
-    sentences = tuple(Sentence(doc.id, i, i, i + 1, draw(text)) for i in range(n))
+    sentences = tuple(Sentence(doc.id, i, i, i + 1, draw(text), draw(maybe(st.integers(0, 4)))) for i in range(n))
     events = tuple(
         Event(doc_id=doc.id, sentence_index=draw(st.integers(0, n - 1)), event_type=draw(st.sampled_from(["ASSAULT", "SEIZE"])),
               source=draw(maybe(actors)), target=draw(maybe(actors)), mode=draw(maybe(text)),
@@ -97,6 +97,24 @@ def test_reopen_keeps_data_and_does_not_remigrate(tmp_path):
         assert s.con.execute("SELECT count(*) FROM schema_version").fetchone()[0] == SCHEMA_VERSION
 
 
+def test_store_of_version_5_gets_pentaclass_column_and_keeps_its_sentences(tmp_path):
+    from exitwatch.store.schema import MIGRATIONS
+
+    path = tmp_path / "v5.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, "
+                "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    for version, description, sql in MIGRATIONS[:5]:
+        con.execute(sql)
+        con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
+    con.execute("INSERT INTO documents (id, body) VALUES ('g', 'Troops fired.')")
+    con.execute("INSERT INTO sentences VALUES ('g', 0, 0, 13, 'Troops fired.')")
+    con.close()
+    with Store(path) as s:
+        assert s.schema_version() == SCHEMA_VERSION >= 6
+        assert s.sentences("g") == [Sentence("g", 0, 0, 13, "Troops fired.", pentaclass=None)]
+
+
 def test_newer_store_is_refused(tmp_path):
     path = tmp_path / "s.duckdb"
     with Store(path) as s:
@@ -138,7 +156,7 @@ def test_unknown_document_is_not_found(store):
 def test_parquet_export_import_round_trip(tmp_path):
     doc = Document(id="d" * 16, body="Protesters marched.", published=dt.date(2026, 1, 5),
                    removed=(RemovedSpan(20, 30, "Subscribe now", "promo"),))
-    reading = Reading(doc, (Sentence(doc.id, 0, 0, 19, "Protesters marched."),),
+    reading = Reading(doc, (Sentence(doc.id, 0, 0, 19, "Protesters marched.", pentaclass=4),),
                       (Event(doc.id, 0, "PROTEST", source=Actor("Protesters", "IRN", "PROT")),), (), "test")
     with Store(tmp_path / "a.duckdb") as a:
         a.add_document(doc, reading=reading, signature=b"sig")

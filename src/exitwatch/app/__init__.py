@@ -1,5 +1,5 @@
 """Application workflows that span stages: ingest files end to end (``ingest_pipeline``), API
-uploads (``uploads``), the demo (``demo``), the watch loop (``watch``, ``notify``), the web server
+uploads (``uploads``), re-reading stored documents with this version's reader (``reread``), the demo (``demo``), the watch loop (``watch``, ``notify``), the web server
 (``server.create_app`` with its write endpoints in ``api_write``), the news-updated forecast of a
 country (``news``) and the indicators' record before irregular exits (``factor_evidence``). Stage
 packages never import this package (the import rule in

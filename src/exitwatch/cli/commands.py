@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     'demo': ('demo_cmds', 'demo', 'Ingest the bundled sample corpus (and the example article when it sits beside the checkout), print what was stored, then print the brief for the example scenario.'),
     'ingest': ('ingest_cmds', 'ingest', 'Ingest text, HTML, JSON, JSONL, CSV and RSS/Atom files, folders (recursive) or - (stdin).'),
     'read': ('read_cmds', 'read', 'Read one document (text, HTML, JSON, CSV, feed; the first record) and print its sentences, PLOVER events and claims with attribution chains and modality (JSON: docs/read.schema.json).'),
+    'reread': ('ingest_cmds', 'reread', "Read stored documents again with this version's reader and replace their stored readings (sentences, events, claims, mentions, cue matches)."),
     'stats': ('store_cmds', 'stats', 'Print what the store holds: rows per table and the schema version.'),
     'export-parquet': ('store_cmds', 'export_parquet', 'Write every table of the store to DIRECTORY/<table>.parquet.'),
     'import-parquet': ('store_cmds', 'import_parquet', 'Load Parquet tables (DIRECTORY/<table>.parquet or DIRECTORY/<table>/*.parquet) into the store; rows already stored are skipped.'),

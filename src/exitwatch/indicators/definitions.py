@@ -125,7 +125,7 @@ def _indicator(raw: dict, modality: dict[str, float], source: str) -> IndicatorD
         raise ConfigError(f"{where}: missing {', '.join(missing)}")
     if "cues" in raw:
         raise ConfigError(f"{where}: cue words are matched at read time; edit exitwatch/read/data/indicator_cues.toml "
-                          "and re-read the documents instead of giving 'cues' here")
+                          "and re-read the documents (exitwatch reread --all) instead of giving 'cues' here")
     try:
         half_life = float(raw["half_life_days"])
         if half_life <= 0:

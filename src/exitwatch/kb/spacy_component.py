@@ -28,8 +28,8 @@ if not Span.has_extension("actor"):
 
 
 class ActorsComponent:
-    """Runs the shared ActorRecogniser on the doc's text and aligns mentions to its tokens
-    (expanding to token boundaries when the pipeline's tokenizer differs). Ages ("the 86-year-old
+    """Runs the shared ActorRecogniser on the doc's own tokens (an English pipeline's; another
+    language's text is tokenized again and the mentions expanded to the doc's token boundaries). Ages ("the 86-year-old
     leader") are counted from the publication date of the reader's document when there is one."""
 
     def __init__(self, spans_key: str = "actors"):
@@ -39,7 +39,11 @@ class ActorsComponent:
         spans = []
         document = doc.user_data.get("exitwatch.document")  # set by the reader: its publication date
         context = ActorContext(published=getattr(document, "published", None))
-        for mention in default_recogniser().find(doc.text, context):
+        recogniser = default_recogniser()
+        # An English pipeline tokenizes as the recogniser does: match on its tokens (no second
+        # tokenization); another language's tokens may differ, so its text is tokenized again.
+        found = recogniser.find_in_doc(doc, context) if doc.lang_ == recogniser.nlp.lang else recogniser.find(doc.text, context)
+        for mention in found:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is not None:
                 span._.actor = mention.actor

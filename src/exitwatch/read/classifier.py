@@ -26,6 +26,11 @@ DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifi
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 METADATA_FILE = "metadata.json"
+#: Sentences per encoder run. One: the int8 model quantizes its activations with one scale per
+#: run (dynamic quantization), so a sentence read with others got other answers (7% of the
+#: Guardian sentences changed event type between runs of 16 and of 64), and on the CPU batches
+#: were no faster (padding ate what they saved; benchmarks/read_throughput.py).
+SENTENCES_PER_RUN = 1
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,11 @@ class SentenceClassifier:
             metadata = json.loads((folder / METADATA_FILE).read_text(encoding="utf-8"))
             tokenizer = Tokenizer.from_file(str(folder / TOKENIZER_FILE))
             options = onnxruntime.SessionOptions()
+            options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+            options.inter_op_num_threads = 1
+            # Idle threads sleep instead of spinning: spinning burnt as much CPU again as the
+            # model itself on a shared machine (measured with two intra-op threads).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             threads = threads or int(os.environ.get("OMP_NUM_THREADS") or 0)
             if threads:
                 options.intra_op_num_threads = threads
@@ -98,15 +108,15 @@ class SentenceClassifier:
         classifier.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         return classifier
 
-    def predict(self, texts: list[str], *, batch_size: int = 32) -> list[SentencePrediction]:
-        """One prediction per text, in order. Texts are batched by length (less padding)."""
+    def predict(self, texts: list[str], *, batch_size: int = SENTENCES_PER_RUN) -> list[SentencePrediction]:
+        """One prediction per text, in order (``batch_size`` texts per run, of similar length)."""
         results: list[SentencePrediction | None] = [None] * len(texts)
         for chosen, outputs in self._batches(texts, batch_size):
             for index, prediction in zip(chosen, self._predictions([texts[i] for i in chosen], *outputs)):
                 results[index] = prediction
         return results  # type: ignore[return-value]
 
-    def logits(self, texts: list[str], *, batch_size: int = 32) -> dict[str, np.ndarray]:
+    def logits(self, texts: list[str], *, batch_size: int = SENTENCES_PER_RUN) -> dict[str, np.ndarray]:
         """Raw (uncalibrated) ``event`` and ``quad`` logits of ``texts``, in order (calibration)."""
         event = np.zeros((len(texts), len(self.event_labels)), dtype=np.float32)
         quad = np.zeros((len(texts), len(self.quad_labels)), dtype=np.float32)

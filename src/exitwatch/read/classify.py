@@ -66,12 +66,12 @@ def candidates(sentences: Sequence[Sentence], mentions: Sequence[Mention],
 
 def predict(batches: Sequence[Sequence[Sentence]], model_dir: str | None = None
             ) -> list[dict[int, SentencePrediction]]:
-    """One encoder pass per sentence, batched across all the documents given: per document
-    (a sequence of its candidate sentences), sentence index -> prediction."""
+    """One encoder pass per sentence, for all the documents given: per document (a sequence
+    of its candidate sentences), sentence index -> prediction."""
     texts = [s.text for sentences in batches for s in sentences]
     if not texts:
         return [{} for _ in batches]
-    found = iter(require_classifier(model_dir).predict(texts, batch_size=64))
+    found = iter(require_classifier(model_dir).predict(texts))
     return [{s.index: next(found) for s in sentences} for sentences in batches]
 
 

@@ -40,8 +40,8 @@ def read_document(doc: Document, *, mode: str = DEFAULT_MODE, model_dir: str | N
 
 
 def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> list[Reading]:
-    """Read several documents (as ``read_document``); in model mode the model reads the candidate
-    sentences of all of them in shared batches (one encoder pass per sentence)."""
+    """Read several documents; each gets what ``read_document`` gives it alone (the model reads
+    each candidate sentence in its own encoder pass, ``classifier.SENTENCES_PER_RUN``)."""
     used = resolve_mode(mode, model_dir)
     nlp = build_pipeline()
     names = [name for name, _ in nlp.pipeline]
@@ -65,7 +65,7 @@ def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_
         data = spacy_doc.user_data
         readings.append(with_sentence_facts(Reading(
             document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
-            claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used))))
+            claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used)), data["exitwatch.mentions"]))
     return readings
 
 

@@ -34,8 +34,19 @@ class ReadingTables:
 
     def add_reading(self, reading: Reading) -> None:
         """Replace whatever was stored for ``reading.document`` by ``reading`` (one transaction)."""
+        self.add_readings([reading])
+
+    def add_readings(self, readings: list[Reading]) -> None:
+        """Replace the stored readings of their documents by ``readings`` (one transaction)."""
         with self.transaction():
-            self._write_readings([reading])
+            self._write_readings(readings)
+
+    def read_before_migration(self, version: int) -> list[str]:
+        """Ids of the documents whose stored reading is older than migration ``version`` (they
+        lack what it added), in id order; none when that migration is not applied."""
+        sql = ("SELECT doc_id FROM readings WHERE read_at < "
+               "(SELECT applied_at FROM schema_version WHERE version = ?) ORDER BY doc_id")
+        return [r[0] for r in self.con.execute(sql, [version]).fetchall()]
 
     def read_doc_ids(self, pipeline: str | None = None) -> set[str]:
         """Ids of documents already read (by ``pipeline`` when given)."""

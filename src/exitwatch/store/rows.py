@@ -75,11 +75,13 @@ def document_from_row(row: dict[str, Any], removed: list[dict[str, Any]] = ()) -
 
 
 def sentence_row(s: Sentence) -> dict[str, Any]:
-    return {"doc_id": s.doc_id, "idx": s.index, "start_offset": s.start, "end_offset": s.end, "text": s.text}
+    return {"doc_id": s.doc_id, "idx": s.index, "start_offset": s.start, "end_offset": s.end, "text": s.text,
+            "pentaclass": s.pentaclass}
 
 
 def sentence_from_row(row: dict[str, Any]) -> Sentence:
-    return Sentence(doc_id=row["doc_id"], index=row["idx"], start=row["start_offset"], end=row["end_offset"], text=row["text"])
+    return Sentence(doc_id=row["doc_id"], index=row["idx"], start=row["start_offset"], end=row["end_offset"], text=row["text"],
+                    pentaclass=row.get("pentaclass"))
 
 
 def _actor_columns(prefix: str, actor: Actor | None) -> dict[str, Any]:

@@ -189,6 +189,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        6,
+        "the five-class label of each sentence (the reader model's five-class head)",
+        """
+        ALTER TABLE sentences ADD COLUMN pentaclass INTEGER;
+        """,
+    ),
 ]
 
 #: Tables in dependency order (parents first): export, import and stats walk this list.
