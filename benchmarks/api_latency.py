@@ -217,6 +217,8 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
     if write_every:
         late = sum(a > 2 for a in acks)
         print(f"  writes: {len(acks)} posted, acknowledged in {percentiles(acks)}; {late} over 2 s")
+        slowest = sorted(range(len(acks)), key=lambda i: -acks[i])[:3]
+        print("  slowest writes: " + ", ".join(f"#{i + 1} {acks[i]:.2f} s" for i in slowest))
     print(f"  errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
 
 
