@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import threading
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -240,6 +242,48 @@ def test_post_document_needs_the_key(writer):
     again = writer.post("/api/documents", json=ARTICLE, headers={"X-API-Key": KEY}).json()
     assert again["added"] == 0 and again["duplicates"] == 1
     assert total_documents(writer) == before + 1
+
+
+def test_a_write_still_reading_is_accepted_then_stored_whole(sample_db, tmp_path):
+    """With an acknowledgement time (as under ``serve``), a write still reading when it runs out
+    is answered 202 with its document's id; the document appears, read, once its reading ends,
+    and a server stopped meanwhile stores it before closing the store."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, copy)
+    app = create_app(str(copy), api_key=KEY, ack_within_s=0.05)
+    released = threading.Event()
+    with TestClient(app) as c:
+        real = app.state.reader
+
+        def slow(doc):
+            released.wait(60)
+            return real(doc)
+
+        app.state.reader = slow
+        before = total_documents(c)
+        answer = c.post("/api/documents", json=ARTICLE, headers={"X-API-Key": KEY})
+        assert answer.status_code == 202, answer.text
+        body = answer.json()
+        assert body["status"] == "accepted" and len(body["document_ids"]) == 1
+        doc_id = body["document_ids"][0]
+        assert_error(c.get(f"/api/documents/{doc_id}"), 404)
+        assert total_documents(c) == before
+        assert_error(c.post("/api/documents", json={"title": "no text"}, headers={"X-API-Key": KEY}), 422)
+        released.set()
+        deadline = time.monotonic() + 120
+        while (got := c.get(f"/api/documents/{doc_id}")).status_code == 404 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert got.status_code == 200 and got.json()["events"]
+        assert total_documents(c) == before + 1
+
+        released.clear()
+        other = dict(ARTICLE, title="Highway blocked", text="Farmers blocked the highway near Shiraz on Tuesday, local "
+                     "media said. Riot police dispersed them with batons before dawn.")
+        late = c.post("/api/documents", json=other, headers={"X-API-Key": KEY})
+        assert late.status_code == 202
+        released.set()  # the server stops at once; the accepted write is still stored
+    with Store(copy) as store:
+        assert store.document(late.json()["document_ids"][0]).title == "Highway blocked"
 
 
 @pytest.mark.parametrize(

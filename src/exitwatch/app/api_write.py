@@ -2,7 +2,10 @@
 
 ``writes_need_the_key`` is a dependency of the whole app (``server.create_app``): every request with
 another method than GET, HEAD or OPTIONS, on any route, under any prefix or mount point, needs
-the key. Bodies are counted as they arrive and refused past their limit by ``http_guard.HttpGuard``:
+the key. A write is answered 201 with what it stored once its documents are read and stored; one
+still reading after ``ack_within_s`` (``PendingWrites``; ``front.ACK_WITHIN_S`` under ``exitwatch serve``) is answered 202 with the
+ids of its documents, and stored, whole, when its reading ends (``GET /api/documents/{id}``
+answers 404 until then). Bad input is refused before that, with its error. Bodies are counted as they arrive and refused past their limit by ``http_guard.HttpGuard``:
 multipart ones (uploads) at ``max_upload_bytes`` plus ``BODY_OVERHEAD``, others (JSON documents)
 at ``JSON_BODY_LIMIT``. The
 ``X-API-Key`` security scheme on the routes documents the key in OpenAPI.
@@ -11,8 +14,14 @@ at ``JSON_BODY_LIMIT``. The
 from __future__ import annotations
 
 import hmac
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Callable
 
 from fastapi import APIRouter, Depends, File, Request, Security, UploadFile
+from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
@@ -35,6 +44,46 @@ BODY_OVERHEAD = 64 * 1024
 JSON_BODY_LIMIT = 3 * MAX_DOCUMENT_BYTES + BODY_OVERHEAD
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_CHUNK = 64 * 1024
+#: Writes accepted and not yet stored beyond which a new write waits for its own result (201).
+MAX_PENDING = 32
+_log = logging.getLogger("exitwatch.server")
+
+
+class PendingWrites:
+    """Runs writes one at a time on their own thread (they take the store's one write lock
+    anyway) so that a request can stop waiting after ``ack_within_s`` and answer 202 while its
+    reading goes on. At most ``max_pending`` writes wait behind; past that, a request waits for
+    its own write. ``close()`` (server shutdown) lets every accepted write finish."""
+
+    def __init__(self, ack_within_s: float | None = None, max_pending: int = MAX_PENDING):
+        self.ack_within_s = ack_within_s
+        self.max_pending = max_pending
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exitwatch-write")
+        self._lock = threading.Lock()
+        self._pending = 0
+
+    def run(self, write: Callable[[], dict], document_ids: list[str]) -> dict | JSONResponse:
+        """``write()``'s answer when it ends within ``ack_within_s`` (its errors are raised; None:
+        however long it takes), else a 202 answer naming ``document_ids``."""
+        with self._lock:
+            self._pending += 1
+            crowded = self._pending > self.max_pending
+        future = self._executor.submit(write)
+        future.add_done_callback(self._done)
+        try:
+            return future.result(timeout=None if crowded or self.ack_within_s is None else self.ack_within_s)
+        except FutureTimeout:
+            return JSONResponse(status_code=202, content=M.AcceptedOut(document_ids=document_ids).model_dump())
+
+    def _done(self, future: Future) -> None:
+        with self._lock:
+            self._pending -= 1
+        error = future.exception()
+        if error is not None:
+            _log.error("a write failed after it was accepted: %s", error)
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True)
 
 
 def writes_need_the_key(request: Request) -> None:
@@ -104,18 +153,34 @@ def near_copies(request: Request) -> NearCopies:
     return request.app.state.near_copies
 
 
-@router.post("/documents", response_model=M.IngestOut, status_code=201, summary="Ingest one document (API key)")
+def pending_writes(request: Request) -> PendingWrites:
+    """The app's write queue (``create_app``)."""
+    return request.app.state.pending_writes
+
+
+def _write(pending: PendingWrites, store: StoreAccess, upload: ParsedUpload, read, copies: NearCopies):
+    ids = list(dict.fromkeys(d.id for d in upload.documents))
+    return pending.run(lambda: _ingest(store, upload, read, copies), ids)
+
+
+ACCEPTED = {202: {"model": M.AcceptedOut, "description": "Still reading when the server's acknowledgement time "
+                                                 "(1.5 s under exitwatch serve) ran out: stored, whole, when read"}}
+
+
+@router.post("/documents", response_model=M.IngestOut, status_code=201, responses=ACCEPTED,
+             summary="Ingest one document (API key)")
 def post_document(document: M.DocumentIn, store: StoreAccess = Depends(access), read=Depends(reader),
-                  copies: NearCopies = Depends(near_copies)):
+                  copies: NearCopies = Depends(near_copies), pending: PendingWrites = Depends(pending_writes)):
     """Ingest and read one document given as JSON; an exact repeat is reported, not stored twice."""
     data = json_document_bytes(document.model_dump())
-    return _ingest(store, parse_upload(data, max_bytes=len(data)), read, copies)
+    return _write(pending, store, parse_upload(data, max_bytes=len(data)), read, copies)
 
 
-@router.post("/uploads", response_model=M.IngestOut, status_code=201, summary="Upload a file to ingest (API key)")
+@router.post("/uploads", response_model=M.IngestOut, status_code=201, responses=ACCEPTED,
+             summary="Upload a file to ingest (API key)")
 async def post_upload(request: Request, file: UploadFile = File(description="text, HTML, JSON, JSONL, CSV/TSV or RSS/Atom"),
                       store: StoreAccess = Depends(access), read=Depends(reader),
-                      copies: NearCopies = Depends(near_copies)):
+                      copies: NearCopies = Depends(near_copies), pending: PendingWrites = Depends(pending_writes)):
     """Ingest an uploaded file. The format is sniffed from the content; the server names the
     temporary file itself; the upload is stored whole or not at all."""
     limit = request.app.state.max_upload_bytes
@@ -126,6 +191,6 @@ async def post_upload(request: Request, file: UploadFile = File(description="tex
             raise UploadTooLargeError("upload", f"larger than the limit of {limit:,} bytes")
 
     def store_it():
-        return _ingest(store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit), read, copies)
+        return _write(pending, store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit), read, copies)
 
     return await run_in_threadpool(store_it)

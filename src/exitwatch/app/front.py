@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 
 #: The full application's factory, imported when the front starts (module, attribute).
 FULL_APP = ("exitwatch.app.server", "create_app")
+#: Seconds ``serve`` lets a write read before answering 202 (accepted, stored once read): a long
+#: document is acknowledged as fast as a short one (issue 11: every write within 2 s).
+ACK_WITHIN_S = 1.5
 #: Seconds between reloads of the page shown while the server starts.
 STARTING_REFRESH_S = 2
 #: The heading of that page.
@@ -167,7 +170,8 @@ class Front:
     def _build(self):
         module, name = FULL_APP
         create_app = getattr(importlib.import_module(module), name)
-        return create_app(self.db_path, api_key=self.api_key, as_of=self.as_of, keep_index=True)
+        return create_app(self.db_path, api_key=self.api_key, as_of=self.as_of, keep_index=True,
+                          ack_within_s=ACK_WITHIN_S)
 
 
 def serve(db_path: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 8000, api_key: str | None = None) -> None:

@@ -140,7 +140,8 @@ def _warm(access: StoreAccess, stop: threading.Event, warming: threading.Event) 
 
 def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: int = MAX_UPLOAD_BYTES,
                read_mode: str = DEFAULT_MODE, read_budget_s: float = READ_BUDGET_S,
-               as_of: dt.date | None = None, keep_index: bool = False) -> FastAPI:
+               as_of: dt.date | None = None, keep_index: bool = False,
+               ack_within_s: float | None = None) -> FastAPI:
     """The web application over the store at ``db_path`` (created when missing), assessing as of
     ``as_of`` (default today: the news window of every forecast ends there).
 
@@ -149,7 +150,10 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     Documents written through the API are read in ``read_mode`` by a worker process, each within
     ``read_budget_s`` seconds (a slower one is stored unread, with that problem).
     ``keep_index``: on shutdown, keep the index page for the next start (``index_snapshot``;
-    ``exitwatch serve`` does).
+    ``exitwatch serve`` does). ``ack_within_s``: a write still reading after this many seconds
+    is answered 202 and stored when read (``api_write.PendingWrites``; shutdown waits for it);
+    None (default): every write answers with what it stored. ``exitwatch serve`` gives
+    ``front.ACK_WITHIN_S``.
     """
     access = StoreAccess(db_path, as_of=as_of)
     reader = shared_worker(read_mode, read_budget_s)
@@ -168,6 +172,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
         warming.start()
         yield
         stop.set()
+        app.state.pending_writes.close()  # accepted writes are stored before the store closes
         warming.join()  # at most one country's news still being computed
         index = dashboard.index_page(access) if keep_index and not app.state.warming.is_set() else None
         access.close()
@@ -190,6 +195,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     app.state.max_upload_bytes = max_upload_bytes
     app.state.reader = reader
     app.state.near_copies = api_write.NearCopies()
+    app.state.pending_writes = api_write.PendingWrites(ack_within_s)
     _install_error_handlers(app)
     app.add_middleware(HttpGuard, max_multipart_bytes=max_upload_bytes + api_write.BODY_OVERHEAD,
                        max_other_bytes=api_write.JSON_BODY_LIMIT)

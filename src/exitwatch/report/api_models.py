@@ -95,6 +95,14 @@ class IngestOut(BaseModel):
     problems: list[str]
 
 
+class AcceptedOut(BaseModel):
+    """A write still being read when it was answered (202): its documents are stored, whole,
+    once read; ``GET /api/documents/{id}`` answers 404 until then."""
+
+    status: str = "accepted"
+    document_ids: list[str]
+
+
 class StatusOut(BaseModel):
     """Whether the server is ready for each kind of request."""
 
