@@ -159,8 +159,7 @@ def pending_writes(request: Request) -> PendingWrites:
 
 
 def _write(pending: PendingWrites, store: StoreAccess, upload: ParsedUpload, read, copies: NearCopies):
-    ids = list(dict.fromkeys(d.id for d in upload.documents))
-    return pending.run(lambda: _ingest(store, upload, read, copies), ids)
+    return pending.run(lambda: _ingest(store, upload, read, copies), list(upload.document_ids))
 
 
 ACCEPTED = {202: {"model": M.AcceptedOut, "description": "Still reading when the server's acknowledgement time "

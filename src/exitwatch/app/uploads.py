@@ -83,6 +83,11 @@ class ParsedUpload:
     fmt: str
     documents: tuple[Document, ...]
 
+    @property
+    def document_ids(self) -> tuple[str, ...]:
+        """The ids of its documents, each once, in order."""
+        return tuple(dict.fromkeys(d.id for d in self.documents))
+
 
 def as_utf8(data: bytes) -> bytes:
     """``data`` re-encoded as UTF-8 when it starts with a UTF-16 or UTF-32 byte-order mark
@@ -125,7 +130,7 @@ def store_upload(store, upload: ParsedUpload, *, read: ReadWith = DEFAULT_MODE,
     problems = tuple(replace(p, source=_relabel(p.source, path), problem=_relabel(p.problem, path))
                      for p in report.problems)
     return UploadResult(report=replace(report, problems=problems),
-                        document_ids=tuple(dict.fromkeys(d.id for d in upload.documents)), fmt=upload.fmt)
+                        document_ids=upload.document_ids, fmt=upload.fmt)
 
 
 def ingest_upload(store, data: bytes, *, name_hint: str | None = None, max_bytes: int = MAX_UPLOAD_BYTES,
