@@ -11,7 +11,9 @@ Default (``--mode inprocess``): p50 / p95 of the dashboard's country page over N
      took is printed): the same readers while one client POSTs a document to
      ``/api/documents`` every ``--write-every`` seconds (0.5); each document joins halves of
      two stored Guardian articles, so it is new (read in full, not a near-copy).
-  It prints p50/p95/p99, throughput and errors of the reads, and the acknowledgement times of
+  It prints p50/p95/p99, throughput and errors of the reads, how many pages were answered stale
+  (``X-Exitwatch-Cache: stale``: kept from before a write while recomputed off the request path)
+  and their largest ``Age``, and the acknowledgement times of
   the writes (201: read and stored; 202: accepted, still reading after ``serve``'s acknowledgement
   time, stored once read). Targets (issue 11): read p95 < 200 ms, every write acknowledged within 2 s,
   zero errors, first ``/`` under 1 s.
@@ -172,6 +174,7 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
     errors: list[str] = []
     acks: list[float] = []
     accepted: list[int] = []  # writes answered 202: still reading after serve's acknowledgement time
+    stale: list[int] = []  # ages (s) of the pages answered stale (X-Exitwatch-Cache) while recomputed
     lock = threading.Lock()
 
     def reader(k: int) -> None:
@@ -180,14 +183,20 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
                 if time.perf_counter() >= stop:
                     return
                 t = time.perf_counter()
+                age = None
                 try:
-                    status = client.get(url).status_code
+                    response = client.get(url)
+                    status = response.status_code
+                    if response.headers.get("x-exitwatch-cache") == "stale":
+                        age = int(response.headers.get("age", 0))
                 except httpx.HTTPError as e:
                     status = type(e).__name__
                 with lock:
                     reads.append(time.perf_counter() - t)
                     if status != 200:
                         errors.append(f"GET {url}: {status}")
+                    if age is not None:
+                        stale.append(age)
 
     def writer() -> None:
         docs = _documents()
@@ -217,7 +226,9 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
-    print(f"  reads: {percentiles(reads)}, {len(reads) / elapsed:.1f} requests/s")
+    ages = sorted(stale)
+    print(f"  reads: {percentiles(reads)}, {len(reads) / elapsed:.1f} requests/s; {len(stale)} answered stale "
+          f"while recomputed" + (f" (Age p50 {ages[len(ages) // 2]} s, max {ages[-1]} s)" if stale else ""))
     if write_every:
         late = sum(a > 2 for a in acks)
         print(f"  writes: {len(acks)} posted, acknowledged in {percentiles(acks)}; {late} over 2 s; "

@@ -189,6 +189,53 @@ def test_a_write_recomputes_the_news_of_only_the_countries_it_touched(sample_db,
                                                  "Monday, the union said.", "published": "2026-01-20"}, read=lexical)
         assert access.peek(("news-headline", "IRN")) is None
         assert {iso3: access.peek(("news-headline", iso3)) for iso3 in others} == others
-        after = c.get("/").text
-        assert f"{int(stored) + 1} documents stored" in after, "the kept index page was dropped by the write"
+        stale = c.get("/")
+        assert stale.headers["x-exitwatch-cache"] == "stale" and stale.text == before, "answered at once, labelled"
+        after = recomputed(c, "/").text
+        assert f"{int(stored) + 1} documents stored" in after, "the kept index page was recomputed after the write"
         assert access.peek(("news-headline", "IRN")) is not None
+
+
+def recomputed(c, url: str, seconds: float = 60):
+    """The first answer to ``url`` that is not the kept page of before a write (which is answered,
+    labelled stale, while the page is recomputed off the request path)."""
+    deadline = time.monotonic() + seconds
+    while (answer := c.get(url)).headers["x-exitwatch-cache"] == "stale" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert answer.status_code == 200 and answer.headers["x-exitwatch-cache"] != "stale"
+    return answer
+
+
+def test_a_write_ends_only_the_kept_answers_it_touched(sample_db, tmp_path):  # noqa: F811
+    """A write naming Iran leaves another country's kept page and the forecast list answered from
+    memory, ends the store-wide lists at once, and Iran's page is answered stale (labelled, with its
+    age) until its recomputation off the request path shows the new document."""
+    copy = tmp_path / "pages.duckdb"
+    shutil.copy(sample_db, copy)
+    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
+        for _ in range(600):
+            if not c.app.state.warming.is_set():
+                break
+            time.sleep(0.2)
+        access = c.app.state.access
+        other = next(iso3 for iso3 in served.document_counts(access) if iso3 != "IRN")
+        urls = ("/country/IRN", f"/country/{other}", "/api/forecasts", "/api/documents")
+        first = {url: c.get(url) for url in urls}
+        assert [first[url].headers["x-exitwatch-cache"] for url in urls] == ["miss"] * 4
+        assert [c.get(url).headers["x-exitwatch-cache"] for url in urls] == ["hit"] * 4
+        with access.write() as store:
+            ingest_json_document(store, {"title": "Tehran arrests", "text": "Iranian security forces arrested dozens "
+                                         "of protesters in Tehran on Monday, the union said.", "published": "2026-01-20"},
+                                 read=lexical)
+        elsewhere = c.get(f"/country/{other}")
+        assert elsewhere.headers["x-exitwatch-cache"] == "hit" and elsewhere.text == first[f"/country/{other}"].text
+        assert c.get("/api/forecasts").headers["x-exitwatch-cache"] == "hit"
+        listed = c.get("/api/documents")
+        assert listed.headers["x-exitwatch-cache"] == "miss"
+        assert listed.json()["total"] == first["/api/documents"].json()["total"] + 1
+        stale = c.get("/country/IRN")
+        assert stale.headers["x-exitwatch-cache"] == "stale" and int(stale.headers["age"]) >= 0
+        assert stale.text == first["/country/IRN"].text and "Tehran arrests" not in stale.text
+        fresh = recomputed(c, "/country/IRN")
+        assert "Tehran arrests" in fresh.text
+        assert c.get("/country/IRN").headers["x-exitwatch-cache"] == "hit"

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.indicators import compute_indicators, compute_indicators_parquet, load_definitions
+from exitwatch.indicators.matching import MatchCache
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
 from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.ingest import make_document
@@ -154,6 +155,32 @@ def test_protest_momentum_is_growth_over_the_baseline(tmp_path):
         steady = compute_indicators(store, "IRN").get("protest_momentum")
     assert steady.score >= steady.threshold and steady.baseline == pytest.approx(steady.score)
     assert not steady.lit
+
+
+def test_a_match_cache_matches_only_new_readings_and_changes_nothing(tmp_path, monkeypatch):
+    """What a server does after each write: indicators recomputed with its MatchCache load and
+    match only the readings they have not seen (a new document, a re-read one), and agree with a
+    computation from scratch."""
+    with _store(tmp_path, sample_files("protest_momentum", "_0", "_1")) as store:
+        cache = MatchCache()
+        first = compute_indicators(store, "IRN", matches=cache)
+        assert first == compute_indicators(store, "IRN") and len(cache) == first.documents > 0
+        loaded = []
+        real = store.readings_of
+        monkeypatch.setattr(store, "readings_of", lambda ids: loaded.append(sorted(ids)) or real(ids))
+        assert compute_indicators(store, "IRN", matches=cache) == first and loaded == [[]]
+
+        new = ingest(sample_files("protest_momentum", "_2"), store=store, read=sentences_only_reader)
+        assert new.added == 1
+        loaded.clear()
+        grown = compute_indicators(store, "IRN", matches=cache)
+        assert grown == compute_indicators(store, "IRN") and grown.get("protest_momentum").lit
+        assert len(loaded[0]) == 1 and grown.documents == first.documents + 1
+
+        doc_id = loaded[0][0]
+        store.add_readings([sentences_only_reader(store.document(doc_id))])  # read again: a new read_at
+        loaded.clear()
+        assert compute_indicators(store, "IRN", matches=cache) == grown and loaded[0] == [doc_id]
 
 
 def test_periods_end_date_and_bad_options(tmp_path):

@@ -28,7 +28,7 @@ from exitwatch import __version__
 from exitwatch.app import api_write, index_snapshot
 from exitwatch.app.http_guard import HttpGuard
 from exitwatch.app.read_worker import READ_BUDGET_S, shared_worker
-from exitwatch.app.response_cache import ResponseCache
+from exitwatch.app.response_cache import Refreshes, ResponseCache
 from exitwatch.app.uploads import MAX_UPLOAD_BYTES
 from exitwatch.errors import ExitwatchError
 from exitwatch.read import DEFAULT_MODE
@@ -172,6 +172,7 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
         warming.start()
         yield
         stop.set()
+        await app.state.refreshes.close()  # pages being recomputed off the request path
         app.state.pending_writes.close()  # accepted writes are stored before the store closes
         warming.join()  # at most one country's news still being computed
         index = dashboard.index_page(access) if keep_index and not app.state.warming.is_set() else None
@@ -199,7 +200,9 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     _install_error_handlers(app)
     app.add_middleware(HttpGuard, max_multipart_bytes=max_upload_bytes + api_write.BODY_OVERHEAD,
                        max_other_bytes=api_write.JSON_BODY_LIMIT)
-    app.add_middleware(ResponseCache, access=access, enabled=lambda: not app.state.warming.is_set())
+    app.state.refreshes = Refreshes()
+    app.add_middleware(ResponseCache, access=access, enabled=lambda: not app.state.warming.is_set(),
+                       refreshes=app.state.refreshes)
     _api_docs(app)
     _status(app)
     app.include_router(api_read.router)

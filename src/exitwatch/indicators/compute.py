@@ -19,7 +19,7 @@ from collections import defaultdict
 from exitwatch.dates import parse_user_date
 from exitwatch.errors import ConfigError
 from exitwatch.indicators.definitions import PERIOD_DAYS, PERIODS, Definitions, IndicatorDef, load_definitions
-from exitwatch.indicators.matching import Match, Matcher
+from exitwatch.indicators.matching import Match, MatchCache, Matcher
 from exitwatch.indicators.records import Evidence, IndicatorReport, IndicatorResult
 from exitwatch.kb import resolve_country
 from exitwatch.records import replace
@@ -61,6 +61,7 @@ def compute_indicators(
     period: str = "week",
     end: dt.date | str | None = None,
     definitions: Definitions | str | os.PathLike | None = None,
+    matches: MatchCache | None = None,
 ) -> IndicatorReport:
     """Every indicator of ``country`` (ISO3, name or GW number) from the stored readings in
     ``store``, as of ``end``.
@@ -69,6 +70,7 @@ def compute_indicators(
     forecast date, the last day of news used (default: the latest news date about the country;
     undated documents are dated by their ingest day). ``definitions``: a Definitions record or a
     TOML file in the format of ``indicators/data/indicators.toml`` (default: the packaged one).
+    ``matches``: a MatchCache of earlier calls (only readings not in it are loaded and matched).
     """
     iso3 = resolve_country(country).iso3
     defs = _definitions(definitions)
@@ -78,25 +80,44 @@ def compute_indicators(
     current = period_start(end, period)
     longest = max(d.baseline_periods for d in defs.indicators)
     docs = store.country_documents(iso3, since=window_starts(end, period, longest)[0], until=end)
-    readings = store.readings_of([d["id"] for d in docs])
     matcher = Matcher(defs, iso3)
+    found = _matches(store, docs, matcher, matches)
     by_indicator: dict[str, list[Evidence]] = defaultdict(list)
     cluster_of: dict[str, str] = {}
     recent = 0
     for doc in docs:
-        reading = readings.get(doc["id"])
-        if reading is None:
+        if doc["id"] not in found:
             continue
         cluster_of[doc["id"]] = doc["canonical"]
         recent += doc["date"] >= current
-        for match in matcher.matches(reading):
+        for match in found[doc["id"]]:
             by_indicator[match.indicator].append(_evidence(match, doc))
     results = tuple(
         _result(d, by_indicator[d.name], cluster_of, period, end, defs.same_outlet) for d in defs.indicators
     )
     return IndicatorReport(country_iso3=iso3, period=period, end=end, period_start=current,
-                           documents=len(readings), recent_documents=recent, indicators=results,
+                           documents=len(found), recent_documents=recent, indicators=results,
                            definitions=defs.source)
+
+
+def _matches(store, docs: list[dict], matcher: Matcher, cache: MatchCache | None) -> dict[str, tuple[Match, ...]]:
+    """doc id -> the matches of its stored reading (documents without one left out): from
+    ``cache`` where it has them, else loaded, matched and kept there."""
+    found: dict[str, tuple[Match, ...]] = {}
+    missing = []
+    for doc in docs:
+        kept = cache.get((doc["id"], doc["read_at"], matcher.key)) if cache is not None else None
+        if kept is None:
+            missing.append(doc)
+        else:
+            found[doc["id"]] = kept
+    readings = store.readings_of([d["id"] for d in missing])
+    for doc in missing:
+        if (reading := readings.get(doc["id"])) is not None:
+            found[doc["id"]] = tuple(matcher.matches(reading))
+            if cache is not None:
+                cache.put((doc["id"], doc["read_at"], matcher.key), found[doc["id"]])
+    return found
 
 
 def _evidence(match: Match, doc: dict) -> Evidence:

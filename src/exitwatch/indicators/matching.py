@@ -20,7 +20,10 @@ modality rules run at query time.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from exitwatch.indicators.definitions import Definitions, EventSpec, IndicatorDef
@@ -132,11 +135,17 @@ def _by_sentence(items) -> dict[int, list]:
 
 
 class Matcher:
-    """Matches the sentences of stored readings to the indicators of one country."""
+    """Matches the sentences of stored readings to the indicators of one country. ``key``: what
+    its matches depend on besides the reading (the country and every matching field of the
+    definitions; not the windows, baselines, thresholds or factors)."""
 
     def __init__(self, definitions: Definitions, iso3: str):
         self.definitions = definitions
         self.iso3 = iso3
+        fields = repr((sorted(definitions.match_weights.items()),
+                       [(d.name, d.role, d.sectors, d.agentless, d.events, sorted(d.modality_weights.items()))
+                        for d in definitions.indicators]))
+        self.key = (iso3, hashlib.blake2b(fields.encode(), digest_size=12).hexdigest())
 
     def matches(self, reading: Reading) -> list[Match]:
         """Every (sentence, indicator) match of ``reading``, at most one per pair and origin of
@@ -174,3 +183,33 @@ class Matcher:
             if origin not in best or match.weight > best[origin].weight:
                 best[origin] = match
         return list(best.values())
+
+
+class MatchCache:
+    """The matches of stored readings, kept per document, reading (its ``read_at``: a re-read is
+    another reading) and ``Matcher.key``, so that indicators recomputed after a write match only
+    the documents they have not seen (a long-running server keeps one: ``report.access``). At
+    most ``max_entries`` documents' matches are kept, the least recently used dropped first.
+    Thread-safe."""
+
+    def __init__(self, max_entries: int = 50_000):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[tuple, tuple[Match, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[Match, ...] | None:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: tuple, matches: list[Match]) -> None:
+        with self._lock:
+            self._entries[key] = tuple(matches)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)

@@ -143,10 +143,12 @@ def apply_news(base, report: IndicatorReport, definitions: Definitions, factors:
 
 def update_with_news(store, base, definitions: Definitions, factors: dict[str, float] | None = None,
                      cap: float | None = None, *, period: str = "week",
-                     factors_source: str = "") -> tuple[IndicatorReport, NewsForecast]:
+                     factors_source: str = "", matches=None) -> tuple[IndicatorReport, NewsForecast]:
     """The indicators of ``base``'s country lit by the news in ``store`` in the window that ends on
     the forecast date ``base.as_of`` (never at the newest stored story), and ``base`` updated by
     them (``apply_news`` with ``factors`` and ``cap``, default the definitions' own). The one
-    path of the country view, the index's news figure and the news-updated forecast."""
-    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions)
+    path of the country view, the index's news figure and the news-updated forecast. ``matches``:
+    a ``MatchCache``, as ``compute_indicators`` takes."""
+    report = compute_indicators(store, base.country_iso3, period=period, end=base.as_of, definitions=definitions,
+                                matches=matches)
     return report, apply_news(base, report, definitions, factors, cap, factors_source=factors_source or definitions.source)

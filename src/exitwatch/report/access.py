@@ -23,17 +23,41 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from exitwatch.indicators.matching import MatchCache
 from exitwatch.store import Store
 
 #: Cache scope of a result: of one country (key[1] is its ISO3), of the whole store, or of no
 #: store data at all (history forecasts).
 COUNTRY, STORE, NO_STORE = "country", "store", "no-store"
+#: Key of the ASGI scope under which the server's response cache (``app.response_cache``) puts
+#: an ``AnswerScope`` for the route to fill in.
+ANSWER_SCOPE = "exitwatch.answer_scope"
+
+
+class AnswerScope:
+    """What a GET answer depends on, as its route declares it (``declare``): ``scope`` (``STORE``,
+    the default: any write ends it; ``COUNTRY``: only a write touching ``country``; ``NO_STORE``:
+    no write ends it), and ``stale_ok`` (once a write has ended it, it may still answer requests,
+    labelled stale, while it is recomputed off the request path)."""
+
+    __slots__ = ("scope", "country", "stale_ok")
+
+    def __init__(self):
+        self.scope, self.country, self.stale_ok = STORE, None, False
+
+
+def declare(request_scope: dict, scope: str, country: str | None = None, *, stale_ok: bool = False) -> None:
+    """Say, in the ASGI scope of a request (``request.scope``), what its answer depends on (see
+    ``AnswerScope``; nothing happens when no response cache asked)."""
+    if (answer := request_scope.get(ANSWER_SCOPE)) is not None:
+        answer.scope, answer.country, answer.stale_ok = scope, country, stale_ok
 
 
 class StoreAccess:
     """The server's store: ``use()`` lends a reader for this thread, ``write()`` the one writer
     (and invalidates the cache of the countries the write touched), ``cached(key, compute, scope=)``
-    memoises ``compute(store)`` (at most ``cache_size`` entries). ``close()`` closes the store.
+    memoises ``compute(store)`` (at most ``cache_size`` entries); ``matches`` is the indicators'
+    ``MatchCache`` of the stored readings. ``close()`` closes the store.
     ``as_of``: the date the pages and forecasts are assessed as of (None: today), the end of the
     news window."""
 
@@ -50,6 +74,7 @@ class StoreAccess:
         self._touched: dict[str, int] = {}  # ISO3 -> generation of the last write touching it
         self._local = threading.local()
         self._readers: list[Store] = []
+        self.matches = MatchCache()  # indicators recomputed after a write match only new readings
 
     def _reader(self) -> Store:
         reader = getattr(self._local, "reader", None)
@@ -99,6 +124,12 @@ class StoreAccess:
         """How many writes (invalidations) there have been: a result computed while it did not
         change reflects the store as it still is."""
         return self._generation
+
+    def changed_since(self, generation: int, scope: str = STORE, country: str | None = None) -> bool:
+        """Whether a write since ``generation`` (a value of ``generation``) changed what a result
+        of ``scope`` (of ``country`` for ``COUNTRY``) depends on."""
+        with self._lock:
+            return self._stale((None, country), scope, generation)
 
     def peek(self, key: tuple, default: Any = None) -> Any:
         """The cached result under ``key``, or ``default`` without computing it."""

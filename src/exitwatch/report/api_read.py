@@ -14,7 +14,7 @@ from exitwatch.indicators import IndicatorReport, compute_indicators
 from exitwatch.kb import resolve_country
 from exitwatch.records import MODALITIES, Claim, Event
 from exitwatch.report import api_models as M
-from exitwatch.report.access import NO_STORE, StoreAccess
+from exitwatch.report.access import COUNTRY, NO_STORE, StoreAccess, declare
 from exitwatch.report.served import history_ranking, view
 
 ERRORS = {status: {"model": M.ErrorResponse} for status in (400, 404, 422, 500)}
@@ -109,26 +109,29 @@ def list_claims(paging: Annotated[Paging, Depends()], filters: Annotated[Filters
 
 
 @router.get("/countries/{country}/indicators", response_model=IndicatorReport, summary="Warning indicators")
-def get_indicators(country: Annotated[str, Path(max_length=80)], period: Period = Period.week,
+def get_indicators(request: Request, country: Annotated[str, Path(max_length=80)], period: Period = Period.week,
                    store: StoreAccess = Depends(access)):
     """The warning indicators of one country as of the server's assessment date (default today):
     series, value, baseline, threshold, lit, evidence."""
     iso3 = resolve_country(country).iso3
+    declare(request.scope, COUNTRY, iso3)
     return store.cached(("indicators", iso3, period.value),
-                        lambda s: compute_indicators(s, iso3, period=period.value,
-                                                     end=store.as_of or dt.date.today()).to_dict())
+                        lambda s: compute_indicators(s, iso3, period=period.value, end=store.as_of or dt.date.today(),
+                                                     matches=store.matches).to_dict())
 
 
 @router.get("/forecasts", response_model=list[LeaderForecast], summary="Forecasts, all countries ranked")
-def list_forecasts(store: StoreAccess = Depends(access)):
+def list_forecasts(request: Request, store: StoreAccess = Depends(access)):
     """Every country of the current-leaders table, riskiest first (``riskiest_first``: by the
     12-month irregular-exit probability)."""
+    declare(request.scope, NO_STORE)  # the history models' forecasts: no write changes them
     return store.cached(("forecasts", store.as_of or dt.date.today()),
                         lambda _: [f.to_dict() for f in history_ranking(store)], scope=NO_STORE)
 
 
 @router.get("/forecasts/{country}", response_model=M.CountryForecastOut, summary="Forecast for one country")
-def get_forecast(country: Annotated[str, Path(max_length=80)], store: StoreAccess = Depends(access)):
+def get_forecast(request: Request, country: Annotated[str, Path(max_length=80)], store: StoreAccess = Depends(access)):
     """The base forecast, the news-updated forecast and the trend of the 12-month probability."""
     iso3 = resolve_country(country).iso3
+    declare(request.scope, COUNTRY, iso3)
     return store.cached(("forecast", iso3), lambda _: view(store, iso3).forecast_dict())

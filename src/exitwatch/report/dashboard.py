@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from exitwatch.forecast.ranking import riskiest_first
 from exitwatch.kb import resolve_country
-from exitwatch.report.access import StoreAccess
+from exitwatch.report.access import COUNTRY, STORE, StoreAccess, declare
 from exitwatch.report.api_read import DOC_ID, access
 from exitwatch.report.brief import brief_context, render_brief
 from exitwatch.report.highlight import segments
@@ -61,12 +61,14 @@ def index_page(store: StoreAccess, *, wait_for_news: bool = True) -> str:
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, store: StoreAccess = Depends(access)):
+    declare(request.scope, STORE, stale_ok=True)  # recomputed off the request path after a write
     return index_page(store, wait_for_news=not request.app.state.warming.is_set())
 
 
 @router.get("/country/{country}", response_class=HTMLResponse)
-def country_page(country: Annotated[str, Path(max_length=80)], store: StoreAccess = Depends(access)):
+def country_page(request: Request, country: Annotated[str, Path(max_length=80)], store: StoreAccess = Depends(access)):
     iso3 = resolve_country(country).iso3
+    declare(request.scope, COUNTRY, iso3, stale_ok=True)
 
     def page(s) -> str:
         documents = s.find_documents(country=iso3, limit=COUNTRY_DOCUMENTS).items
@@ -84,9 +86,10 @@ def document_page(doc_id: Annotated[str, DOC_ID], store: StoreAccess = Depends(a
 
 
 @router.get("/brief/{country}")
-def brief_page(country: Annotated[str, Path(max_length=80)], format: BriefFormat = BriefFormat.html,
+def brief_page(request: Request, country: Annotated[str, Path(max_length=80)], format: BriefFormat = BriefFormat.html,
                store: StoreAccess = Depends(access)):
     iso3 = resolve_country(country).iso3
+    declare(request.scope, COUNTRY, iso3, stale_ok=True)
     text = store.cached(("brief", iso3, format.value), lambda _: render_brief(view(store, iso3), fmt=format.value, base_url=""))
     return HTMLResponse(text) if format is BriefFormat.html else PlainTextResponse(text, media_type="text/markdown")
 

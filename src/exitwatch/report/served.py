@@ -37,7 +37,8 @@ def base_forecast(store: StoreAccess, iso3: str) -> LeaderForecast:
 def view(store: StoreAccess, iso3: str) -> CountryView:
     """The country view of ``iso3`` (page, brief and forecast endpoint share it)."""
     base = base_forecast(store, iso3)
-    return store.cached(("view", iso3), lambda s: country_view(s, iso3, as_of=store.as_of, base=base))
+    return store.cached(("view", iso3), lambda s: country_view(s, iso3, as_of=store.as_of, base=base,
+                                                                 matches=store.matches))
 
 
 def news_headline(store: StoreAccess, base: LeaderForecast, *, wait: bool = True) -> float | None:
@@ -47,7 +48,8 @@ def news_headline(store: StoreAccess, base: LeaderForecast, *, wait: bool = True
     key = ("news-headline", base.country_iso3)
     if not wait:
         return store.peek(key)
-    return store.cached(key, lambda s: update_with_news(s, base, load_definitions())[1].updated[RANKING_FIELD][HEADLINE_MONTHS])
+    return store.cached(key, lambda s: update_with_news(s, base, load_definitions(), matches=store.matches)[1]
+                        .updated[RANKING_FIELD][HEADLINE_MONTHS])
 
 
 def document_counts(store: StoreAccess) -> dict[str, int]:

@@ -14,6 +14,7 @@ from exitwatch.forecast.ranking import HEADLINE_MONTHS, riskiest_first
 from exitwatch.indicators import (IndicatorReport, NewsForecast, apply_news, compute_indicators, load_definitions,
                                   update_with_news)
 from exitwatch.indicators.compute import baseline_and_lit
+from exitwatch.indicators.matching import MatchCache
 from exitwatch.records import replace
 from exitwatch.store.report import StoreVintage
 
@@ -127,14 +128,15 @@ def _at_cap(indicators: IndicatorReport, cap: float) -> str:
             "indicators fade.")
 
 
-def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions) -> tuple[TrendPoint, ...]:
+def _trend(store, base: LeaderForecast, indicators: IndicatorReport, definitions,
+           matches: MatchCache | None = None) -> tuple[TrendPoint, ...]:
     """The headline probability in each of the last ``TREND_POINTS`` periods: the history
     forecast updated with the indicators lit in that period. One extra indicator run with
     windows ``TREND_POINTS`` periods longer gives every period's score and baseline."""
     longer = replace(definitions, indicators=tuple(replace(d, baseline_periods=d.baseline_periods + TREND_POINTS - 1)
                                                    for d in definitions.indicators))
     history = compute_indicators(store, indicators.country_iso3, period=indicators.period, end=indicators.end,
-                                 definitions=longer)
+                                 definitions=longer, matches=matches)
     series = {i.name: list(i.series.values()) for i in history.indicators}
     starts = list(history.indicators[0].series)
     points = []
@@ -165,19 +167,20 @@ def fed_by(store, indicators: IndicatorReport) -> tuple[SourceUse, ...]:
 
 
 def country_view(store, country: str, *, as_of: dt.date | None = None, period: str = "week",
-                 base: LeaderForecast | None = None) -> CountryView:
+                 base: LeaderForecast | None = None, matches: MatchCache | None = None) -> CountryView:
     """Gather the assessment of ``country`` (ISO3, name or GW number) from ``store``: the forecast
     as of ``as_of`` (default today) updated with the news in the window that ends on that date
     (evidence fades with its age; the trend ends there too), as ``news_updated_forecast`` does.
-    ``base``: that forecast when the caller has it already (the server keeps it for the day)."""
+    ``base``: that forecast when the caller has it already (the server keeps it for the day);
+    ``matches``: a ``MatchCache`` (the server keeps one), as ``compute_indicators`` takes."""
     definitions = load_definitions()
     base = base or forecast_one(country, as_of=as_of)
-    indicators, news = update_with_news(store, base, definitions, period=period)
+    indicators, news = update_with_news(store, base, definitions, period=period, matches=matches)
     return CountryView(
         forecast=base,
         news=news,
         indicators=indicators,
-        trend=_trend(store, base, indicators, definitions),
+        trend=_trend(store, base, indicators, definitions, matches),
         changes=what_would_change(base, indicators, definitions),
         vintage=store.vintage(),
         period=period,

@@ -35,13 +35,13 @@ class IndicatorQueries:
 
         Each row: ``id``, ``outlet``, ``date`` (publication date, else ingest date),
         ``canonical`` (the first copy of its near-duplicate cluster), ``copies`` (outlets of the
-        stored near-copies).
+        stored near-copies), ``read_at`` (when its stored reading was made: a re-read changes it).
         """
         filt = Where()
         filt.add(_CONCERNS, country, country)
         filt.dates(NEWS_DATE, since, until)
         return self._dicts(
-            f"SELECT d.id, d.outlet, {NEWS_DATE} AS date, coalesce(dup.duplicate_of, d.id) AS canonical, "
+            f"SELECT d.id, d.outlet, {NEWS_DATE} AS date, coalesce(dup.duplicate_of, d.id) AS canonical, r.read_at, "
             "coalesce((SELECT list(c.outlet ORDER BY c.outlet) FROM duplicates x JOIN documents c ON c.id = x.doc_id "
             "          WHERE x.duplicate_of = d.id AND c.outlet IS NOT NULL), []) AS copies "
             "FROM documents d JOIN readings r ON r.doc_id = d.id LEFT JOIN duplicates dup ON dup.doc_id = d.id "
