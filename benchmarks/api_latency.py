@@ -13,7 +13,8 @@ Default (``--mode inprocess``): p50 / p95 of the dashboard's country page over N
      two stored Guardian articles, so it is new (read in full, not a near-copy).
   It prints p50/p95/p99, throughput and errors of the reads, how many pages were answered stale
   (``X-Exitwatch-Cache: stale``: kept from before a write while recomputed off the request path)
-  and their largest ``Age``, and the acknowledgement times of
+  and their largest ``Age``, the three slowest reads (URL, seconds into the run, cache header:
+  ``miss`` is a page computed for that request), and the acknowledgement times of
   the writes (201: read and stored; 202: accepted, still reading after ``serve``'s acknowledgement
   time, stored once read). Targets (issue 11): read p95 < 200 ms, every write acknowledged within 2 s,
   zero errors, first ``/`` under 1 s.
@@ -171,6 +172,7 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
 
     stop = time.perf_counter() + seconds
     reads: list[float] = []
+    slow: list[tuple[float, str, float, str]] = []  # (seconds, URL, when into the run, cache header)
     errors: list[str] = []
     acks: list[float] = []
     accepted: list[int] = []  # writes answered 202: still reading after serve's acknowledgement time
@@ -183,16 +185,21 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
                 if time.perf_counter() >= stop:
                     return
                 t = time.perf_counter()
-                age = None
+                age, cache = None, "-"
                 try:
                     response = client.get(url)
                     status = response.status_code
-                    if response.headers.get("x-exitwatch-cache") == "stale":
+                    cache = response.headers.get("x-exitwatch-cache", "none")
+                    if cache == "stale":
                         age = int(response.headers.get("age", 0))
                 except httpx.HTTPError as e:
                     status = type(e).__name__
+                took = time.perf_counter() - t
                 with lock:
-                    reads.append(time.perf_counter() - t)
+                    reads.append(took)
+                    slow.append((took, url, t - began, cache))
+                    slow.sort(reverse=True)
+                    del slow[3:]
                     if status != 200:
                         errors.append(f"GET {url}: {status}")
                     if age is not None:
@@ -235,6 +242,7 @@ def _load(base: str, *, readers: int, seconds: float, write_every: float | None)
               f"{len(accepted)} answered 202 (stored once read)" + (f": #{accepted}" if accepted else ""))
         slowest = sorted(range(len(acks)), key=lambda i: -acks[i])[:3]
         print("  slowest writes: " + ", ".join(f"#{i + 1} {acks[i]:.2f} s" for i in slowest))
+    print("  slowest reads: " + ", ".join(f"{url} {took:.2f} s at {at:.1f} s ({cache})" for took, url, at, cache in slow))
     print(f"  errors: {len(errors)}" + (f" (first: {errors[:3]})" if errors else ""))
 
 

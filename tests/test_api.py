@@ -6,6 +6,7 @@ reader in lexical mode; write tests run on a copy of it so the read tests see fi
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import shutil
 import threading
@@ -14,6 +15,7 @@ import time
 import pytest
 from fastapi.testclient import TestClient
 
+from exitwatch.app import arrival
 from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.ingest import sample_corpus_path
 from exitwatch.indicators.samples import samples_path
@@ -284,6 +286,38 @@ def test_a_write_still_reading_is_accepted_then_stored_whole(sample_db, tmp_path
         released.set()  # the server stops at once; the accepted write is still stored
     with Store(copy) as store:
         assert store.document(late.json()["document_ids"][0]).title == "Highway blocked"
+
+
+def test_the_acknowledgement_time_counts_from_the_request_arrival(sample_db, tmp_path):
+    """The 202 comes ``ack_within_s`` after the request arrived, not after the write was queued:
+    a write that waited 1 s in front of the app (as behind ``serve``'s front while the app
+    starts, which notes the arrival) is answered about 1 s later for an acknowledgement time of
+    1 s, not 2 s."""
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(sample_db, copy)
+    app = create_app(str(copy), api_key=KEY, ack_within_s=1.0)
+    released = threading.Event()
+
+    async def front_waiting_1s(scope, receive, send):
+        if scope["type"] == "http":
+            arrival.stamp(scope)
+            await asyncio.sleep(1.0)
+        await app(scope, receive, send)
+
+    with TestClient(front_waiting_1s) as c:
+        real = app.state.reader
+
+        def slow(doc):
+            released.wait(60)
+            return real(doc)
+
+        app.state.reader = slow
+        sent = time.monotonic()
+        answer = c.post("/api/documents", json=ARTICLE, headers={"X-API-Key": KEY})
+        took = time.monotonic() - sent
+        released.set()
+    assert answer.status_code == 202, answer.text
+    assert 1.0 <= took < 1.7, f"answered {took:.2f} s after it was sent"
 
 
 @pytest.mark.parametrize(

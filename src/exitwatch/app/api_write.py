@@ -3,7 +3,7 @@
 ``writes_need_the_key`` is a dependency of the whole app (``server.create_app``): every request with
 another method than GET, HEAD or OPTIONS, on any route, under any prefix or mount point, needs
 the key. A write is answered 201 with what it stored once its documents are read and stored; one
-still reading after ``ack_within_s`` (``PendingWrites``; ``front.ACK_WITHIN_S`` under ``exitwatch serve``) is answered 202 with the
+still reading ``ack_within_s`` after the request arrived (``PendingWrites``, ``arrival``; ``front.ACK_WITHIN_S`` under ``exitwatch serve``) is answered 202 with the
 ids of its documents, and stored, whole, when its reading ends (``GET /api/documents/{id}``
 answers 404 until then). Bad input is refused before that, with its error. Bodies are counted as they arrive and refused past their limit by ``http_guard.HttpGuard``:
 multipart ones (uploads) at ``max_upload_bytes`` plus ``BODY_OVERHEAD``, others (JSON documents)
@@ -16,6 +16,7 @@ from __future__ import annotations
 import hmac
 import logging
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from typing import Callable
@@ -25,6 +26,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
 
+from exitwatch.app import arrival, front
 from exitwatch.app.ingest_pipeline import near_copy_index
 from exitwatch.app.uploads import ParsedUpload, UploadResult, json_document_bytes, parse_upload, store_upload
 from exitwatch.errors import AuthError, UploadTooLargeError, WritesDisabledError
@@ -51,8 +53,8 @@ _log = logging.getLogger("exitwatch.server")
 
 class PendingWrites:
     """Runs writes one at a time on their own thread (they take the store's one write lock
-    anyway) so that a request can stop waiting after ``ack_within_s`` and answer 202 while its
-    reading goes on. At most ``max_pending`` writes wait behind; past that, a request waits for
+    anyway) so that a request can stop waiting ``ack_within_s`` after it arrived and answer 202
+    while its reading goes on. At most ``max_pending`` writes wait behind; past that, a request waits for
     its own write. ``close()`` (server shutdown) lets every accepted write finish."""
 
     def __init__(self, ack_within_s: float | None = None, max_pending: int = MAX_PENDING):
@@ -62,16 +64,21 @@ class PendingWrites:
         self._lock = threading.Lock()
         self._pending = 0
 
-    def run(self, write: Callable[[], dict], document_ids: list[str]) -> dict | JSONResponse:
-        """``write()``'s answer when it ends within ``ack_within_s`` (its errors are raised; None:
+    def run(self, write: Callable[[], dict], document_ids: list[str], arrived: float | None = None) -> dict | JSONResponse:
+        """``write()``'s answer when it ends within ``ack_within_s`` of ``arrived`` (the request's
+        arrival, a ``time.monotonic()``; None: now) (its errors are raised; ``ack_within_s`` None:
         however long it takes), else a 202 answer naming ``document_ids``."""
         with self._lock:
             self._pending += 1
             crowded = self._pending > self.max_pending
         future = self._executor.submit(write)
         future.add_done_callback(self._done)
+        timeout = None
+        if not crowded and self.ack_within_s is not None:
+            waited = 0.0 if arrived is None else time.monotonic() - arrived
+            timeout = max(0.0, self.ack_within_s - waited)
         try:
-            return future.result(timeout=None if crowded or self.ack_within_s is None else self.ack_within_s)
+            return future.result(timeout=timeout)
         except FutureTimeout:
             return JSONResponse(status_code=202, content=M.AcceptedOut(document_ids=document_ids).model_dump())
 
@@ -158,21 +165,25 @@ def pending_writes(request: Request) -> PendingWrites:
     return request.app.state.pending_writes
 
 
-def _write(pending: PendingWrites, store: StoreAccess, upload: ParsedUpload, read, copies: NearCopies):
-    return pending.run(lambda: _ingest(store, upload, read, copies), list(upload.document_ids))
+def _write(request: Request, pending: PendingWrites, store: StoreAccess, upload: ParsedUpload, read,
+           copies: NearCopies):
+    return pending.run(lambda: _ingest(store, upload, read, copies), list(upload.document_ids),
+                       arrival.arrived(request.scope))
 
 
-ACCEPTED = {202: {"model": M.AcceptedOut, "description": "Still reading when the server's acknowledgement time "
-                                                 "(1.5 s under exitwatch serve) ran out: stored, whole, when read"}}
+ACCEPTED = {202: {"model": M.AcceptedOut,
+                  "description": "Still reading when the server's acknowledgement time (counted from the request's "
+                                 f"arrival; {front.ACK_WITHIN_S} s under exitwatch serve) ran out: stored, whole, "
+                                 "when read"}}
 
 
 @router.post("/documents", response_model=M.IngestOut, status_code=201, responses=ACCEPTED,
              summary="Ingest one document (API key)")
-def post_document(document: M.DocumentIn, store: StoreAccess = Depends(access), read=Depends(reader),
+def post_document(request: Request, document: M.DocumentIn, store: StoreAccess = Depends(access), read=Depends(reader),
                   copies: NearCopies = Depends(near_copies), pending: PendingWrites = Depends(pending_writes)):
     """Ingest and read one document given as JSON; an exact repeat is reported, not stored twice."""
     data = json_document_bytes(document.model_dump())
-    return _write(pending, store, parse_upload(data, max_bytes=len(data)), read, copies)
+    return _write(request, pending, store, parse_upload(data, max_bytes=len(data)), read, copies)
 
 
 @router.post("/uploads", response_model=M.IngestOut, status_code=201, responses=ACCEPTED,
@@ -190,6 +201,7 @@ async def post_upload(request: Request, file: UploadFile = File(description="tex
             raise UploadTooLargeError("upload", f"larger than the limit of {limit:,} bytes")
 
     def store_it():
-        return _write(pending, store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit), read, copies)
+        return _write(request, pending, store, parse_upload(bytes(data), name_hint=file.filename, max_bytes=limit),
+                      read, copies)
 
     return await run_in_threadpool(store_it)

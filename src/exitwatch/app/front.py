@@ -33,16 +33,20 @@ import threading
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 
-from exitwatch.app import index_snapshot
+from exitwatch.app import arrival, index_snapshot
 from exitwatch.app.security_headers import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
 
 #: The full application's factory, imported when the front starts (module, attribute).
 FULL_APP = ("exitwatch.app.server", "create_app")
-#: Seconds ``serve`` lets a write read before answering 202 (accepted, stored once read): a long
-#: document is acknowledged as fast as a short one (issue 11: every write within 2 s).
-ACK_WITHIN_S = 1.5
+#: Seconds, from the request's arrival (``arrival``), that ``serve`` lets a write read before
+#: answering 202 (accepted, stored once read): a long document is acknowledged as fast as a short
+#: one. Issue 11 asks for every write within 2 s as the client sees it; after this deadline the
+#: 202 still has to be built and sent by threads competing with 20 readers on two busy cores
+#: (up to ~0.3 s measured while the timer started at queueing, 1.83 s worst for 1.5 s), so 1.2 s
+#: leaves 0.8 s of margin for that.
+ACK_WITHIN_S = 1.2
 #: Seconds between reloads of the page shown while the server starts.
 STARTING_REFRESH_S = 2
 #: The heading of that page.
@@ -83,6 +87,7 @@ class Front:
         if scope["type"] == "lifespan":
             await self._lifespan(receive, send)
             return
+        arrival.stamp(scope)  # a write waiting here for the full app counts this wait too
         if scope["type"] == "http" and scope["path"] == "/" and scope["method"] in ("GET", "HEAD"):
             if (page := self._early_index()) is not None:
                 body = page.encode("utf-8")

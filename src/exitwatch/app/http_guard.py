@@ -1,6 +1,7 @@
 """``HttpGuard``: the ASGI middleware that limits request bodies, answers HEAD and sets the
 security headers of every answer (pages, JSON, static files, errors), whatever the path or prefix
-the app is served under.
+the app is served under. It also notes when a request arrived (``arrival``), unless ``front``
+already did.
 
 * Bodies are counted as they arrive, chunked ones included, and refused with 413 as soon as they
   pass the limit (a declared ``Content-Length`` over it before any byte is read): ``BodyTooLarge``
@@ -22,6 +23,7 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from exitwatch.app import arrival
 from exitwatch.app.security_headers import SECURITY_HEADERS
 
 
@@ -50,6 +52,7 @@ class HttpGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        arrival.stamp(scope)
         head = scope["method"] == "HEAD"
         if head:
             scope = {**scope, "method": "GET"}

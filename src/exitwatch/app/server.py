@@ -150,8 +150,8 @@ def create_app(db_path: str, *, api_key: str | None = None, max_upload_bytes: in
     Documents written through the API are read in ``read_mode`` by a worker process, each within
     ``read_budget_s`` seconds (a slower one is stored unread, with that problem).
     ``keep_index``: on shutdown, keep the index page for the next start (``index_snapshot``;
-    ``exitwatch serve`` does). ``ack_within_s``: a write still reading after this many seconds
-    is answered 202 and stored when read (``api_write.PendingWrites``; shutdown waits for it);
+    ``exitwatch serve`` does). ``ack_within_s``: a write still reading this many seconds after its
+    request arrived is answered 202 and stored when read (``api_write.PendingWrites``; shutdown waits for it);
     None (default): every write answers with what it stored. ``exitwatch serve`` gives
     ``front.ACK_WITHIN_S``.
     """

@@ -3,7 +3,8 @@
 DuckDB allows one read-write connection to a file per process. The server opens the store once
 and writes through that connection, one write at a time; every worker thread reads through its
 own cursor on the same database (``Store.reader()``), so a read sees the last committed state and
-is never blocked by a write in progress (DuckDB's MVCC).
+is never blocked by a write in progress (DuckDB's MVCC). Closing waits for the reads in progress
+(DuckDB refuses to close a connection while a cursor of it is running a query).
 
 Derived results (country views, indicators, the index's per-country news) are cached. A write
 invalidates only the entries of the countries it touched (those whose stored document count
@@ -23,6 +24,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from exitwatch.errors import StoreError
 from exitwatch.indicators.matching import MatchCache
 from exitwatch.store import Store
 
@@ -57,7 +59,8 @@ class StoreAccess:
     """The server's store: ``use()`` lends a reader for this thread, ``write()`` the one writer
     (and invalidates the cache of the countries the write touched), ``cached(key, compute, scope=)``
     memoises ``compute(store)`` (at most ``cache_size`` entries); ``matches`` is the indicators'
-    ``MatchCache`` of the stored readings. ``close()`` closes the store.
+    ``MatchCache`` of the stored readings. ``close()`` waits for the reads in progress, then
+    closes the store (a read asked for after that raises StoreError).
     ``as_of``: the date the pages and forecasts are assessed as of (None: today), the end of the
     news window."""
 
@@ -74,6 +77,9 @@ class StoreAccess:
         self._touched: dict[str, int] = {}  # ISO3 -> generation of the last write touching it
         self._local = threading.local()
         self._readers: list[Store] = []
+        self._reading = 0  # reads in progress (under _lock; _idle is notified when it drops to 0)
+        self._idle = threading.Condition(self._lock)
+        self._closed = False
         self.matches = MatchCache()  # indicators recomputed after a write match only new readings
 
     def _reader(self) -> Store:
@@ -86,7 +92,23 @@ class StoreAccess:
 
     @contextmanager
     def use(self) -> Iterator[Store]:
-        yield self._reader()
+        with self._read():
+            yield self._reader()
+
+    @contextmanager
+    def _read(self) -> Iterator[None]:
+        """Count a read in progress, so that ``close()`` waits for it."""
+        with self._lock:
+            if self._closed:
+                raise StoreError(f"store {self.db_path} is closed (the server is stopping)")
+            self._reading += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._reading -= 1
+                if not self._reading:
+                    self._idle.notify_all()
 
     @contextmanager
     def write(self) -> Iterator[Store]:
@@ -158,7 +180,8 @@ class StoreAccess:
                     return self._cache[key][1]
                 generation = self._generation
             try:
-                value = compute(self._reader())
+                with self._read():
+                    value = compute(self._reader())
             finally:
                 with self._lock:
                     self._computing.pop(key, None)
@@ -171,6 +194,8 @@ class StoreAccess:
 
     def close(self) -> None:
         with self._write_lock, self._lock:
+            self._closed = True
+            self._idle.wait_for(lambda: not self._reading)
             for reader in self._readers:
                 reader.close()
             self.store.close()

@@ -44,6 +44,9 @@ class StoreCore:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             self.con = duckdb.connect(self.path, read_only=read_only)
+            # An idle connection to the same database, used only to open readers' cursors:
+            # opening one then never waits on, or is refused by, a write running on ``con``.
+            self._spawner = self.con.cursor()
         except (duckdb.Error, OSError) as e:
             raise _open_error(self.path, e) from e
         if not read_only:
@@ -58,13 +61,18 @@ class StoreCore:
     def reader(self):
         """Another handle on this open database with its own connection (a DuckDB cursor), for
         one thread: its reads see the last committed state and do not wait for a write in
-        progress on this handle (MVCC). Close it before this store."""
+        progress on this handle (MVCC). Opening it does not depend on that write either (it is
+        opened from an idle connection kept for this). Close it before this store, and not
+        while a read on it is running (DuckDB refuses: the connection is busy)."""
         handle = object.__new__(type(self))
         handle.path = self.path
-        handle.con = self.con.cursor()
+        handle.con = self._spawner.cursor()
+        handle._spawner = None
         return handle
 
     def close(self) -> None:
+        if self._spawner is not None:
+            self._spawner.close()
         self.con.close()
 
     def __enter__(self):
