@@ -36,7 +36,8 @@ def recipe():
 
 @pytest.fixture(scope="module")
 def prepared(recipe, shared_data):
-    return recipe.prepare(shared_data, seed=SentenceClassifier.load().metadata["seed"])
+    metadata = SentenceClassifier.load().metadata
+    return recipe.prepare(shared_data, seed=metadata["seed"], tag_data=metadata["options"]["tag_data"])
 
 
 # Our own sentences, not in the training data (nor in own_examples.tsv).
@@ -150,6 +151,23 @@ def test_plv_actor_text_becomes_tags(recipe):
     assert len(tagged) == 1
     assert [(s.role, rows[0].text[s.start:s.end]) for s in tagged[0].spans] == [("S", "Ruritanian troops"),
                                                                                ("T", "the village")]
+
+
+def test_a_tagged_recipient_is_the_target_when_no_target_is_tagged():
+    from exitwatch.read.classifier import SentencePrediction
+    from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
+    from exitwatch.read.tagging import RoleSpan
+    from exitwatch.records import Sentence
+
+    text = "Ruritania sent tanks to Freedonia."
+    sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
+    prediction = SentencePrediction(event_type="COOPERATE", event_proba=0.9, quad_class=2,
+                                    quad_label="material_cooperation", quad_proba=0.9,
+                                    event_ranking=(("COOPERATE", 0.9),),
+                                    spans=(RoleSpan("S", 0, 9, 0.9), RoleSpan("R", 24, 33, 0.8)))
+    event, = code_sentence(sentence, prediction, [], [])
+    assert (event.source.text, event.target.text) == ("Ruritania", "Freedonia")
+    assert not event.coder.endswith(FALLBACK_SUFFIX)
 
 
 @pytest.mark.training

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from exitwatch.read.tagging import TAG_LABELS, RoleSpan, conll_spans, decode_spans, piece_tags, span_scores
+from exitwatch.read.tagging import (TAG_LABELS, RoleSpan, best_tags, conll_spans, decode_spans, piece_tags,
+                                    span_scores)
 
 TEXT = "Ruritanian troops shelled Freedonia yesterday."
 # Word-piece offsets as a WordPiece tokenizer gives them ("ruritanian" in two pieces), with the
@@ -41,3 +42,30 @@ def test_span_scores_are_exact_match_f1():
     assert scores["exact_span_match"] == 0.0
     only_st = span_scores(gold, predicted, roles=("S", "T"))
     assert only_st["role_macro_f1"] == 0.5 and only_st["exact_span_match"] == 0.5
+
+
+def _probas(rows: list[dict[str, float]]) -> list[list[float]]:
+    """Per-piece tag probabilities from {label: probability} rows (the rest shared evenly)."""
+    table = []
+    for row in rows:
+        rest = (1.0 - sum(row.values())) / (len(TAG_LABELS) - len(row))
+        table.append([row.get(label, rest) for label in TAG_LABELS])
+    return table
+
+
+def test_best_tags_keeps_a_span_whole_where_one_piece_leans_to_o():
+    # "Freedonia yesterday." tagged as one target whose middle piece is unsure
+    offsets = [(0, 0), (0, 9), (10, 19), (19, 20), (0, 0)]
+    probas = _probas([{"O": 0.9}, {"B-T": 0.9}, {"O": 0.5, "I-T": 0.45}, {"I-T": 0.9}, {"O": 0.9}])
+    argmax = [max(range(len(TAG_LABELS)), key=row.__getitem__) for row in probas]
+    assert len(decode_spans("Freedonia yesterday.", offsets, argmax)) == 2  # broken in two
+    tags = best_tags(offsets, probas)
+    assert [TAG_LABELS[t] for t in tags] == ["O", "B-T", "I-T", "I-T", "O"]
+    assert [(s.role, s.start, s.end) for s in decode_spans("Freedonia yesterday.", offsets, tags)] == [("T", 0, 20)]
+
+
+def test_best_tags_never_starts_with_i_or_switches_role_inside_a_span():
+    offsets = [(0, 5), (6, 10), (11, 15)]
+    probas = _probas([{"I-S": 0.6, "B-S": 0.3}, {"I-T": 0.6, "I-S": 0.3}, {"O": 0.9}])
+    assert [TAG_LABELS[t] for t in best_tags(offsets, probas)] == ["B-S", "I-S", "O"]
+    assert best_tags([(0, 0), (0, 0)], [[1.0] + [0.0] * 6] * 2) == [0, 0]

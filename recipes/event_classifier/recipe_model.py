@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -80,9 +81,11 @@ def encode(tokenizer: Tokenizer, texts: list[str], device: str):
     return ids, mask, encodings
 
 
-def export_onnx(model: MultiTaskMiniLM, path: Path, *, max_length: int) -> None:
+def export_onnx(model: MultiTaskMiniLM, path: Path, *, max_length: int, float_copy: Path | None = None) -> None:
     """Export ``model`` (on the CPU, eval mode) to ONNX with dynamic batch and sequence axes and
-    quantise its weights to int8 (dynamic quantisation) into ``path``."""
+    quantise its weights to int8 (dynamic quantisation) into ``path``; ``float_copy``: where to
+    keep the float32 graph as well (the held-out run keeps it, so that quantisation choices can be
+    scored without training again)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     ids = torch.ones((2, max_length), dtype=torch.long)
@@ -95,3 +98,5 @@ def export_onnx(model: MultiTaskMiniLM, path: Path, *, max_length: int) -> None:
                                         "event_logits": {0: "batch"}, "quad_logits": {0: "batch"},
                                         "tag_logits": {0: "batch", 1: "tokens"}})
         quantize_dynamic(str(fp32), str(path), weight_type=QuantType.QInt8)
+        if float_copy is not None:
+            shutil.copyfile(fp32, float_copy)

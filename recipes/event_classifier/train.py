@@ -52,7 +52,9 @@ class Options:
     runs); ``max_steps``: stop after this many optimiser steps (0: no cap); ``threads``: torch
     CPU threads (0: torch's choice); ``train_layers``: encoder layers fine-tuned, counted from the
     top (the embeddings and the layers below stay as pre-trained, so their output is computed once
-    per sentence and cached: training costs about ``train_layers``/6 of full fine-tuning)."""
+    per sentence and cached: training costs about ``train_layers``/6 of full fine-tuning);
+    ``tag_data``: the token head's training sentences, ``conll`` (the CoNLL file's spans only) or
+    ``conll+plv`` (also PLV sentences whose actor text is found in them)."""
 
     epochs: int = 4
     max_length: int = 80
@@ -64,6 +66,7 @@ class Options:
     max_steps: int = 0
     threads: int = 0
     train_layers: int = 2
+    tag_data: str = "conll"
 
 
 @dataclass(frozen=True)
@@ -157,8 +160,12 @@ def event_rows(plv: list[ActorSentence], pentaclass: list[LabelledSentence]) -> 
             + [LabelledSentence(r.text, NO_EVENT) for r in pentaclass if r.label == QUAD_CLASSES[0]])
 
 
-def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES) -> Prepared:
-    """Read and split the shared data (no torch needed)."""
+TAG_DATA = ("conll", "conll+plv")
+
+
+def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES,
+            tag_data: str = "conll") -> Prepared:
+    """Read and split the shared data (no torch needed); ``tag_data``: see ``Options``."""
     files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE)}
     folds = split_by_sentence(load_plv(files[PLV_FILE]), load_pentaclass(files[PENTACLASS_FILE]),
                               load_conll(files[NER_FILE]), seed=seed)
@@ -167,11 +174,12 @@ def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OW
     own = [replace(r, label=YIELD) if r.label in YIELD_TYPES else r for r in load_labelled_tsv(own_examples)]
     event_train = event_rows(plv_train, quad_train) + own
     labels = (NO_EVENT,) + tuple(sorted({r.label for r in event_train} - {NO_EVENT}))
+    with_plv = tag_data == "conll+plv"
     hashes = {p.name: file_sha256(p) for p in (*files.values(), own_examples)}
     return Prepared(event_train=event_train, event_test=event_rows(plv_test, quad_test),
                     quad_train=quad_train, quad_test=quad_test,
-                    tag_train=conll_examples(conll_train) + plv_tags(plv_train),
-                    tag_test=conll_examples(conll_test) + plv_tags(plv_test),
+                    tag_train=conll_examples(conll_train) + (plv_tags(plv_train) if with_plv else []),
+                    tag_test=conll_examples(conll_test) + (plv_tags(plv_test) if with_plv else []),
                     plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes)
 
 
@@ -369,12 +377,18 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
     return model, tokenizer, steps, time.time() - started, device, curve
 
 
-def export(model, tokenizer, prepared: Prepared, out_dir: Path, options: Options, extra: dict) -> dict:
-    """Write the int8 ONNX model, tokenizer and metadata to ``out_dir``; return the metadata."""
+FLOAT_MODEL_FILE = "model.fp32.onnx"
+
+
+def export(model, tokenizer, prepared: Prepared, out_dir: Path, options: Options, extra: dict, *,
+           keep_float: bool = False) -> dict:
+    """Write the int8 ONNX model, tokenizer and metadata to ``out_dir`` (and the float32 graph as
+    ``model.fp32.onnx`` when ``keep_float``); return the metadata."""
     from recipe_model import export_onnx
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    export_onnx(model.cpu().eval(), out_dir / MODEL_FILE, max_length=options.max_length)
+    export_onnx(model.cpu().eval(), out_dir / MODEL_FILE, max_length=options.max_length,
+                float_copy=out_dir / FLOAT_MODEL_FILE if keep_float else None)
     tokenizer.no_padding()
     tokenizer.no_truncation()
     tokenizer.save(str(out_dir / TOKENIZER_FILE))
@@ -458,7 +472,7 @@ def run_holdout(prepared: Prepared, data: Path, holdout_dir: Path, options: Opti
     model, tokenizer, steps, seconds, device, curve = fit(prepared, options, cache)
     export(model, tokenizer, prepared, holdout_dir, options,
            {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
-            "trained_on": "training folds only", "held_out_curve": curve})
+            "trained_on": "training folds only", "held_out_curve": curve}, keep_float=True)
     held_out = score(prepared, holdout_dir)
     meta = json.loads((holdout_dir / METADATA_FILE).read_text())
     meta.update(temperature={h: v["temperature"] for h, v in held_out["calibration"].items()}, scores=held_out)
@@ -480,13 +494,15 @@ def attach(out: Path, holdout_dir: Path) -> dict:
     return metadata
 
 
-def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage: str = "both") -> dict:
+def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage: str = "both", *,
+        keep_float: bool = False) -> dict:
     """The protocol of the module docstring (``stage`` "both"); "holdout" and "final" run its
     two trainings separately (they are independent, so they may run side by side) and "attach"
-    then joins them. Returns the metadata written last."""
+    then joins them. ``keep_float``: the shipped model's float32 graph stays beside it too
+    (``model.fp32.onnx``; the held-out run always keeps its own). Returns the metadata written last."""
     if stage == "attach":
         return attach(out, holdout_dir)
-    prepared = prepare(data, seed=options.seed)
+    prepared = prepare(data, seed=options.seed, tag_data=options.tag_data)
     splits = {"event_train": len(prepared.event_train), "event_test": len(prepared.event_test),
               "quad_train": len(prepared.quad_train), "quad_test": len(prepared.quad_test),
               "tag_train": len(prepared.tag_train), "tag_test": len(prepared.tag_test),
@@ -502,19 +518,22 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     model, tokenizer, steps, seconds, device, _ = fit(prepared.everything(), options, cache)
     metadata = export(model, tokenizer, prepared, out, options,
                       {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
-                       "trained_on": "everything (training folds + held-out folds)"})
+                       "trained_on": "everything (training folds + held-out folds)"}, keep_float=keep_float)
     if holdout_dir is not None and (holdout_dir / METADATA_FILE).is_file():
         metadata = attach(out, holdout_dir)
     return metadata
 
 
-def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path | None, str]:
+def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path | None, str, bool]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="shared data folder (default: ../shared/data)")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="output folder")
     parser.add_argument("--holdout-dir", type=Path, default=None,
                         help="first train on the training folds, score the held-out folds and fit the temperatures "
                              "there (model, scores and the folds as gold files go to this folder)")
+    parser.add_argument("--keep-float", action="store_true",
+                        help="also keep the shipped model's float32 graph in --out (model.fp32.onnx), to quantise it "
+                             "again without training")
     parser.add_argument("--stage", choices=STAGES, default="both",
                         help="both (default): held-out run, then the shipped model; holdout / final: one of the two; "
                              "attach: copy the held-out temperatures and scores into --out's metadata")
@@ -524,18 +543,20 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
         if isinstance(value, bool):
             parser.add_argument(flag, action=argparse.BooleanOptionalAction, default=value)
         else:
-            parser.add_argument(flag, type=type(value), default=value)
+            parser.add_argument(flag, type=type(value), default=value,
+                                choices=TAG_DATA if field == "tag_data" else None)
     args = vars(parser.parse_args(argv))
     data, out, holdout, stage = args.pop("data") or default_data_dir(), args.pop("out"), args.pop("holdout_dir"), \
         args.pop("stage")
+    keep_float = args.pop("keep_float")
     if stage != "final" and holdout is None:
         parser.error(f"--stage {stage} needs --holdout-dir")
-    return data, out, Options(**args), holdout, stage
+    return data, out, Options(**args), holdout, stage, keep_float
 
 
 def main(argv: list[str] | None = None) -> None:
-    data, out, options, holdout, stage = parse_args(argv)
-    metadata = run(data, out, options, holdout, stage)
+    data, out, options, holdout, stage, keep_float = parse_args(argv)
+    metadata = run(data, out, options, holdout, stage, keep_float=keep_float)
     print(json.dumps({"stage": stage, "train_seconds": metadata.get("train_seconds"),
                       "held_out_scores": metadata.get("held_out_scores", metadata.get("scores"))}, indent=2))
 

@@ -3,7 +3,8 @@
 A fine-tuned all-MiniLM-L6-v2 with three heads on one encoder pass, quantised to int8: the
 PLOVER event type of a sentence (or "no event"), its five-class quad class (0 neutral, 1 verbal
 cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict) and BIO tags of the
-event's Source, Target and R (second target) on its word pieces. Event and quad probabilities are
+event's Source, Target and R (second target) on its word pieces (read as the most probable
+tag sequence in which every I continues its role's B: ``tagging.best_tags``). Event and quad probabilities are
 temperature-scaled (temperatures fitted on held-out folds, in the metadata). The model, its tokenizer and its
 metadata (labels, training data hashes, held-out scores) ship in ``models/event_classifier/``;
 ``recipes/event_classifier/train.py`` rebuilds them from the shared data, and
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from exitwatch.errors import ModelError
-from exitwatch.read.tagging import RoleSpan, decode_spans
+from exitwatch.read.tagging import RoleSpan, best_tags, decode_spans
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifier"
 MODEL_FILE = "model.onnx"
@@ -150,8 +151,9 @@ class SentenceClassifier:
                             if self.event_labels[j] != self.no_event)
             spans = ()
             if tag_proba is not None:
-                tags = tag_proba[i].argmax(axis=-1)
-                spans = tuple(decode_spans(texts[i], encodings[i].offsets, tags, tag_proba[i].max(axis=-1)))
+                tags = best_tags(encodings[i].offsets, tag_proba[i])
+                chosen = tag_proba[i][np.arange(len(tags)), tags]
+                spans = tuple(decode_spans(texts[i], encodings[i].offsets, tags, chosen))
             predictions.append(SentencePrediction(
                 event_type=None if label == self.no_event else label, event_proba=float(events[best_event]),
                 quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=float(quads[best_quad]),

@@ -118,7 +118,8 @@ def _event_type(label: str, lexical: Sequence[EventDraft]) -> str:
 def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: list[EventDraft],
                   mentions: Sequence[Mention]) -> list[EventDraft]:
     """The events of one sentence the model read: its event type with the tagged actors (the
-    lexical draft's actors, then the position rule, when a role is not tagged), then the lexicon's
+    target is the T span, else the R span: a recipient tagged alone is whom the event addressed;
+    the lexical draft's actors, then the position rule, when a role is not tagged), then the lexicon's
     events of other types the model does not rule out. Confidences are the model's calibrated
     probabilities of the types."""
     if prediction.event_type is None:
@@ -126,7 +127,8 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     probability = dict(prediction.event_ranking)
     event_type = _event_type(prediction.event_type, lexical)
     same = next((d for d in lexical if d.event_type == event_type), None)
-    source_span, target_span = _best_span(prediction.spans, "S"), _best_span(prediction.spans, "T")
+    source_span = _best_span(prediction.spans, "S")
+    target_span = _best_span(prediction.spans, "T") or _best_span(prediction.spans, "R")
     source = resolve_span(sentence, source_span, mentions) if source_span else None
     target = resolve_span(sentence, target_span, mentions) if target_span else None
     fallback = source_span is None or target_span is None
