@@ -54,7 +54,8 @@ class Options:
     top (the embeddings and the layers below stay as pre-trained, so their output is computed once
     per sentence and cached: training costs about ``train_layers``/6 of full fine-tuning);
     ``tag_data``: the token head's training sentences, ``conll`` (the CoNLL file's spans only) or
-    ``conll+plv`` (also PLV sentences whose actor text is found in them)."""
+    ``conll+plv`` (also PLV sentences whose actor text is found in them); ``encoder_layers``: keep
+    only MiniLM's first this many layers (0: all six; fewer read faster)."""
 
     epochs: int = 4
     max_length: int = 80
@@ -66,7 +67,8 @@ class Options:
     max_steps: int = 0
     threads: int = 0
     train_layers: int = 2
-    tag_data: str = "conll"
+    tag_data: str = "conll+plv"
+    encoder_layers: int = 0
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,7 @@ TAG_DATA = ("conll", "conll+plv")
 
 
 def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES,
-            tag_data: str = "conll") -> Prepared:
+            tag_data: str = "conll+plv") -> Prepared:
     """Read and split the shared data (no torch needed); ``tag_data``: see ``Options``."""
     files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE)}
     folds = split_by_sentence(load_plv(files[PLV_FILE]), load_pentaclass(files[PENTACLASS_FILE]),
@@ -328,7 +330,8 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
     if options.threads:
         torch.set_num_threads(options.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
-    model, tokenizer = build_model(len(prepared.event_labels), len(QUAD_CLASSES), len(TAG_LABELS), options.max_length)
+    model, tokenizer = build_model(len(prepared.event_labels), len(QUAD_CLASSES), len(TAG_LABELS), options.max_length,
+                                   options.encoder_layers)
     model.to(device)
     frozen = len(model.encoder.encoder.layer) - options.train_layers
     model.encoder.embeddings.requires_grad_(False)
