@@ -79,8 +79,11 @@ def country_context(history: History, leaders: Iterable, month: pd.Period) -> di
     last_conflict_year = max(max(s.index) for s in history.conflict_years.values())
     latest = [history.conflict(g, min(month.year, last_conflict_year + 1)) for g in rows["gwcode"]]
     features["conflict"] = features["conflict"].fillna(pd.Series(latest, index=features.index))
-    # REIGN's regime spells end in 2020; after a fall since, our table says what rules now.
+    # REIGN's regime spells end in 2020; after a fall since, our table says what rules now. A
+    # country REIGN never covered (Nauru, Tonga, Tuvalu) also takes the table's regime type.
     for i, group in enumerate(regime_changes(history, leaders, month)):
+        if group is None and features.at[i, "regime_unknown"] == 1.0:
+            group = LEADER_REGIME_GROUPS.get(leaders[i].regime_type)
         if group is not None:
             for name in (*REGIME_GROUPS, "unknown"):
                 features.at[i, f"regime_{name}"] = float(group == name)
