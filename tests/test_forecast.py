@@ -133,6 +133,8 @@ def test_microstate_forecast_lists_imputed_covariates():
     assert 0.0 < tuvalu.p_irregular[12] <= tuvalu.p_exit[12] < 1.0
     micronesia = forecast_one("FSM", as_of=dt.date(2026, 12, 1))
     assert "age" in micronesia.imputed
+    colombia = forecast_one("COL", as_of=dt.date(2026, 12, 1))
+    assert "military_leader" in colombia.imputed and "military_leader" not in tuvalu.imputed
 
 
 def test_replay_before_the_leader_took_office():
@@ -209,7 +211,8 @@ def test_leader_features_match_the_panel(history):
                          "startdate": pd.to_datetime(["1989-06-04"]), "yrborn": [1939.0],
                          "entry": ["Irregular"], "prev_times": [0.0]})
     panel_values = add_covariates(rows, history).iloc[0]
-    mine = leader_features(in_office_since=dt.date(1989, 6, 4), birth_year=1939, entry="irregular", month=month)
+    mine = leader_features(in_office_since=dt.date(1989, 6, 4), birth_year=1939, entry="irregular", month=month,
+                           military_career=current_leader("IRN").military_career)
     for name in LEADER_FEATURES:
         assert mine[name] == pytest.approx(panel_values[name]), name
 
