@@ -217,6 +217,19 @@ def test_leader_features_match_the_panel(history):
         assert mine[name] == pytest.approx(panel_values[name]), name
 
 
+def test_military_career_unknown_after_reign_ends(history):
+    """REIGN's last spells are open in March 2021: they say nothing about who ruled after (Mali's
+    Ba N'Daou, a retired colonel, was ousted in May 2021), so later months without a table row
+    get NaN."""
+    from exitwatch.forecast.panel import add_covariates
+
+    rows = pd.DataFrame({"gwcode": [432, 432], "month": pd.PeriodIndex(["2021-01", "2022-06"], freq="M"),
+                         "startdate": pd.to_datetime(["2020-09-25", "2021-05-24"]), "yrborn": [1950.0, 1983.0],
+                         "entry": ["Irregular", "Irregular"], "prev_times": [0.0, 0.0]})
+    values = add_covariates(rows, history)["military_leader"]
+    assert values[0] == 1.0 and np.isnan(values[1])
+
+
 def test_cli_forecast_iran_text():
     result = CliRunner().invoke(main, ["forecast", "IRN", "--as-of", "2026-11-01"])
     assert result.exit_code == 0, result.output

@@ -203,8 +203,10 @@ def _coups(rows: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
 
 def _military_leader(gw: np.ndarray, months: np.ndarray, history: History) -> np.ndarray:
     """Per row, 1.0 when the REIGN leader in office at the start of the month had a military
-    career, 0.0 when not, NaN when REIGN has nobody then (before 1950, after March 2021)."""
+    career, 0.0 when not, NaN when REIGN has nobody then (before 1950, after March 2021: a spell
+    still open when REIGN ends says nothing about who ruled later)."""
     careers = history.military_careers
+    reign_end = np.nanmax(careers[["start", "end"]].to_numpy(float)) if len(careers) else np.inf
     out = np.full(len(months), np.nan)
     for code, spells in careers.groupby("gwcode"):
         mask = np.flatnonzero(gw == code)
@@ -213,7 +215,7 @@ def _military_leader(gw: np.ndarray, months: np.ndarray, history: History) -> np
         i = np.searchsorted(spells["start"].to_numpy(), months[mask], side="right") - 1
         j = np.maximum(i, 0)
         end = spells["end"].to_numpy()[j]
-        in_office = (i >= 0) & ~(months[mask] > end)
+        in_office = (i >= 0) & ~(months[mask] > end) & ~(np.isnan(end) & (months[mask] > reign_end))
         out[mask] = np.where(in_office, spells["military"].to_numpy()[j], np.nan)
     return out
 
