@@ -23,6 +23,7 @@ from exitwatch.kb import current_leaders
 GROUPS = {
     "tenure/age": ("log_tenure", "age", "prev_times"),
     "came in irregularly": ("entry_irregular", "entry_foreign"),
+    "military career": ("military_leader",),
     "coup history": ("coup_last_year", "coup_years_5y", "log_years_since_coup"),
     "past irregular exits": ("country_irregular_10y", "country_irregular_since_1946", "log_months_since_irregular"),
     "neighbourhood": ("neighbour_irregular_12m", "region_irregular_12m", "global_irregular_12m",

@@ -146,6 +146,15 @@ def test_ewp_covariates_are_last_years(panel, shared_data):
     assert row["infant_mortality_sqrt"] == pytest.approx(usa_2010["un_imr_sqrt"])
 
 
+def test_military_career_is_the_leader_in_office(panel):
+    """REIGN's military career of whoever held office on the 1st: Mubarak (air force) then the
+    SCAF's Tantawi, then the civilian Morsi."""
+    egypt = panel[panel["gwcode"] == 651].set_index("month")["military_leader"]
+    assert egypt[pd.Period("2011-01", "M")] == 1.0
+    assert egypt[pd.Period("2011-06", "M")] == 1.0
+    assert egypt[pd.Period("2013-01", "M")] == 0.0
+
+
 def test_scheduled_elections_are_projected_from_the_past(panel):
     usa = panel[panel["gwcode"] == 2].set_index("month")
     assert usa.loc[pd.Period("2012-10", "M"), "months_to_scheduled_election"] == 1

@@ -87,8 +87,9 @@ def test_unknown_country():
 
 
 def test_country_without_a_leader_row():
-    with pytest.raises(NotFoundError, match="no current leader recorded for MCO"):
-        forecast_one("Monaco")
+    """The Holy See is in no Gleditsch-Ward list and has no row."""
+    with pytest.raises(NotFoundError, match="no current leader recorded for VAT"):
+        forecast_one("Vatican")
 
 
 def test_every_gleditsch_ward_state_has_a_leader(shared_data):
@@ -102,6 +103,38 @@ def test_every_gleditsch_ward_state_has_a_leader(shared_data):
     assert not missing
     assert len(current_leaders()) >= len(active) >= 170
     assert resolve_country("CZE").gwcode == 316
+
+
+#: The Gleditsch-Ward microstates independent today (Gleditsch & Ward 1999, microstates list at
+#: ksgleditsch.com/data-4.html): not in peacesciencer's list of states, nor in Archigos or EWP.
+GW_MICROSTATES = {54: "Dominica", 55: "Grenada", 56: "Saint Lucia", 57: "Saint Vincent", 58: "Antigua",
+                  60: "Saint Kitts", 221: "Monaco", 223: "Liechtenstein", 232: "Andorra", 331: "San Marino",
+                  403: "Sao Tome", 591: "Seychelles", 935: "Vanuatu", 970: "Kiribati", 971: "Nauru",
+                  972: "Tonga", 973: "Tuvalu", 983: "Marshall Islands", 986: "Palau", 987: "Micronesia",
+                  990: "Samoa"}
+
+
+def test_every_state_with_a_leader_is_forecast(shared_data):
+    """The forecast covers the 174 states of the main list and the 21 microstates: 195."""
+    states = pd.read_csv(shared_data / "peacesciencer" / "gw_states.csv")
+    active = {int(c) for c in states.loc[states["enddate"] == states["enddate"].max(), "gwcode"]}
+    covered = {r.gwcode for r in forecast(as_of=dt.date(2026, 12, 1))}
+    assert active | set(GW_MICROSTATES) <= covered
+    assert len(covered) == 195
+
+
+def test_microstate_forecast_lists_imputed_covariates():
+    """Tuvalu has no Archigos, EWP or COW history: its forecast says what was imputed, and its
+    regime comes from the current-leaders table (REIGN never covered it)."""
+    tuvalu = forecast_one("Tuvalu", as_of=dt.date(2026, 12, 1))
+    assert tuvalu.leader == "Feleti Teo" and tuvalu.gwcode == 973
+    assert {"civil_liberties", "infant_mortality_sqrt", "log_tpop"} <= set(tuvalu.imputed)
+    assert "age" not in tuvalu.imputed
+    assert 0.0 < tuvalu.p_irregular[12] <= tuvalu.p_exit[12] < 1.0
+    micronesia = forecast_one("FSM", as_of=dt.date(2026, 12, 1))
+    assert "age" in micronesia.imputed
+    colombia = forecast_one("COL", as_of=dt.date(2026, 12, 1))
+    assert "military_leader" in colombia.imputed and "military_leader" not in tuvalu.imputed
 
 
 def test_replay_before_the_leader_took_office():
@@ -178,9 +211,23 @@ def test_leader_features_match_the_panel(history):
                          "startdate": pd.to_datetime(["1989-06-04"]), "yrborn": [1939.0],
                          "entry": ["Irregular"], "prev_times": [0.0]})
     panel_values = add_covariates(rows, history).iloc[0]
-    mine = leader_features(in_office_since=dt.date(1989, 6, 4), birth_year=1939, entry="irregular", month=month)
+    mine = leader_features(in_office_since=dt.date(1989, 6, 4), birth_year=1939, entry="irregular", month=month,
+                           military_career=current_leader("IRN").military_career)
     for name in LEADER_FEATURES:
         assert mine[name] == pytest.approx(panel_values[name]), name
+
+
+def test_military_career_unknown_after_reign_ends(history):
+    """REIGN's last spells are open in March 2021: they say nothing about who ruled after (Mali's
+    Ba N'Daou, a retired colonel, was ousted in May 2021), so later months without a table row
+    get NaN."""
+    from exitwatch.forecast.panel import add_covariates
+
+    rows = pd.DataFrame({"gwcode": [432, 432], "month": pd.PeriodIndex(["2021-01", "2022-06"], freq="M"),
+                         "startdate": pd.to_datetime(["2020-09-25", "2021-05-24"]), "yrborn": [1950.0, 1983.0],
+                         "entry": ["Irregular", "Irregular"], "prev_times": [0.0, 0.0]})
+    values = add_covariates(rows, history)["military_leader"]
+    assert values[0] == 1.0 and np.isnan(values[1])
 
 
 def test_cli_forecast_iran_text():

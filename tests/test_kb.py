@@ -125,11 +125,14 @@ def test_current_leader_iran_and_venezuela():
     assert venezuela.leader == "Delcy Rodríguez" and "Maduro" in venezuela.source_note
     assert current_leader("Syria").in_office_since == dt.date(2024, 12, 8)
     assert current_leader("Russia").leader == "Vladimir Putin"
+    assert current_leader("Liechtenstein").regime_type == "monarchy"
+    assert current_leader("Egypt").military_career == 1 and current_leader("FRA").military_career == 0
+    assert current_leader("COL").military_career is None
 
 
 def test_current_leader_errors():
     with pytest.raises(NotFoundError, match="IRN"):
-        current_leader("Liechtenstein")
+        current_leader("Vatican")  # in no Gleditsch-Ward list, so no row
     with pytest.raises(UnknownCountryError):
         current_leader("Narnia")
 

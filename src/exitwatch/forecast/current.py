@@ -66,7 +66,8 @@ def _features(bundle: ForecastBundle, leader, as_of: dt.date) -> dict[str, float
         raise ModelError(f"the model bundle has no country context for {leader.country_iso3}: "
                          "run `exitwatch train` after adding the country to the current-leaders table")
     return {**context, **leader_features(in_office_since=leader.in_office_since, birth_year=leader.birth_year,
-                                         entry=leader.entry, month=pd.Period(as_of, "M"))}
+                                         entry=leader.entry, month=pd.Period(as_of, "M"),
+                                         military_career=leader.military_career)}
 
 
 def _context_warnings(bundle: ForecastBundle, leader, as_of: dt.date) -> tuple[str, ...]:

@@ -98,6 +98,10 @@ class History:
     elections: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"gwcode": [], "date": [], "type": [],
                                                                           "regular": []}))
     recent_exits: pd.DataFrame = field(default_factory=lambda: recent_irregular_exits())
+    #: REIGN leaders: ``gwcode``, ``start`` and ``end`` (month numbers, end NaN when open),
+    #: ``military`` (1.0 when the leader had a military career, REIGN's ``militarycareer``).
+    military_careers: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        {"gwcode": [], "start": [], "end": [], "military": []}))
 
     @classmethod
     def load(cls, data_dir: str | Path, *, archigos_path: str | Path | None = None) -> History:
@@ -124,6 +128,7 @@ class History:
         ewp = importers.load_ewp(data_dir / "ewp" / "prepared2024predictors.csv")
         coup_years = importers.load_coup_years(data_dir / "coups" / "coup_attempts_country_year_1950_2024.csv")
         elections = importers.load_reign_elections(data_dir / "reign" / "electionlist_3_21.csv")
+        reign_leaders = importers.load_reign_leaders(data_dir / "reign" / "leaderlist_3_21.csv")
         annual = {
             "ewp": _annual(ewp, "gwcode", [c for c in ewp.columns if c not in ("gwcode", "year")]),
             "nmc": _annual(nmc, "gwcode", ["cinc", "tpop", "milper"]),
@@ -158,6 +163,7 @@ class History:
             neighbours=neighbours, iso3=importers.gw_to_iso3(states),
             names={int(g): str(n) for g, n in states[["gwcode", "statename"]].itertuples(index=False)},
             capitals=capitals, atop=atop, vintage=vintage, coup_years=coup_years, elections=elections,
+            military_careers=military_careers(reign_leaders),
         )
 
     # -- lookups --------------------------------------------------------------------------------
@@ -211,6 +217,19 @@ class History:
         if self.recent_exits.empty:
             return archigos_end
         return max(archigos_end, pd.Period(self.recent_exits["as_of"].max(), "M") - 1)
+
+
+def military_careers(reign_leaders: pd.DataFrame) -> pd.DataFrame:
+    """REIGN's leader list as spells in month numbers with the leader's military career."""
+    frame = reign_leaders.dropna(subset=["ccode", "syear", "smonth"])
+    return pd.DataFrame({
+        "gwcode": frame["ccode"].astype(int).map(gw_of_cow).to_numpy(),
+        "start": (frame["syear"].astype(int) * 12 + frame["smonth"].astype(int) - 1).to_numpy(),
+        "end": (pd.to_numeric(frame["eyear"], errors="coerce") * 12
+                + pd.to_numeric(frame["emonth"], errors="coerce") - 1).to_numpy(),
+        # REIGN writes -99 for unknown.
+        "military": pd.to_numeric(frame["militarycareer"], errors="coerce").where(lambda v: v >= 0).to_numpy(),
+    }).sort_values(["gwcode", "start"]).reset_index(drop=True)
 
 
 def count_events_before(event_months: np.ndarray, months: np.ndarray, window: int) -> np.ndarray:

@@ -50,7 +50,9 @@ EWP_FEATURES = ("civil_liberties", "free_discussion", "political_killings", "rep
 #: Scheduled elections (REIGN calendar projected by each country's own cycle) and how long ago
 #: the country last saw an irregular exit.
 CALENDAR_FEATURES = ("months_to_scheduled_election", "scheduled_election_12m", "log_months_since_irregular")
-FEATURES = (*V1_FEATURES, *COUP_FEATURES, *EWP_FEATURES, *CALENDAR_FEATURES)
+#: The leader's military career (REIGN ``militarycareer``; today: the current-leaders table).
+LEADER_CAREER_FEATURES = ("military_leader",)
+FEATURES = (*V1_FEATURES, *COUP_FEATURES, *EWP_FEATURES, *CALENDAR_FEATURES, *LEADER_CAREER_FEATURES)
 #: Covariates whose source ends before today; carried forward (and flagged) in current forecasts.
 ANNUAL_SOURCES = {"coups": COUP_FEATURES[:3], "ewp": EWP_FEATURES}
 #: Features of the tenure/age-only baseline.
@@ -199,10 +201,30 @@ def _coups(rows: pd.DataFrame, history: History) -> dict[str, np.ndarray]:
             "region_coup_countries_last_year": region_count - last_year}
 
 
+def _military_leader(gw: np.ndarray, months: np.ndarray, history: History) -> np.ndarray:
+    """Per row, 1.0 when the REIGN leader in office at the start of the month had a military
+    career, 0.0 when not, NaN when REIGN has nobody then (before 1950, after March 2021: a spell
+    still open when REIGN ends says nothing about who ruled later)."""
+    careers = history.military_careers
+    reign_end = np.nanmax(careers[["start", "end"]].to_numpy(float)) if len(careers) else np.inf
+    out = np.full(len(months), np.nan)
+    for code, spells in careers.groupby("gwcode"):
+        mask = np.flatnonzero(gw == code)
+        if not len(mask):
+            continue
+        i = np.searchsorted(spells["start"].to_numpy(), months[mask], side="right") - 1
+        j = np.maximum(i, 0)
+        end = spells["end"].to_numpy()[j]
+        in_office = (i >= 0) & ~(months[mask] > end) & ~(np.isnan(end) & (months[mask] > reign_end))
+        out[mask] = np.where(in_office, spells["military"].to_numpy()[j], np.nan)
+    return out
+
+
 def add_covariates(rows: pd.DataFrame, history: History) -> pd.DataFrame:
     """Covariates ``FEATURES`` for rows with ``gwcode``, ``month`` (Period[M]), ``startdate``,
     ``yrborn``, ``entry`` (Archigos wording: Regular/Irregular/Foreign Imposition) and
-    ``prev_times``. Counts of irregular exits need Archigos; months whose 12-month window passes
+    ``prev_times``, and optionally ``military_career`` (1/0/NaN; else REIGN's leader of the
+    month). Counts of irregular exits need Archigos; months whose 12-month window passes
     its end get NaN contagion (the models impute the training mean) rather than a false zero."""
     rows = rows.reset_index(drop=True)
     months = month_number(rows["month"])
@@ -244,6 +266,8 @@ def add_covariates(rows: pd.DataFrame, history: History) -> pd.DataFrame:
     out["scheduled_election_12m"] = (out["months_to_scheduled_election"] < 12).astype(float)
     last_event = _last_event_before(gw, months, ev_by_country)
     out["log_months_since_irregular"] = np.log1p(months - np.where(np.isnan(last_event), 1946 * 12, last_event))
+    out["military_leader"] = (rows["military_career"].to_numpy(dtype=float) if "military_career" in rows
+                              else _military_leader(gw, months, history))
     return out[list(FEATURES)]
 
 

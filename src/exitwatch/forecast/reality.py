@@ -44,7 +44,8 @@ def country_months(history: History, reign_leaders: pd.DataFrame, leaders: list,
     rows["entry"] = "Regular"
     rows["prev_times"] = 0.0
     features = add_covariates(rows, history)
-    features.loc[~known.to_numpy(), ["log_tenure", "age", "entry_irregular", "entry_foreign", "prev_times"]] = np.nan
+    features.loc[~known.to_numpy(), ["log_tenure", "age", "entry_irregular", "entry_foreign", "prev_times",
+                                     "military_leader"]] = np.nan
     out = pd.concat([rows[["gwcode", "month"]], features], axis=1)
     out.insert(1, "country_iso3", [history.iso3.get(int(c), str(c)) for c in out["gwcode"]])
     out["leader_known"] = known.to_numpy()

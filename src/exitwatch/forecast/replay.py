@@ -150,6 +150,7 @@ def replay_forecast(country: str | int, as_of: dt.date, *, data_dir: str | Path 
                   **history.vintage}
     if spell["source"] == "current_leaders" and row is not None:
         leader, warnings = row, leader_row_warnings(row, as_of)
+        values["military_leader"] = float("nan") if row.military_career is None else float(row.military_career)
         group = regime_changes(history, [row], month)[0]
         if group is not None:  # fell irregularly after REIGN's regime spells end: our table's regime
             values.update({f"regime_{g}": float(g == group) for g in (*REGIME_GROUPS, "unknown")})

@@ -21,7 +21,7 @@ from exitwatch.forecast.history import REGIME_GROUPS, History
 from exitwatch.forecast.panel import FEATURES, add_covariates
 
 #: Covariates that describe the leader; the rest of FEATURES describe the country.
-LEADER_FEATURES = ("log_tenure", "age", "entry_irregular", "entry_foreign", "prev_times")
+LEADER_FEATURES = ("log_tenure", "age", "entry_irregular", "entry_foreign", "prev_times", "military_leader")
 CONTEXT_FEATURES = tuple(f for f in FEATURES if f not in LEADER_FEATURES)
 #: current-leaders ``entry`` -> Archigos ``entry`` wording used by the panel.
 ENTRY_WORDS = {"regular": "Regular", "irregular": "Irregular", "foreign": "Foreign Imposition"}
@@ -48,7 +48,8 @@ def regime_changes(history: History, leaders: list, month: pd.Period) -> list[st
             else None for leader in leaders]
 
 
-def leader_features(*, in_office_since, birth_year: int | None, entry: str, month: pd.Period) -> dict[str, float]:
+def leader_features(*, in_office_since, birth_year: int | None, entry: str, month: pd.Period,
+                    military_career: int | None = None) -> dict[str, float]:
     """The leader's own covariates in ``month`` (same definitions as ``panel.add_covariates``)."""
     start = pd.Period(in_office_since, "M")
     tenure = max((month - start).n, 0)
@@ -58,6 +59,7 @@ def leader_features(*, in_office_since, birth_year: int | None, entry: str, mont
         "entry_irregular": float(entry == "irregular"),
         "entry_foreign": float(entry == "foreign"),
         "prev_times": 0.0,
+        "military_leader": float("nan") if military_career is None else float(military_career),
     }
 
 
@@ -73,14 +75,19 @@ def country_context(history: History, leaders: Iterable, month: pd.Period) -> di
         "yrborn": [float(r.birth_year or "nan") for r in leaders],
         "entry": [ENTRY_WORDS[r.entry] for r in leaders],
         "prev_times": [0.0] * len(leaders),
+        "military_career": [float("nan") if r.military_career is None else float(r.military_career)
+                            for r in leaders],
     })
     features = add_covariates(rows, history)
     # UCDP lags a year or two behind today: carry its latest year forward (inputs_age says which).
     last_conflict_year = max(max(s.index) for s in history.conflict_years.values())
     latest = [history.conflict(g, min(month.year, last_conflict_year + 1)) for g in rows["gwcode"]]
     features["conflict"] = features["conflict"].fillna(pd.Series(latest, index=features.index))
-    # REIGN's regime spells end in 2020; after a fall since, our table says what rules now.
+    # REIGN's regime spells end in 2020; after a fall since, our table says what rules now. A
+    # country REIGN never covered (Nauru, Tonga, Tuvalu) also takes the table's regime type.
     for i, group in enumerate(regime_changes(history, leaders, month)):
+        if group is None and features.at[i, "regime_unknown"] == 1.0:
+            group = LEADER_REGIME_GROUPS.get(leaders[i].regime_type)
         if group is not None:
             for name in (*REGIME_GROUPS, "unknown"):
                 features.at[i, f"regime_{name}"] = float(group == name)

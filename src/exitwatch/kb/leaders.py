@@ -28,7 +28,8 @@ class CurrentLeader(Record):
     """A country's current effective leader: ``country_iso3``, ``gwcode``, ``leader`` (canonical
     name), ``aliases`` (other spellings and surnames), ``title``, ``in_office_since`` (date),
     ``birth_year`` (or None), ``entry`` (regular / irregular / foreign), ``regime_type``,
-    ``as_of`` (date the row was last checked), ``source_note``."""
+    ``as_of`` (date the row was last checked), ``source_note``, ``military_career`` (1 when the
+    leader had a military career as REIGN codes it, 0 when not, None when not recorded)."""
 
     country_iso3: str
     gwcode: int | None
@@ -41,6 +42,7 @@ class CurrentLeader(Record):
     regime_type: str
     as_of: dt.date
     source_note: str = ""
+    military_career: int | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,7 @@ def _current_leaders(path: str) -> tuple[CurrentLeader, ...]:
                 regime_type=row["regime_type"],
                 as_of=dt.date.fromisoformat(row["as_of"]),
                 source_note=row["source_note"],
+                military_career=_int(row.get("military_career") or ""),
             )
         )
     return tuple(rows)
