@@ -41,7 +41,8 @@ def read_document(doc: Document, *, mode: str = DEFAULT_MODE, model_dir: str | N
 
 def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> list[Reading]:
     """Read several documents; each gets what ``read_document`` gives it alone (the model reads
-    each candidate sentence in its own encoder pass, ``classifier.SENTENCES_PER_RUN``)."""
+    each candidate sentence in its own encoder pass, ``classifier.SENTENCES_PER_RUN``, and a
+    sentence repeated across the documents once)."""
     used = resolve_mode(mode, model_dir)
     nlp = build_pipeline()
     split = _events_index(nlp)
