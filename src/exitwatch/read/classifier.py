@@ -133,8 +133,7 @@ class SentenceClassifier:
         encodings = self.tokenizer.encode_batch([t or " " for t in texts])
         event = np.zeros((len(texts), len(self.event_labels)), dtype=np.float32)
         quad = np.zeros((len(texts), len(self.quad_labels)), dtype=np.float32)
-        tags: list[np.ndarray] | None = [] if len(self.outputs) > 2 else None
-        per_text: list[np.ndarray | None] = [None] * len(texts)
+        tags: list[np.ndarray] | None = [np.zeros(0)] * len(texts) if len(self.outputs) > 2 else None
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), batch_size):
             chosen = order[start:start + batch_size]
@@ -148,9 +147,7 @@ class SentenceClassifier:
             event[chosen], quad[chosen] = outputs[0], outputs[1]
             if tags is not None:
                 for row, i in enumerate(chosen):
-                    per_text[i] = outputs[2][row, :len(encodings[i].ids)]
-        if tags is not None:
-            tags = per_text  # type: ignore[assignment]
+                    tags[i] = outputs[2][row, :len(encodings[i].ids)]
         return event, quad, tags, encodings
 
     def _predictions(self, texts, event_logits, quad_logits, tag_logits, encodings) -> list[SentencePrediction]:
