@@ -3,8 +3,8 @@
 Usage: .venv/bin/python benchmarks/read_throughput.py [CSV] [--mode lexical|model|auto] [--repeat N]
        [--batch N] [--limit N]
 Documents are parsed first (not timed); the figure is documents / wall seconds of read_documents
-(``--batch`` documents at a time, so that the model reads their sentences in shared batches; 1 =
-read_document one by one), best of N runs, after one warm-up document (pipeline, lexicons and
+(``--batch`` documents at a time: their candidate sentences go to the model in one call, one
+encoder run each, a repeated sentence once; 1 = read_document one by one), best of N runs, after one warm-up document (pipeline, lexicons and
 model loaded). Also prints documents per CPU second of this process (the per-core figure,
 meaningful on a shared, loaded machine; run with OMP_NUM_THREADS=1 so that the model uses one core).
 """

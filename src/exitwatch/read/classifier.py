@@ -106,57 +106,71 @@ class SentenceClassifier:
         except Exception as e:  # noqa: BLE001 - JSON, tokenizer and onnxruntime each raise their own types
             raise ModelError(f"cannot load the event classifier from {folder}: {e}") from e
         classifier.tokenizer.enable_truncation(max_length=classifier.max_length)
-        classifier.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        classifier.tokenizer.no_padding()  # runs are padded by _outputs, texts are tokenised all at once
         return classifier
 
     def predict(self, texts: list[str], *, batch_size: int = SENTENCES_PER_RUN) -> list[SentencePrediction]:
-        """One prediction per text, in order (``batch_size`` texts per run, of similar length)."""
-        results: list[SentencePrediction | None] = [None] * len(texts)
-        for chosen, outputs in self._batches(texts, batch_size):
-            for index, prediction in zip(chosen, self._predictions([texts[i] for i in chosen], *outputs)):
-                results[index] = prediction
-        return results  # type: ignore[return-value]
+        """One prediction per text, in order (``batch_size`` texts per run, of similar length). A text
+        given twice is read once."""
+        unique = list(dict.fromkeys(texts))
+        if not unique:
+            return []
+        event, quad, tags, encodings = self._outputs(unique, batch_size)
+        found = dict(zip(unique, self._predictions(unique, event, quad, tags, encodings)))
+        return [found[text] for text in texts]
 
     def logits(self, texts: list[str], *, batch_size: int = SENTENCES_PER_RUN) -> dict[str, np.ndarray]:
         """Raw (uncalibrated) ``event`` and ``quad`` logits of ``texts``, in order (calibration)."""
-        event = np.zeros((len(texts), len(self.event_labels)), dtype=np.float32)
-        quad = np.zeros((len(texts), len(self.quad_labels)), dtype=np.float32)
-        for chosen, (event_logits, quad_logits, _, _) in self._batches(texts, batch_size):
-            event[chosen], quad[chosen] = event_logits, quad_logits
+        if not texts:
+            return {"event": np.zeros((0, len(self.event_labels)), dtype=np.float32),
+                    "quad": np.zeros((0, len(self.quad_labels)), dtype=np.float32)}
+        event, quad, _, _ = self._outputs(texts, batch_size)
         return {"event": event, "quad": quad}
 
-    def _batches(self, texts: list[str], batch_size: int):
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    def _outputs(self, texts: list[str], batch_size: int):
+        """The heads' logits of ``texts`` in order: event and quad logits (one row per text), the
+        tag logits of each text's word pieces (None without a token head) and the encodings. The
+        texts are tokenised in one call and run ``batch_size`` at a time, shortest first."""
+        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        event = np.zeros((len(texts), len(self.event_labels)), dtype=np.float32)
+        quad = np.zeros((len(texts), len(self.quad_labels)), dtype=np.float32)
+        tags: list[np.ndarray] | None = [np.zeros(0)] * len(texts) if len(self.outputs) > 2 else None
+        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), batch_size):
             chosen = order[start:start + batch_size]
-            yield chosen, self._run([texts[i] for i in chosen])
-
-    def _run(self, texts: list[str]):
-        encodings = self.tokenizer.encode_batch([t or " " for t in texts])
-        feeds = {"input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
-                 "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64)}
-        outputs = self.session.run(self.outputs, feeds)
-        tags = outputs[2] if len(outputs) > 2 else None
-        return outputs[0], outputs[1], tags, encodings
+            width = max(len(encodings[i].ids) for i in chosen)
+            ids = np.zeros((len(chosen), width), dtype=np.int64)
+            mask = np.zeros((len(chosen), width), dtype=np.int64)
+            for row, i in enumerate(chosen):
+                ids[row, :len(encodings[i].ids)] = encodings[i].ids
+                mask[row, :len(encodings[i].ids)] = 1
+            outputs = self.session.run(self.outputs, {"input_ids": ids, "attention_mask": mask})
+            event[chosen], quad[chosen] = outputs[0], outputs[1]
+            if tags is not None:
+                for row, i in enumerate(chosen):
+                    tags[i] = outputs[2][row, :len(encodings[i].ids)]
+        return event, quad, tags, encodings
 
     def _predictions(self, texts, event_logits, quad_logits, tag_logits, encodings) -> list[SentencePrediction]:
         event_proba = _softmax(event_logits / self.temperature["event"])
         quad_proba = _softmax(quad_logits / self.temperature["quad"])
-        tag_proba = _softmax(tag_logits) if tag_logits is not None else None
+        best_events, best_quads = event_proba.argmax(axis=1), quad_proba.argmax(axis=1)
+        rankings = np.argsort(-event_proba, axis=1, kind="stable")
+        no_event = self.event_labels.index(self.no_event)
         predictions = []
-        for i, (events, quads) in enumerate(zip(event_proba, quad_proba)):
-            best_event, best_quad = int(events.argmax()), int(quads.argmax())
+        for i, (events, quads) in enumerate(zip(event_proba.tolist(), quad_proba.tolist())):
+            best_event, best_quad = int(best_events[i]), int(best_quads[i])
             label = self.event_labels[best_event]
-            ranking = tuple((self.event_labels[j], round(float(events[j]), 4)) for j in np.argsort(-events)
-                            if self.event_labels[j] != self.no_event)
+            ranking = tuple((self.event_labels[j], round(events[j], 4)) for j in rankings[i].tolist() if j != no_event)
             spans = ()
-            if tag_proba is not None:
-                tags = best_tags(encodings[i].offsets, tag_proba[i])
-                chosen = tag_proba[i][np.arange(len(tags)), tags]
-                spans = tuple(decode_spans(texts[i], encodings[i].offsets, tags, chosen))
+            if tag_logits is not None:
+                tag_proba = _softmax(tag_logits[i])
+                tags = best_tags(encodings[i].offsets, tag_proba)
+                spans = tuple(decode_spans(texts[i], encodings[i].offsets, tags,
+                                           tag_proba[np.arange(len(tags)), tags]))
             predictions.append(SentencePrediction(
-                event_type=None if label == self.no_event else label, event_proba=float(events[best_event]),
-                quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=float(quads[best_quad]),
+                event_type=None if label == self.no_event else label, event_proba=events[best_event],
+                quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=quads[best_quad],
                 event_ranking=ranking, spans=spans,
             ))
         return predictions

@@ -16,7 +16,7 @@ from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
 from exitwatch.read.sanitize import tokenizable
-from exitwatch.records import Document, Reading, replace
+from exitwatch.records import Document, Reading, Sentence, replace
 
 
 def resolve_mode(mode: str, model_dir: str | None = None) -> str:
@@ -41,19 +41,13 @@ def read_document(doc: Document, *, mode: str = DEFAULT_MODE, model_dir: str | N
 
 def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_dir: str | None = None) -> list[Reading]:
     """Read several documents; each gets what ``read_document`` gives it alone (the model reads
-    each candidate sentence in its own encoder pass, ``classifier.SENTENCES_PER_RUN``)."""
+    each candidate sentence in its own encoder pass, ``classifier.SENTENCES_PER_RUN``, and a
+    sentence repeated across the documents once)."""
     used = resolve_mode(mode, model_dir)
     nlp = build_pipeline()
-    names = [name for name, _ in nlp.pipeline]
-    split = names.index("events") if "events" in names else len(names)
-    started = []
-    for doc in docs:
-        spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
-        spacy_doc.user_data.update({DOCUMENT: doc, MODE: used, MODEL_DIR: model_dir})
-        for _, component in nlp.pipeline[:split]:
-            spacy_doc = component(spacy_doc)
-        started.append(spacy_doc)
-    if used == "model" and split < len(names):
+    split = _events_index(nlp)
+    started = [_start(nlp, doc, used, model_dir) for doc in docs]
+    if used == "model" and split < len(nlp.pipeline):
         lexicon = nlp.get_pipe_config("events").get("lexicon")
         predictions = classify.predict([model_candidates(d, lexicon) for d in started], model_dir)
         for spacy_doc, found in zip(started, predictions):
@@ -67,6 +61,28 @@ def read_documents(docs: Sequence[Document], *, mode: str = DEFAULT_MODE, model_
             document=doc, sentences=tuple(data["exitwatch.sentences"]), events=tuple(data["exitwatch.events"]),
             claims=tuple(data["exitwatch.claims"]), pipeline=pipeline_name(nlp, used)), data["exitwatch.mentions"]))
     return readings
+
+
+def model_sentences(doc: Document) -> list[Sentence]:
+    """The sentences of ``doc`` that model mode gives the encoder (``classify.candidates``: at
+    least four words and an actor mention or a lexical trigger); the others keep the lexical
+    reading and the neutral five-class label."""
+    nlp = build_pipeline()
+    return model_candidates(_start(nlp, doc, "model", None), nlp.get_pipe_config("events").get("lexicon"))
+
+
+def _events_index(nlp) -> int:
+    names = [name for name, _ in nlp.pipeline]
+    return names.index("events") if "events" in names else len(names)
+
+
+def _start(nlp, doc: Document, mode: str, model_dir: str | None):
+    """``doc`` through the components before the events component (sentences, actors, claims)."""
+    spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
+    spacy_doc.user_data.update({DOCUMENT: doc, MODE: mode, MODEL_DIR: model_dir})
+    for _, component in nlp.pipeline[:_events_index(nlp)]:
+        spacy_doc = component(spacy_doc)
+    return spacy_doc
 
 
 def read_file(path: str, *, mode: str = DEFAULT_MODE, outlet: str | None = None, published: dt.date | str | None = None,

@@ -37,38 +37,44 @@ def piece_tags(offsets: Sequence[tuple[int, int]], spans: Iterable[RoleSpan]) ->
     return tags
 
 
-def _allowed_transitions() -> list[list[bool]]:
-    """``allowed[a][b]``: tag ``b`` may follow tag ``a`` (an I continues a B or I of its role)."""
-    return [[not TAG_LABELS[b].startswith("I-") or TAG_LABELS[a][2:] == TAG_LABELS[b][2:] for b in range(len(TAG_LABELS))]
-            for a in range(len(TAG_LABELS))]
+def _transition_penalties():
+    """``penalty[a, b]``: 0 where tag ``b`` may follow tag ``a`` (an I continues a B or I of its
+    own role), minus infinity elsewhere; ``start``: the same for the first piece (no I)."""
+    import numpy as np
+
+    inside = [label.startswith("I-") for label in TAG_LABELS]
+    allowed = np.array([[not inside[b] or TAG_LABELS[a][2:] == TAG_LABELS[b][2:] for b in range(len(TAG_LABELS))]
+                        for a in range(len(TAG_LABELS))])
+    return np.where(allowed, 0.0, -np.inf), np.where(inside, -np.inf, 0.0)
 
 
-_ALLOWED = _allowed_transitions()
+_PENALTY, _START = _transition_penalties()
 
 
-def best_tags(offsets: Sequence[tuple[int, int]], probas: Sequence[Sequence[float]]) -> list[int]:
+def best_tags(offsets: Sequence[tuple[int, int]], probas) -> list[int]:
     """The most probable tag sequence of the word pieces (``probas``: each piece's probability per
-    tag) in which every I follows a B or I of its own role (Viterbi over the real pieces; special
-    tokens and padding get O). Per-piece argmax breaks a long span wherever one piece inside it
-    leans to O or starts a stray I; exact-match span F1 counts such a span as wrong twice."""
-    import math
+    tag, one row per piece) in which every I follows a B or I of its own role (Viterbi over the
+    real pieces; special tokens and padding get O). Per-piece argmax breaks a long span wherever
+    one piece inside it leans to O or starts a stray I; exact-match span F1 counts such a span as
+    wrong twice."""
+    import numpy as np
 
     real = [i for i, (start, end) in enumerate(offsets) if end > start]
-    n_tags = len(TAG_LABELS)
     tags = [0] * len(offsets)
     if not real:
         return tags
-    log = [[math.log(max(float(probas[i][t]), 1e-12)) for t in range(n_tags)] for i in real]
-    score = [log[0][t] if not TAG_LABELS[t].startswith("I-") else -math.inf for t in range(n_tags)]
-    back: list[list[int]] = []
+    log = np.log(np.maximum(np.asarray(probas, dtype=np.float64)[real], 1e-12))
+    score = log[0] + _START
+    back = []
     for row in log[1:]:
-        previous = [max((a for a in range(n_tags) if _ALLOWED[a][b]), key=lambda a: score[a]) for b in range(n_tags)]
-        score = [score[previous[b]] + row[b] for b in range(n_tags)]
+        candidates = score[:, None] + _PENALTY  # previous tag x next tag
+        previous = candidates.argmax(axis=0)
+        score = candidates[previous, np.arange(len(previous))] + row
         back.append(previous)
-    best = max(range(n_tags), key=lambda t: score[t])
+    best = int(score.argmax())
     path = [best]
     for previous in reversed(back):
-        best = previous[best]
+        best = int(previous[best])
         path.append(best)
     for i, tag in zip(real, reversed(path)):
         tags[i] = tag
