@@ -1,5 +1,5 @@
 """BIO role tags of the event's Source (S), Target (T) and second target/recipient (R): character
-spans <-> word-piece tags, and span scores. Pure Python, shared by the training recipe, the
+spans <-> word-piece tags, their best reading, and span scores. Shared by the training recipe, the
 classifier and ``exitwatch eval coder`` so that all three read tags the same way.
 """
 
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 ROLES = ("S", "T", "R")
 #: The token head's labels, index = class number.
@@ -40,8 +42,6 @@ def piece_tags(offsets: Sequence[tuple[int, int]], spans: Iterable[RoleSpan]) ->
 def _transition_penalties():
     """``penalty[a, b]``: 0 where tag ``b`` may follow tag ``a`` (an I continues a B or I of its
     own role), minus infinity elsewhere; ``start``: the same for the first piece (no I)."""
-    import numpy as np
-
     inside = [label.startswith("I-") for label in TAG_LABELS]
     allowed = np.array([[not inside[b] or TAG_LABELS[a][2:] == TAG_LABELS[b][2:] for b in range(len(TAG_LABELS))]
                         for a in range(len(TAG_LABELS))])
@@ -57,8 +57,6 @@ def best_tags(offsets: Sequence[tuple[int, int]], probas) -> list[int]:
     real pieces; special tokens and padding get O). Per-piece argmax breaks a long span wherever
     one piece inside it leans to O or starts a stray I; exact-match span F1 counts such a span as
     wrong twice."""
-    import numpy as np
-
     real = [i for i, (start, end) in enumerate(offsets) if end > start]
     tags = [0] * len(offsets)
     if not real:
