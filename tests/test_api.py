@@ -255,13 +255,7 @@ def test_a_write_still_reading_is_accepted_then_stored_whole(sample_db, tmp_path
     app = create_app(str(copy), api_key=KEY, ack_within_s=0.05)
     released = threading.Event()
     with TestClient(app) as c:
-        real = app.state.reader
-
-        def slow(doc):
-            released.wait(60)
-            return real(doc)
-
-        app.state.reader = slow
+        hold_reading(app, released)
         before = total_documents(c)
         answer = c.post("/api/documents", json=ARTICLE, headers={"X-API-Key": KEY})
         assert answer.status_code == 202, answer.text
@@ -288,6 +282,17 @@ def test_a_write_still_reading_is_accepted_then_stored_whole(sample_db, tmp_path
         assert store.document(late.json()["document_ids"][0]).title == "Highway blocked"
 
 
+def hold_reading(app, released: threading.Event) -> None:
+    """Make ``app``'s reader wait for ``released`` before it reads (a write still reading)."""
+    real = app.state.reader
+
+    def slow(doc):
+        released.wait(60)
+        return real(doc)
+
+    app.state.reader = slow
+
+
 def test_the_acknowledgement_time_counts_from_the_request_arrival(sample_db, tmp_path):
     """The 202 comes ``ack_within_s`` after the request arrived, not after the write was queued:
     a write that waited 1 s in front of the app (as behind ``serve``'s front while the app
@@ -305,13 +310,7 @@ def test_the_acknowledgement_time_counts_from_the_request_arrival(sample_db, tmp
         await app(scope, receive, send)
 
     with TestClient(front_waiting_1s) as c:
-        real = app.state.reader
-
-        def slow(doc):
-            released.wait(60)
-            return real(doc)
-
-        app.state.reader = slow
+        hold_reading(app, released)
         sent = time.monotonic()
         answer = c.post("/api/documents", json=ARTICLE, headers={"X-API-Key": KEY})
         took = time.monotonic() - sent

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import time
+from contextlib import contextmanager
 from html.parser import HTMLParser
 
 import pytest
@@ -171,13 +172,7 @@ def test_segments_rebuild_the_article():
 def test_a_write_recomputes_the_news_of_only_the_countries_it_touched(sample_db, hostile_id, tmp_path):  # noqa: F811
     """The index is assembled from per-country parts: a write naming Iran drops Iran's news figure
     and the kept pages, and leaves every other country's figure as it was computed."""
-    copy = tmp_path / "write.duckdb"
-    shutil.copy(sample_db, copy)
-    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
-        for _ in range(600):
-            if not c.app.state.warming.is_set():
-                break
-            time.sleep(0.2)
+    with warm_copy(sample_db, tmp_path / "write.duckdb") as c:
         access = c.app.state.access
         before = c.get("/").text
         assert c.get("/").text == before
@@ -196,6 +191,18 @@ def test_a_write_recomputes_the_news_of_only_the_countries_it_touched(sample_db,
         assert access.peek(("news-headline", "IRN")) is not None
 
 
+@contextmanager
+def warm_copy(sample_db, copy):
+    """A test client on a copy of the sample store, once the server has warmed its index."""
+    shutil.copy(sample_db, copy)
+    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
+        for _ in range(600):
+            if not c.app.state.warming.is_set():
+                break
+            time.sleep(0.2)
+        yield c
+
+
 def recomputed(c, url: str, seconds: float = 60):
     """The first answer to ``url`` that is not the kept page of before a write (which is answered,
     labelled stale, while the page is recomputed off the request path)."""
@@ -210,13 +217,7 @@ def test_a_write_ends_only_the_kept_answers_it_touched(sample_db, tmp_path):  # 
     """A write naming Iran leaves another country's kept page and the forecast list answered from
     memory, ends the store-wide lists at once, and Iran's page is answered stale (labelled, with its
     age) until its recomputation off the request path shows the new document."""
-    copy = tmp_path / "pages.duckdb"
-    shutil.copy(sample_db, copy)
-    with TestClient(create_app(str(copy), as_of=SAMPLES_AS_OF)) as c:
-        for _ in range(600):
-            if not c.app.state.warming.is_set():
-                break
-            time.sleep(0.2)
+    with warm_copy(sample_db, tmp_path / "pages.duckdb") as c:
         access = c.app.state.access
         other = next(iso3 for iso3 in served.document_counts(access) if iso3 != "IRN")
         urls = ("/country/IRN", f"/country/{other}", "/api/forecasts", "/api/documents")
