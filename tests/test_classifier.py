@@ -170,6 +170,24 @@ def test_a_tagged_recipient_is_the_target_when_no_target_is_tagged():
     assert not event.coder.endswith(FALLBACK_SUFFIX)
 
 
+def test_a_span_of_an_article_alone_is_no_actor():
+    from exitwatch.read.classifier import SentencePrediction
+    from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
+    from exitwatch.read.tagging import RoleSpan
+    from exitwatch.records import Sentence
+
+    text = "Ruritanian troops shelled the old border fort."
+    sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
+    prediction = SentencePrediction(event_type="ASSAULT", event_proba=0.9, quad_class=4,
+                                    quad_label="material_conflict", quad_proba=0.9,
+                                    event_ranking=(("ASSAULT", 0.9),),
+                                    spans=(RoleSpan("S", 0, 17, 0.9), RoleSpan("T", 26, 29, 0.6)))
+    event, = code_sentence(sentence, prediction, [], [])
+    assert event.source.text == "Ruritanian troops"
+    assert event.target is None or event.target.text != "the"
+    assert event.coder.endswith(FALLBACK_SUFFIX)  # the target role went to the rules
+
+
 @pytest.mark.training
 def test_recipe_trains_exports_and_loads_a_tiny_model(recipe, prepared, tmp_path):
     pytest.importorskip("torch")

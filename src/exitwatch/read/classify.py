@@ -96,8 +96,14 @@ def resolve_span(sentence: Sentence, span: RoleSpan, mentions: Sequence[Mention]
                  organisation=codes.organisation)
 
 
-def _best_span(spans: Sequence[RoleSpan], role: str) -> RoleSpan | None:
-    tagged = [s for s in spans if s.role == role]
+#: A tagged span of these words alone names nobody (the head sometimes tags just the article of a
+#: phrase): it counts as untagged, so the rules give that role.
+_EMPTY_WORDS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+
+
+def _best_span(sentence: Sentence, spans: Sequence[RoleSpan], role: str) -> RoleSpan | None:
+    tagged = [s for s in spans if s.role == role
+              and not set(sentence.text[s.start:s.end].lower().strip(" .,;:'\"").split()) <= _EMPTY_WORDS]
     return max(tagged, key=lambda s: s.confidence) if tagged else None
 
 
@@ -127,8 +133,8 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     probability = dict(prediction.event_ranking)
     event_type = _event_type(prediction.event_type, lexical)
     same = next((d for d in lexical if d.event_type == event_type), None)
-    source_span = _best_span(prediction.spans, "S")
-    target_span = _best_span(prediction.spans, "T") or _best_span(prediction.spans, "R")
+    source_span = _best_span(sentence, prediction.spans, "S")
+    target_span = _best_span(sentence, prediction.spans, "T") or _best_span(sentence, prediction.spans, "R")
     source = resolve_span(sentence, source_span, mentions) if source_span else None
     target = resolve_span(sentence, target_span, mentions) if target_span else None
     fallback = source_span is None or target_span is None
