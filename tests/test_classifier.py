@@ -12,10 +12,13 @@ from pathlib import Path
 import pytest
 
 from exitwatch.errors import ModelError
-from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE, SentenceClassifier
+from exitwatch.read.classifier import (DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE, SentenceClassifier,
+                                       SentencePrediction)
 from exitwatch.read.classifier_data import (NO_EVENT, QUAD_CLASSES, YIELD, ActorSentence, LabelledSentence,
                                             TaggedSentence, norm_text, split_by_sentence, split_pentaclass)
-from exitwatch.read.tagging import TAG_LABELS
+from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
+from exitwatch.read.tagging import TAG_LABELS, RoleSpan
+from exitwatch.records import Sentence
 
 RECIPE = Path(__file__).resolve().parents[1] / "recipes" / "event_classifier" / "train.py"
 
@@ -153,36 +156,26 @@ def test_plv_actor_text_becomes_tags(recipe):
                                                                                ("T", "the village")]
 
 
-def test_a_tagged_recipient_is_the_target_when_no_target_is_tagged():
-    from exitwatch.read.classifier import SentencePrediction
-    from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
-    from exitwatch.read.tagging import RoleSpan
-    from exitwatch.records import Sentence
+def _coded_alone(text: str, event_type: str, quad_class: int, spans: tuple[RoleSpan, ...]):
+    """The one event ``code_sentence`` makes of ``text`` read as ``event_type`` with ``spans``
+    tagged (no lexical drafts, no kb mentions)."""
+    prediction = SentencePrediction(event_type=event_type, event_proba=0.9, quad_class=quad_class,
+                                    quad_label=QUAD_CLASSES[quad_class], quad_proba=0.9,
+                                    event_ranking=((event_type, 0.9),), spans=spans)
+    event, = code_sentence(Sentence(doc_id="d", index=0, start=0, end=len(text), text=text), prediction, [], [])
+    return event
 
-    text = "Ruritania sent tanks to Freedonia."
-    sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
-    prediction = SentencePrediction(event_type="COOPERATE", event_proba=0.9, quad_class=2,
-                                    quad_label="material_cooperation", quad_proba=0.9,
-                                    event_ranking=(("COOPERATE", 0.9),),
-                                    spans=(RoleSpan("S", 0, 9, 0.9), RoleSpan("R", 24, 33, 0.8)))
-    event, = code_sentence(sentence, prediction, [], [])
+
+def test_a_tagged_recipient_is_the_target_when_no_target_is_tagged():
+    event = _coded_alone("Ruritania sent tanks to Freedonia.", "COOPERATE", 2,
+                         (RoleSpan("S", 0, 9, 0.9), RoleSpan("R", 24, 33, 0.8)))
     assert (event.source.text, event.target.text) == ("Ruritania", "Freedonia")
     assert not event.coder.endswith(FALLBACK_SUFFIX)
 
 
 def test_a_span_of_an_article_alone_is_no_actor():
-    from exitwatch.read.classifier import SentencePrediction
-    from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
-    from exitwatch.read.tagging import RoleSpan
-    from exitwatch.records import Sentence
-
-    text = "Ruritanian troops shelled the old border fort."
-    sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
-    prediction = SentencePrediction(event_type="ASSAULT", event_proba=0.9, quad_class=4,
-                                    quad_label="material_conflict", quad_proba=0.9,
-                                    event_ranking=(("ASSAULT", 0.9),),
-                                    spans=(RoleSpan("S", 0, 17, 0.9), RoleSpan("T", 26, 29, 0.6)))
-    event, = code_sentence(sentence, prediction, [], [])
+    event = _coded_alone("Ruritanian troops shelled the old border fort.", "ASSAULT", 4,
+                         (RoleSpan("S", 0, 17, 0.9), RoleSpan("T", 26, 29, 0.6)))
     assert event.source.text == "Ruritanian troops"
     assert event.target is None or event.target.text != "the"
     assert event.coder.endswith(FALLBACK_SUFFIX)  # the target role went to the rules
