@@ -113,17 +113,12 @@ class SentenceClassifier:
         """One prediction per text, in order (``batch_size`` texts per run, of similar length). A text
         given twice is read once."""
         unique = list(dict.fromkeys(texts))
-        if not unique:
-            return []
         event, quad, tags, encodings = self._outputs(unique, batch_size)
         found = dict(zip(unique, self._predictions(unique, event, quad, tags, encodings)))
         return [found[text] for text in texts]
 
     def logits(self, texts: list[str], *, batch_size: int = SENTENCES_PER_RUN) -> dict[str, np.ndarray]:
         """Raw (uncalibrated) ``event`` and ``quad`` logits of ``texts``, in order (calibration)."""
-        if not texts:
-            return {"event": np.zeros((0, len(self.event_labels)), dtype=np.float32),
-                    "quad": np.zeros((0, len(self.quad_labels)), dtype=np.float32)}
         event, quad, _, _ = self._outputs(texts, batch_size)
         return {"event": event, "quad": quad}
 
