@@ -47,6 +47,13 @@ def test_capital_metonym_versus_place():
     assert "Tehran" not in found and "Caracas" not in found  # places, not actors
 
 
+def test_a_country_name_beats_a_surname_that_spells_it():
+    found = actors("Serbia lifted a curfew in Montenegro, where riots had killed 28.")
+    assert found["Montenegro"][:3] == ("MNE", "GOV", None)
+    found = actors("Portuguese Prime Minister Luís Montenegro met the envoy.")
+    assert found["Portuguese Prime Minister Luís Montenegro"][:3] == ("PRT", "GOV", "Luís Montenegro")
+
+
 def test_demonym_adjective_on_a_thing_is_not_an_actor():
     assert actors("Iranian missiles hit the base.") == {}
     assert actors("Many Venezuelans crossed the border.")["Venezuelans"][:2] == ("VEN", "CVL")

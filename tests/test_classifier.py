@@ -16,9 +16,11 @@ from exitwatch.read.classifier import (DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_F
                                        SentencePrediction)
 from exitwatch.read.classifier_data import (NO_EVENT, QUAD_CLASSES, YIELD, ActorSentence, LabelledSentence,
                                             TaggedSentence, norm_text, split_by_sentence, split_pentaclass)
+from exitwatch.read.actors import Mention
 from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
+from exitwatch.read.events import EventDraft
 from exitwatch.read.tagging import TAG_LABELS, RoleSpan
-from exitwatch.records import Sentence
+from exitwatch.records import Actor, Sentence
 
 RECIPE = Path(__file__).resolve().parents[1] / "recipes" / "event_classifier" / "train.py"
 
@@ -179,6 +181,26 @@ def test_a_span_of_an_article_alone_is_no_actor():
     assert event.source.text == "Ruritanian troops"
     assert event.target is None or event.target.text != "the"
     assert event.coder.endswith(FALLBACK_SUFFIX)  # the target role went to the rules
+
+
+def test_a_country_word_in_a_tagged_span_gives_its_country():
+    event = _coded_alone("Freedonia compensated 67 elderly British nationals.", "AID", 2,
+                         (RoleSpan("S", 0, 9, 0.9), RoleSpan("T", 22, 50, 0.8)))
+    assert (event.target.text, event.target.country) == ("67 elderly British nationals", "GBR")
+
+
+def test_the_position_rule_gives_a_role_the_lexical_draft_left_empty():
+    text = "Russia threatened to quit the talks if Freedonia deploys missiles."
+    sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
+    russia, freedonia = Actor("Russia", "RUS", "GOV"), Actor("Freedonia")
+    mentions = [Mention(0, 6, "Russia", russia), Mention(39, 48, "Freedonia", freedonia)]
+    draft = EventDraft(event_type="THREATEN", mode=None, source=russia, target=None, trigger="threatened",
+                       span=(7, 17), position=7, confidence=0.5)
+    prediction = SentencePrediction(event_type="THREATEN", event_proba=0.9, quad_class=3,
+                                    quad_label=QUAD_CLASSES[3], quad_proba=0.9, event_ranking=(("THREATEN", 0.9),))
+    event, = code_sentence(sentence, prediction, [draft], mentions)
+    assert (event.source, event.target) == (russia, freedonia)
+    assert event.coder.endswith(FALLBACK_SUFFIX)
 
 
 @pytest.mark.training

@@ -10,6 +10,7 @@ from exitwatch.errors import DataFileError, NotFoundError, UnknownCountryError
 from exitwatch.kb import (
     agent_patterns,
     all_countries,
+    country_named_in,
     country_of_mention,
     current_leader,
     current_leaders,
@@ -96,6 +97,23 @@ def test_all_countries_covers_un_members():
 )
 def test_country_of_mention(mention, iso3):
     assert country_of_mention(mention) == iso3
+
+
+@pytest.mark.parametrize(
+    "phrase, iso3",
+    [
+        ("67 elderly British nationals, most of the Asians,", "GBR"),
+        ("the offices of the Palestinian administrators of Muslim property", "PSE"),
+        ("the deputy chief of Israel's militia ally", "ISR"),
+        ("Bosnia and Herzegovina forces", "BIH"),
+        ("Iraq.", "IRQ"),
+        ("the U.S. embassy staff", "USA"),
+        ("most West Africans", None),
+        ("a turkey farm", None),  # a country's name counts only with its capital
+    ],
+)
+def test_country_named_in_a_phrase(phrase, iso3):
+    assert country_named_in(phrase) == iso3
 
 
 def test_country_of_mention_unknown():

@@ -1,7 +1,7 @@
 """Knowledge base: countries, leaders and people, agents, organisations, outlets, and the actor
 recogniser built on them (see docs/kb.md).
 
-Public API: ``resolve_country``, ``country_of_mention``, ``all_countries``, ``current_leaders``,
+Public API: ``resolve_country``, ``country_of_mention``, ``country_named_in``, ``all_countries``, ``current_leaders``,
 ``current_leader``, ``known_people``, ``load_leaders_from_archigos``, ``load_leaders_from_reign``,
 ``load_petrarch_agents``, ``agent_patterns``, ``organisations``, ``outlets``, ``sectors``,
 ``find_actors``, ``ActorContext``, ``ActorMention``, ``ActorRecogniser``. Importing
@@ -18,6 +18,7 @@ from exitwatch.kb.actors import (
 from exitwatch.kb.countries import (
     Country,
     all_countries,
+    country_named_in,
     country_of_mention,
     resolve_country,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "Person",
     "agent_patterns",
     "all_countries",
+    "country_named_in",
     "country_of_mention",
     "current_leader",
     "current_leaders",

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from exitwatch.kb._data import data_path, read_table
-from exitwatch.kb.countries import country_tables
+from exitwatch.kb.countries import country_tables, mention_kind
 from exitwatch.kb.leaders import Person, known_people
 from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
 from exitwatch.kb.names import (
@@ -97,6 +97,12 @@ class _Match:
     payload: object
 
 
+def _not_countries(forms: set[str]) -> set[str]:
+    """A person's or organisation's forms less those that name a country: "Montenegro" alone is
+    the country, not Portugal's prime minister Luís Montenegro."""
+    return {form for form in forms if mention_kind(form) is None}
+
+
 class ActorRecogniser:
     """Finds actors in text; build once (it compiles the matchers) and reuse.
 
@@ -115,9 +121,9 @@ class ActorRecogniser:
         self._people = (*known_people(), *extra_people)
         self._add_countries()
         for person in self._people:
-            self._add(self._proper, "person", person, {person.name, *person.aliases})
+            self._add(self._proper, "person", person, _not_countries({person.name, *person.aliases}))
         for org in organisations():
-            self._add(self._proper, "org", org, {org.name, *org.aliases})
+            self._add(self._proper, "org", org, _not_countries({org.name, *org.aliases}))
         for outlet in outlets():
             self._add(self._proper, "outlet", outlet, {outlet.name, *outlet.aliases})
         for agent in agent_patterns():

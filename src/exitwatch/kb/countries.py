@@ -161,6 +161,32 @@ def country_of_mention(text: str) -> str | None:
     return found[0] if found else None
 
 
+_PHRASE_WORD = re.compile(r"[\w'’.-]+")
+#: Longest country mention looked for inside a phrase, in words ("Bosnia and Herzegovina").
+_MAX_MENTION_WORDS = 4
+
+
+def country_named_in(text: str) -> str | None:
+    """ISO3 of the first country a phrase names anywhere in it, or None: the whole phrase as
+    :func:`country_of_mention` reads it, else the first run of up to four words starting with a
+    capital that is a country's name, alias, demonym or capital ("67 elderly British nationals":
+    GBR; "the offices of the Palestinian administrators": PSE). For a phrase already known to be
+    an actor; in running text an adjective does not make an actor ("Iranian missiles")."""
+    found = mention_kind(text)
+    if found:
+        return found[0]
+    words = _PHRASE_WORD.findall(text)
+    for i, word in enumerate(words):
+        if not word[:1].isupper():
+            continue
+        for size in range(min(_MAX_MENTION_WORDS, len(words) - i), 0, -1):
+            phrase = " ".join(words[i:i + size])
+            found = mention_kind(phrase) or mention_kind(phrase.rstrip(".,"))
+            if found:
+                return found[0]
+    return None
+
+
 def mention_kind(text: str) -> tuple[str, str] | None:
     """``(iso3, kind)`` for a country mention (kind: name, alias, demonym, capital) or None."""
     tables = country_tables()

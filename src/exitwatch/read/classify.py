@@ -16,7 +16,8 @@ from dataclasses import replace
 from functools import lru_cache
 
 from exitwatch.errors import ModelError
-from exitwatch.read.actors import Mention, country_of
+from exitwatch.kb import country_named_in
+from exitwatch.read.actors import Mention
 from exitwatch.read.classifier import SentenceClassifier, SentencePrediction
 from exitwatch.read.classifier_data import YIELD, YIELD_TYPES
 from exitwatch.read.events import EventDraft
@@ -82,16 +83,19 @@ def _in(mentions: Sequence[Mention], start: int, end: int) -> list[Mention]:
 def resolve_span(sentence: Sentence, span: RoleSpan, mentions: Sequence[Mention]) -> Actor:
     """The actor of a tagged span: its text as written, with the codes (country, sector,
     person, organisation) of the most specific kb mention inside it; a span without a mention
-    keeps its text and only a country its words name."""
+    keeps its text and only a country its words name. A country word anywhere in the span gives
+    the country when no mention does: the model has said the span is an actor, so "British" in
+    "67 elderly British nationals" names the actor's country, not a thing's."""
     start, end = sentence.start + span.start, sentence.start + span.end
     text = sentence.text[span.start:span.end]
     inside = _in(mentions, start, end)
     if not inside:
-        return Actor(text=text, country=country_of(text))
+        return Actor(text=text, country=country_named_in(text))
     best = max(inside, key=lambda m: (m.actor.person is not None, m.actor.country is not None,
                                       m.actor.sector is not None, m.end - m.start))
     codes = best.actor
-    country = codes.country or next((m.actor.country for m in inside if m.actor.country), None)
+    country = (codes.country or next((m.actor.country for m in inside if m.actor.country), None)
+               or country_named_in(text))
     return Actor(text=text, country=country, sector=codes.sector, person=codes.person,
                  organisation=codes.organisation)
 
@@ -139,7 +143,9 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     target = resolve_span(sentence, target_span, mentions) if target_span else None
     fallback = source_span is None or target_span is None
     if fallback:
-        rule_source, rule_target = (same.source, same.target) if same else _position_actors(sentence, mentions)
+        position_source, position_target = _position_actors(sentence, mentions)
+        rule_source = (same.source if same else None) or position_source
+        rule_target = (same.target if same else None) or position_target
         source = source if source_span else rule_source
         target = target if target_span else (rule_target if rule_target != source else None)
     position = same.position if same else (source_span.end if source_span else 0)
