@@ -17,7 +17,7 @@ from exitwatch.read.classifier import (DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_F
 from exitwatch.read.classifier_data import (NO_EVENT, QUAD_CLASSES, YIELD, ActorSentence, LabelledSentence,
                                             TaggedSentence, norm_text, split_by_sentence, split_pentaclass)
 from exitwatch.read.actors import Mention
-from exitwatch.read.classify import FALLBACK_SUFFIX, code_sentence
+from exitwatch.read.classify import FALLBACK_SUFFIX, apply_predictions, code_sentence
 from exitwatch.read.events import EventDraft
 from exitwatch.read.tagging import TAG_LABELS, RoleSpan
 from exitwatch.records import Actor, Sentence
@@ -187,6 +187,25 @@ def test_a_country_word_in_a_tagged_span_gives_its_country():
     event = _coded_alone("Freedonia compensated 67 elderly British nationals.", "AID", 2,
                          (RoleSpan("S", 0, 9, 0.9), RoleSpan("T", 22, 50, 0.8)))
     assert (event.target.text, event.target.country) == ("67 elderly British nationals", "GBR")
+
+
+def test_a_sentence_without_an_event_keeps_its_tagged_roles():
+    text = "Ruritanian envoys met the Freedonian delegation in the capital."
+    sentence = Sentence(doc_id="d", index=3, start=100, end=100 + len(text), text=text)
+
+    def span(role: str, words: str, confidence: float, after: int = 0) -> RoleSpan:
+        at = text.index(words, after)
+        return RoleSpan(role, at, at + len(words), confidence)
+
+    prediction = SentencePrediction(event_type=None, event_proba=0.7, quad_class=0, quad_label=QUAD_CLASSES[0],
+                                    quad_proba=0.8, spans=(span("S", "Ruritanian envoys", 0.9),
+                                                           span("T", "the Freedonian delegation", 0.7),
+                                                           span("R", "the", 0.6, after=30)))  # names no one
+    coded, (labelled,) = apply_predictions([sentence], {}, [], {3: prediction})
+    assert coded[3] == []
+    assert [(r.role, r.actor.text, r.start - 100) for r in labelled.roles] == [
+        ("source", "Ruritanian envoys", 0), ("target", "the Freedonian delegation", 22)]
+    assert labelled.roles[0].confidence == 0.9 and labelled.pentaclass == 0
 
 
 def test_the_position_rule_gives_a_role_the_lexical_draft_left_empty():

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from exitwatch.cli import main
 from exitwatch.errors import DataFileError, InputError
 from exitwatch.read.evaluate import evaluate_coder, load_gold, score, text_found, top_event
-from exitwatch.records import Actor, Document, Event, Reading, Sentence
+from exitwatch.records import Actor, Document, Event, Reading, Sentence, TaggedRole
 
 # Invented sentences in the PLOVER gold-standard record format.
 GOLD = [
@@ -118,7 +118,7 @@ def test_plv_yield_accepts_concede_or_retreat_and_actor_text_overlap(gold_csv):
     assert not text_found("opposition activists", None)
 
 
-def test_conll_spans_are_scored_from_the_top_event(gold_conll):
+def test_conll_spans_are_scored_from_the_top_event_without_the_model(gold_conll):
     fmt, gold = load_gold(gold_conll)
     assert fmt == "conll" and gold[0].text.startswith("Ruritanian troops shelled")
     readings = [
@@ -155,6 +155,25 @@ def test_pentaclass_comes_from_the_sentence_label_when_the_model_gave_one():
     lexical = score("pentaclass", gold, [_reading(Event("d", 0, "ASSAULT", confidence=0.9))])
     model = score("pentaclass", gold, [_reading(Event("d", 0, "ASSAULT", confidence=0.9), pentaclass=3)])
     assert lexical["pentaclass_accuracy"] == 0.0 and model["pentaclass_accuracy"] == 1.0
+
+
+def test_conll_spans_are_the_tagged_roles_with_the_model_event_or_not(gold_conll):
+    _, gold = load_gold(gold_conll)
+    first = gold[0].text  # "Ruritanian troops shelled the border village ."
+
+    def role(name: str, text: str, start: int = 0) -> TaggedRole:
+        at = first.index(text, start)
+        return TaggedRole(name, at, at + len(text), Actor(text), 0.9)
+
+    tagged = (role("source", "Ruritanian troops"), role("target", "border village"),  # widened, still no "the"
+              role("recipient", "the border"))  # recipients are not scored
+    no_event = Reading(Document("d", first), sentences=(Sentence("d", 0, 0, len(first), first, 0, tagged),))
+    untagged = Reading(Document("d", gold[1].text), sentences=(Sentence("d", 0, 0, 6, gold[1].text, 3),),
+                       events=(Event("d", 0, "ACCUSE", source=Actor("The ministry"), confidence=0.9),))
+    scores = score("conll", gold, [no_event, untagged])
+    assert scores["source_span_f1"] == pytest.approx(2 / 3, abs=1e-3)  # 1 of 1 predicted, 1 of 2 gold
+    assert scores["target_span_f1"] == 0.0
+    assert scores["exact_span_match"] == 0.0
 
 
 def test_predictions_file_per_format(gold_csv, gold_conll, tmp_path):

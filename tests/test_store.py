@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from exitwatch.errors import InputError, NotFoundError, StoreError, StoreLockedError, StoreMissingError
-from exitwatch.records import MODALITIES, Actor, Claim, Document, Event, Reading, RemovedSpan, Sentence, Source
+from exitwatch.records import (MODALITIES, TAGGED_ROLES, Actor, Claim, Document, Event, Reading, RemovedSpan, Sentence,
+                               Source, TaggedRole)
 from exitwatch.store import SCHEMA_VERSION, TABLES, Store
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
@@ -39,7 +40,10 @@ def readings(draw):
         source_path=draw(maybe(text)),
     )
     n = draw(st.integers(1, 3))
-    sentences = tuple(Sentence(doc.id, i, i, i + 1, draw(text), draw(maybe(st.integers(0, 4)))) for i in range(n))
+    roles = st.builds(TaggedRole, role=st.sampled_from(TAGGED_ROLES), start=st.integers(0, 99), end=st.integers(0, 99),
+                      actor=actors, confidence=st.floats(0, 1))
+    sentences = tuple(Sentence(doc.id, i, i, i + 1, draw(text), draw(maybe(st.integers(0, 4))),
+                               tuple(draw(st.lists(roles, max_size=3)))) for i in range(n))
     events = tuple(
         Event(doc_id=doc.id, sentence_index=draw(st.integers(0, n - 1)), event_type=draw(st.sampled_from(["ASSAULT", "SEIZE"])),
               source=draw(maybe(actors)), target=draw(maybe(actors)), mode=draw(maybe(text)),

@@ -92,7 +92,9 @@ class Sentence(Record):
     """A sentence of a document body: ``doc_id``, ``index`` (0-based), ``start``/``end`` offsets
     in the body, ``text``, ``pentaclass`` (five-class label from the reader's model: 0 neutral,
     1 verbal cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict; None when
-    read without the model)."""
+    read without the model), ``roles`` (TaggedRole tuple: who acts and who is acted on, as the
+    model's token head tagged them, whether or not the sentence carries an event; empty when read
+    without the model)."""
 
     doc_id: str
     index: int
@@ -100,6 +102,7 @@ class Sentence(Record):
     end: int
     text: str
     pentaclass: int | None = None
+    roles: tuple[TaggedRole, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,23 @@ class Actor(Record):
     sector: str | None = None
     person: str | None = None
     organisation: str | None = None
+
+
+#: The roles the reader's token head tags (ConfliBERT's S, T and R).
+TAGGED_ROLES = ("source", "target", "recipient")
+
+
+@dataclass(frozen=True)
+class TaggedRole(Record):
+    """An actor role tagged in a sentence: ``role`` (one of ``TAGGED_ROLES``), ``start``/``end``
+    offsets in the document body, ``actor`` (the span's text as written, with the kb's codes),
+    ``confidence`` (the tagger's mean probability of the span's tags)."""
+
+    role: str
+    start: int
+    end: int
+    actor: Actor
+    confidence: float
 
 
 @dataclass(frozen=True)
@@ -280,7 +300,9 @@ __all__ = [
     "Mention",
     "Reading",
     "RemovedSpan",
+    "TAGGED_ROLES",
     "Sentence",
+    "TaggedRole",
     "Source",
     "replace",
 ]

@@ -1,11 +1,11 @@
 """``reread``: read stored documents again with this version's reader and replace their readings.
 
 A store keeps what the reader of its day found. Documents read before migration 5 have no
-mentions or cue matches (so the indicators find nothing in them), and those read before
-migration 6 no five-class labels; a new cue lexicon or model needs the same re-read. By default
-the documents read before the last migration of the reader tables (``READER_MIGRATION``) are
-read again; ``everything`` re-reads every read document. Documents stored unread (near-copies,
-``ingest --no-read``) stay unread.
+mentions or cue matches (so the indicators find nothing in them), those read before migration 6
+no five-class labels and those read before migration 7 no tagged roles; a new cue lexicon or
+model needs the same re-read. By default the documents read before the last migration of the
+reader tables (``READER_MIGRATION``) are read again; ``everything`` re-reads every read
+document. Documents stored unread (near-copies, ``ingest --no-read``) stay unread.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from exitwatch.ingest.problems import IngestProblem
 from exitwatch.read import DEFAULT_MODE
 from exitwatch.records import Record
 
-#: The last migration that added to the reader tables (6: ``sentences.pentaclass``).
-READER_MIGRATION = 6
+#: The last migration that added to the reader tables (7: ``sentences.roles``).
+READER_MIGRATION = 7
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from exitwatch.read.actors import Mention
 from exitwatch.read.classifier import SentenceClassifier, SentencePrediction
 from exitwatch.read.classifier_data import YIELD, YIELD_TYPES
 from exitwatch.read.events import EventDraft
-from exitwatch.read.tagging import RoleSpan
-from exitwatch.records import Actor, Sentence
+from exitwatch.read.tagging import ROLES, RoleSpan
+from exitwatch.records import TAGGED_ROLES, Actor, Sentence, TaggedRole
 
 MODEL_CODER = "exitwatch.events.v2/model"
 #: Appended to ``coder`` when the source or target came from the rules, not from a tagged span.
@@ -105,10 +105,25 @@ def resolve_span(sentence: Sentence, span: RoleSpan, mentions: Sequence[Mention]
 _EMPTY_WORDS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 
 
+def _names_someone(sentence: Sentence, span: RoleSpan) -> bool:
+    return not set(sentence.text[span.start:span.end].lower().strip(" .,;:'\"").split()) <= _EMPTY_WORDS
+
+
 def _best_span(sentence: Sentence, spans: Sequence[RoleSpan], role: str) -> RoleSpan | None:
-    tagged = [s for s in spans if s.role == role
-              and not set(sentence.text[s.start:s.end].lower().strip(" .,;:'\"").split()) <= _EMPTY_WORDS]
+    tagged = [s for s in spans if s.role == role and _names_someone(sentence, s)]
     return max(tagged, key=lambda s: s.confidence) if tagged else None
+
+
+#: The record's name of each tag role.
+_ROLE_NAMES = dict(zip(ROLES, TAGGED_ROLES))
+
+
+def tagged_roles(sentence: Sentence, spans: Sequence[RoleSpan], mentions: Sequence[Mention]) -> tuple[TaggedRole, ...]:
+    """Every span the token head tagged in ``sentence`` that names someone, as a role of the
+    sentence with its actor resolved by the kb (document offsets)."""
+    return tuple(TaggedRole(role=_ROLE_NAMES[s.role], start=sentence.start + s.start, end=sentence.start + s.end,
+                            actor=resolve_span(sentence, s, mentions), confidence=round(s.confidence, 3))
+                 for s in spans if _names_someone(sentence, s))
 
 
 def _position_actors(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Actor | None, Actor | None]:
@@ -168,12 +183,15 @@ def apply_predictions(sentences: Sequence[Sentence], drafts: dict[int, list[Even
                       predictions: dict[int, SentencePrediction]) -> tuple[dict[int, list[EventDraft]], list[Sentence]]:
     """The model's events replace the lexical ones in the sentences it read (the others keep
     theirs), and every sentence gets its five-class label (neutral when it cannot carry an
-    event)."""
+    event) and the roles the token head tagged in it."""
     coded = dict(drafts)
     labelled = []
     for sentence in sentences:
         prediction = predictions.get(sentence.index)
-        if prediction is not None:
-            coded[sentence.index] = code_sentence(sentence, prediction, drafts.get(sentence.index, []), mentions)
-        labelled.append(replace(sentence, pentaclass=prediction.quad_class if prediction else 0))
+        if prediction is None:
+            labelled.append(replace(sentence, pentaclass=0))
+            continue
+        coded[sentence.index] = code_sentence(sentence, prediction, drafts.get(sentence.index, []), mentions)
+        labelled.append(replace(sentence, pentaclass=prediction.quad_class,
+                                roles=tagged_roles(sentence, prediction.spans, mentions)))
     return coded, labelled

@@ -22,8 +22,9 @@ Gold formats (chosen by the file name, or by ``gold_format``):
   ``pentaclass_macro_f1``.
 - ``conll``: ``token label`` lines, a blank line between sentences (``.txt``/``.conll``; BIO tags
   S source, T target, R recipient). The sentence is the tokens joined by spaces; the predicted
-  source and target are the most confident event's actor texts found in it, widened to whole
-  tokens. Scores: ``source_span_f1``, ``target_span_f1``, ``role_macro_f1`` (their mean),
+  sources and targets are the roles the model's token head tagged in the reading's sentences
+  (``sentences[].roles``, whether or not a sentence carries an event), widened to whole tokens;
+  read without the model, the most confident event's actor texts found in it. Scores: ``source_span_f1``, ``target_span_f1``, ``role_macro_f1`` (their mean),
   ``exact_span_match`` (sentences whose source and target spans are both exactly right).
 - ``synthetic``: the NGEC synthetic stories, only when asked for explicitly (the held-out fold of
   ``classifier_data.split_synthetic``, first sentences); scored like ``plover``.
@@ -265,23 +266,34 @@ def _token_starts(tokens: Sequence[str]) -> list[int]:
     return starts
 
 
-def _token_span(gold: GoldSentence, actor_text: str | None, role: str) -> RoleSpan | None:
-    """Where the predicted actor text is in the CoNLL sentence, widened to whole tokens."""
-    at = gold.text.find(actor_text) if actor_text else -1
-    if at < 0:
-        return None
+def _token_span(gold: GoldSentence, start: int, end: int, role: str) -> RoleSpan:
+    """The characters [start, end) of the CoNLL sentence widened to whole tokens."""
     starts = _token_starts(gold.tokens)
-    first = max(i for i, s in enumerate(starts) if s <= at)
-    last = max(i for i, s in enumerate(starts) if s < at + len(actor_text))
+    first = max(i for i, s in enumerate(starts) if s <= start)
+    last = max(i for i, s in enumerate(starts) if s < end)
     return RoleSpan(role, starts[first], starts[last] + len(gold.tokens[last]))
 
 
-def predicted_spans(gold: GoldSentence, event: Event | None) -> list[RoleSpan]:
-    """The source and target spans of the scored event in a CoNLL sentence."""
+def _actor_span(gold: GoldSentence, actor_text: str | None, role: str) -> RoleSpan | None:
+    at = gold.text.find(actor_text) if actor_text else -1
+    return _token_span(gold, at, at + len(actor_text), role) if at >= 0 else None
+
+
+_ROLE_TAGS = {"source": "S", "target": "T"}
+
+
+def predicted_spans(gold: GoldSentence, reading: Reading) -> list[RoleSpan]:
+    """The source and target spans predicted in a CoNLL sentence, widened to whole tokens: the
+    roles the model's token head tagged in the reading's sentences; read without the model (no
+    tagger), the most confident event's actor texts."""
+    if any(s.pentaclass is not None for s in reading.sentences):
+        return [_token_span(gold, r.start, r.end, _ROLE_TAGS[r.role])
+                for s in reading.sentences for r in s.roles if r.role in _ROLE_TAGS]
+    event = top_event(reading.events)
     if event is None:
         return []
-    found = [_token_span(gold, event.source.text if event.source else None, "S"),
-             _token_span(gold, event.target.text if event.target else None, "T")]
+    found = [_actor_span(gold, event.source.text if event.source else None, "S"),
+             _actor_span(gold, event.target.text if event.target else None, "T")]
     return [s for s in found if s is not None]
 
 
@@ -297,7 +309,7 @@ def score(gold_format: str, gold: list[GoldSentence], readings: list[Reading]) -
                 "pentaclass_macro_f1": _macro_f1(truth, predicted) if truth else None, **common}
     if gold_format == "conll":
         spans = span_scores([[s for s in g.spans if s.role in "ST"] for g in gold],
-                            [predicted_spans(g, e) for g, e in zip(gold, chosen)], roles=("S", "T"))
+                            [predicted_spans(g, r) for g, r in zip(gold, readings)], roles=("S", "T"))
         return {**spans, **common}
     types = [_scored_type(e, g.event_type) for g, e in zip(gold, chosen)]
     truth = [g.event_type for g in gold]
@@ -323,7 +335,7 @@ def write_predictions(path: str | Path, gold_format: str, gold: list[GoldSentenc
     lines = []
     for record, reading in zip(gold, readings):
         if gold_format == "conll":
-            spans = predicted_spans(record, top_event(reading.events))
+            spans = predicted_spans(record, reading)
             for token, tag, start in zip(record.tokens, record.tags, _token_starts(record.tokens)):
                 inside = next((s for s in spans if s.start <= start < s.end), None)
                 predicted = "O" if inside is None else ("B-" if start == inside.start else "I-") + inside.role

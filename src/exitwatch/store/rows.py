@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from exitwatch.dates import parse_date
-from exitwatch.records import Actor, Claim, CueMatch, Document, Event, Mention, Reading, RemovedSpan, Sentence, Source
+from exitwatch.records import (Actor, Claim, CueMatch, Document, Event, Mention, Reading, RemovedSpan, Sentence, Source,
+                               TaggedRole)
 
 
 def _source_from_dict(d: dict | None) -> Source | None:
@@ -76,12 +77,18 @@ def document_from_row(row: dict[str, Any], removed: list[dict[str, Any]] = ()) -
 
 def sentence_row(s: Sentence) -> dict[str, Any]:
     return {"doc_id": s.doc_id, "idx": s.index, "start_offset": s.start, "end_offset": s.end, "text": s.text,
-            "pentaclass": s.pentaclass}
+            "pentaclass": s.pentaclass, "roles": json.dumps([r.to_dict() for r in s.roles], ensure_ascii=False)}
+
+
+def _tagged_role(d: dict[str, Any]) -> TaggedRole:
+    return TaggedRole(role=d["role"], start=d["start"], end=d["end"], actor=Actor(**d["actor"]),
+                      confidence=d["confidence"])
 
 
 def sentence_from_row(row: dict[str, Any]) -> Sentence:
     return Sentence(doc_id=row["doc_id"], index=row["idx"], start=row["start_offset"], end=row["end_offset"], text=row["text"],
-                    pentaclass=row.get("pentaclass"))
+                    pentaclass=row.get("pentaclass"),
+                    roles=tuple(_tagged_role(d) for d in json.loads(row.get("roles") or "[]")))
 
 
 def _actor_columns(prefix: str, actor: Actor | None) -> dict[str, Any]:

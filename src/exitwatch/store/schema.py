@@ -196,6 +196,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE sentences ADD COLUMN pentaclass INTEGER;
         """,
     ),
+    (
+        7,
+        "the actor roles the reader model's token head tagged in each sentence",
+        """
+        ALTER TABLE sentences ADD COLUMN roles VARCHAR;
+        """,
+    ),
 ]
 
 #: Tables in dependency order (parents first): export, import and stats walk this list.
