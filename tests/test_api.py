@@ -316,7 +316,8 @@ def test_the_acknowledgement_time_counts_from_the_request_arrival(sample_db, tmp
         took = time.monotonic() - sent
         released.set()
     assert answer.status_code == 202, answer.text
-    assert 1.0 <= took < 1.7, f"answered {took:.2f} s after it was sent"
+    # Counted from queueing, the answer could not come before 2 s; a loaded machine adds up to ~0.8 s.
+    assert 1.0 <= took < 1.9, f"answered {took:.2f} s after it was sent"
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ def recipe():
 @pytest.fixture(scope="module")
 def prepared(recipe, shared_data):
     metadata = SentenceClassifier.load().metadata
-    return recipe.prepare(shared_data, seed=metadata["seed"], tag_data=metadata["options"]["tag_data"])
+    options = metadata["options"]
+    return recipe.prepare(shared_data, seed=metadata["seed"], tag_data=options["tag_data"], gsr=options.get("gsr", False),
+                          gsr_heldout_half=options.get("gsr_heldout_half", 0))
 
 
 # Our own sentences, not in the training data (nor in own_examples.tsv).
@@ -156,6 +158,18 @@ def test_plv_actor_text_becomes_tags(recipe):
     assert len(tagged) == 1
     assert [(s.role, rows[0].text[s.start:s.end]) for s in tagged[0].spans] == [("S", "Ruritanian troops"),
                                                                                ("T", "the village")]
+
+
+def test_gsr_records_split_in_seeded_halves_and_train_the_event_head(recipe, tmp_path):
+    records = [{"text": f"Invented sentence {i}.", "event": event}
+               for i, event in enumerate(["CONCEDE", "RETREAT", "DEMAND", "ASSAULT"] * 3)]
+    path = tmp_path / "gsr.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    train0, held0 = recipe.split_gsr(path, seed=5, heldout_half=0)
+    train1, held1 = recipe.split_gsr(path, seed=5, heldout_half=1)
+    assert (held0, held1) == (train1, train0) and len(held0) == len(held1) == 6
+    assert recipe.split_gsr(path, seed=5, heldout_half=0) == (train0, held0)
+    assert [r.label for r in recipe.gsr_events(records[:4])] == ["YIELD", "YIELD", "REQUEST", "ASSAULT"]
 
 
 def _coded_alone(text: str, event_type: str, quad_class: int, spans: tuple[RoleSpan, ...]):

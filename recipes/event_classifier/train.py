@@ -26,13 +26,14 @@ import json
 import random
 import sys
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
 from exitwatch.shared_data import default_data_dir
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE
+from exitwatch.read.evaluate import gold_event_type
 from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
                                             QUAD_CLASSES, YIELD, YIELD_TYPES, ActorSentence, LabelledSentence,
                                             TaggedSentence, file_sha256, load_conll, load_labelled_tsv,
@@ -55,7 +56,10 @@ class Options:
     per sentence and cached: training costs about ``train_layers``/6 of full fine-tuning);
     ``tag_data``: the token head's training sentences, ``conll`` (the CoNLL file's spans only) or
     ``conll+plv`` (also PLV sentences whose actor text is found in them); ``encoder_layers``: keep
-    only MiniLM's first this many layers (0: all six; fewer read faster)."""
+    only MiniLM's first this many layers (0: all six; fewer read faster); ``gsr``: train the event
+    head on the PLOVER GSR records too (``plover/plover_gsr_dev.json``, the only records in the
+    gold files' own style); the held-out run then holds out one seeded half of them
+    (``gsr_heldout_half``, 0 or 1) and writes it to ``folds/gsr_heldout.json``."""
 
     epochs: int = 4
     max_length: int = 80
@@ -69,6 +73,8 @@ class Options:
     train_layers: int = 2
     tag_data: str = "conll+plv"
     encoder_layers: int = 0
+    gsr: bool = False
+    gsr_heldout_half: int = 0
 
 
 @dataclass(frozen=True)
@@ -108,12 +114,14 @@ class Prepared:
     conll_test: list[TaggedSentence]
     event_labels: tuple[str, ...]
     hashes: dict[str, str]
+    gsr_test: list[dict] = field(default_factory=list)
 
     def everything(self) -> "Prepared":
         """The same data with the held-out folds moved into training (the shipped model)."""
-        return replace(self, event_train=self.event_train + self.event_test, quad_train=self.quad_train + self.quad_test,
+        return replace(self, event_train=self.event_train + self.event_test + gsr_events(self.gsr_test),
+                       quad_train=self.quad_train + self.quad_test,
                        tag_train=self.tag_train + self.tag_test, event_test=[], quad_test=[], tag_test=[],
-                       plv_test=[], conll_test=[])
+                       plv_test=[], conll_test=[], gsr_test=[])
 
 
 _ARTICLES = ("the ", "a ", "an ")
@@ -163,18 +171,40 @@ def event_rows(plv: list[ActorSentence], pentaclass: list[LabelledSentence]) -> 
 
 
 TAG_DATA = ("conll", "conll+plv")
+GSR_FILE = Path("plover") / "plover_gsr_dev.json"
+
+
+def gsr_events(records: list[dict]) -> list[LabelledSentence]:
+    """PLOVER GSR records (as in the file) with their root type as the event head names it: the
+    gold file's older names mapped as ``eval coder`` maps them, CONCEDE and RETREAT as YIELD."""
+    labelled = []
+    for record in records:
+        label = gold_event_type(str(record.get("event") or ""))
+        labelled.append(LabelledSentence(record["text"], YIELD if label in YIELD_TYPES else label))
+    return labelled
+
+
+def split_gsr(path: Path, *, seed: int, heldout_half: int) -> tuple[list[dict], list[dict]]:
+    """The GSR records in two seeded halves: (training half, held-out half ``heldout_half``)."""
+    records = json.loads(path.read_text(encoding="utf-8"))
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    held = set(order[heldout_half::2])
+    return ([r for i, r in enumerate(records) if i not in held], [r for i, r in enumerate(records) if i in held])
 
 
 def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES,
-            tag_data: str = "conll+plv") -> Prepared:
-    """Read and split the shared data (no torch needed); ``tag_data``: see ``Options``."""
-    files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE)}
+            tag_data: str = "conll+plv", gsr: bool = False, gsr_heldout_half: int = 0) -> Prepared:
+    """Read and split the shared data (no torch needed); ``tag_data``, ``gsr``, ``gsr_heldout_half``:
+    see ``Options``."""
+    files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE, *([GSR_FILE] if gsr else []))}
     folds = split_by_sentence(load_plv(files[PLV_FILE]), load_pentaclass(files[PENTACLASS_FILE]),
                               load_conll(files[NER_FILE]), seed=seed)
     plv_train, plv_test, quad_train, quad_test = folds.plv_train, folds.plv_test, folds.quad_train, folds.quad_test
     conll_train, conll_test = folds.conll_train, folds.conll_test
     own = [replace(r, label=YIELD) if r.label in YIELD_TYPES else r for r in load_labelled_tsv(own_examples)]
-    event_train = event_rows(plv_train, quad_train) + own
+    gsr_train, gsr_test = (split_gsr(files[GSR_FILE], seed=seed, heldout_half=gsr_heldout_half) if gsr else ([], []))
+    event_train = event_rows(plv_train, quad_train) + own + gsr_events(gsr_train)
     labels = (NO_EVENT,) + tuple(sorted({r.label for r in event_train} - {NO_EVENT}))
     with_plv = tag_data == "conll+plv"
     hashes = {p.name: file_sha256(p) for p in (*files.values(), own_examples)}
@@ -182,7 +212,7 @@ def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OW
                     quad_train=quad_train, quad_test=quad_test,
                     tag_train=conll_examples(conll_train) + (plv_tags(plv_train) if with_plv else []),
                     tag_test=conll_examples(conll_test) + (plv_tags(plv_test) if with_plv else []),
-                    plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes)
+                    plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes, gsr_test=gsr_test)
 
 
 def examples(prepared: Prepared) -> list[Example]:
@@ -460,6 +490,9 @@ def write_folds(prepared: Prepared, folder: Path, quad_test_lines: list[str]) ->
         writer.writerow(["text", "label", "source", "target"])
         writer.writerows([r.text, r.label, r.source, r.target] for r in prepared.plv_test)
     (folder / "pentaclass_heldout.tsv").write_text("".join(quad_test_lines), encoding="utf-8")
+    if prepared.gsr_test:
+        (folder / "gsr_heldout.json").write_text(json.dumps(prepared.gsr_test, ensure_ascii=False, indent=1),
+                                                 encoding="utf-8")
     (folder / "ner_heldout.txt").write_text(
         "\n".join("".join(f"{t} {g}\n" for t, g in zip(r.tokens, r.tags)) for r in prepared.conll_test),
         encoding="utf-8")
@@ -505,10 +538,12 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     (``model.fp32.onnx``; the held-out run always keeps its own). Returns the metadata written last."""
     if stage == "attach":
         return attach(out, holdout_dir)
-    prepared = prepare(data, seed=options.seed, tag_data=options.tag_data)
+    prepared = prepare(data, seed=options.seed, tag_data=options.tag_data, gsr=options.gsr,
+                       gsr_heldout_half=options.gsr_heldout_half)
     splits = {"event_train": len(prepared.event_train), "event_test": len(prepared.event_test),
               "quad_train": len(prepared.quad_train), "quad_test": len(prepared.quad_test),
               "tag_train": len(prepared.tag_train), "tag_test": len(prepared.tag_test),
+              "gsr_test": len(prepared.gsr_test),
               "rule": "split by sentence across the three files (classifier_data.split_by_sentence): a "
                       "stratified 20% of plv_train.csv, five-class sentences follow their PLV side and the "
                       "others are stratified to 20%, CoNLL sentences follow either file, the rest a seeded 20%"}

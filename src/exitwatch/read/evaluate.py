@@ -121,7 +121,9 @@ def _countries(actors) -> tuple[str, ...]:
     return tuple(c for c in iso3 if len(c) == 3)
 
 
-def _gold_type(label: str) -> str:
+def gold_event_type(label: str) -> str:
+    """A gold file's event type as the coder names it (older PLOVER names mapped with
+    ``data/gold_event_types.tsv``; empty: no event)."""
     label = (label or NO_EVENT).strip().upper()
     return gold_type_map().get(label, label)
 
@@ -133,13 +135,13 @@ def _load_plover(path: Path) -> list[GoldSentence]:
         raise InputError(str(path), f"cannot read PLOVER gold JSON: {e}") from e
     if not isinstance(records, list) or not all(isinstance(r, dict) and "text" in r for r in records):
         raise InputError(str(path), "PLOVER gold JSON must be a list of records with 'text' and 'event'")
-    return [GoldSentence(text=r["text"], event_type=_gold_type(str(r.get("event") or "")),
+    return [GoldSentence(text=r["text"], event_type=gold_event_type(str(r.get("event") or "")),
                          source_countries=_countries(r.get("source")), target_countries=_countries(r.get("target")))
             for r in records]
 
 
 def _load_plv(path: Path) -> list[GoldSentence]:
-    return [GoldSentence(text=r.text, event_type=_gold_type(r.label), source_text=r.source, target_text=r.target)
+    return [GoldSentence(text=r.text, event_type=gold_event_type(r.label), source_text=r.source, target_text=r.target)
             for r in load_plv(path)]
 
 
@@ -170,7 +172,7 @@ def _load_conll(path: Path) -> list[GoldSentence]:
 def _load_synthetic(path: Path) -> list[GoldSentence]:
     """The held-out fold of the NGEC synthetic stories, each story as its first sentence."""
     _, test = split_synthetic(load_synthetic(path))
-    return [GoldSentence(text=s.first_sentence, event_type=_gold_type(s.event_type)) for s in test if s.first_sentence]
+    return [GoldSentence(text=s.first_sentence, event_type=gold_event_type(s.event_type)) for s in test if s.first_sentence]
 
 
 _LOADERS = {"plover": _load_plover, "plv": _load_plv, "pentaclass": _load_tsv, "conll": _load_conll,
