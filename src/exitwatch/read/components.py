@@ -30,6 +30,8 @@ from exitwatch.read.sentences import doc_sentences
 from exitwatch.records import Claim, Document, Event, Source
 
 DOCUMENT, MODE, MODEL_DIR = "exitwatch.document", "exitwatch.mode", "exitwatch.model_dir"
+#: The text the doc was made from (``doc.text`` rebuilds it from the tokens on every access).
+TEXT = "exitwatch.text"
 LEXICAL, PREDICTIONS = "exitwatch.lexical", "exitwatch.predictions"
 _MAX_BLOCK_PARAGRAPHS = 5
 
