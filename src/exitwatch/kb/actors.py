@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from exitwatch.kb._data import data_path, read_table
 from exitwatch.kb.countries import country_tables, mention_kind
 from exitwatch.kb.leaders import Person, known_people
@@ -132,6 +134,7 @@ class ActorRecogniser:
                 forms.add(agent.pattern + ("es" if agent.pattern.endswith(("ch", "sh")) else "s"))
             self._add(self._lower, "agent", agent, forms)
         self._modifiers = modifiers()
+        self._pronoun_ids = np.array([self.nlp.vocab.strings.add(word) for word in _PRONOUNS], dtype=np.uint64)
 
     def _add_countries(self) -> None:
         tables = country_tables()
@@ -349,8 +352,8 @@ class ActorRecogniser:
     def _pronouns(self, doc, mentions, context) -> list[ActorMention]:
         """"he"/"she" resolved to the closest earlier person in the text, else the context's."""
         found = []
-        for token in doc:
-            if token.lower_ not in _PRONOUNS or token.lower_ in ("him", "her") and token.i == 0:
+        for token in _tokens_where(doc, np.isin(doc.to_array("LOWER"), self._pronoun_ids)):
+            if token.lower_ in ("him", "her") and token.i == 0:
                 continue
             earlier = [m for m in mentions if m.actor.person and m.end <= token.idx]
             if earlier:
@@ -366,19 +369,31 @@ class ActorRecogniser:
     def _unknown_names(self, doc, mentions) -> list[ActorMention]:
         """Runs of two or more capitalised words that matched nothing, kept as text only."""
         covered = {i for m in mentions for i in range(m.start, m.end)}
+        title, alpha = doc.to_array(["IS_TITLE", "IS_ALPHA"]).T
+        candidates = _tokens_where(doc, (title == 1) & (alpha == 1))
         found, run = [], []
-        for token in [*doc, None]:
-            ok = token is not None and token.idx not in covered and token.is_title and token.is_alpha
-            if ok and not (not run and token.text in _STOP_CAPS):
+        for token in [*(t for t in candidates if t.idx not in covered), None]:
+            if run and (token is None or token.i != run[-1].i + 1):  # a token in between ends the run
+                found += _name_run(doc, run)
+                run = []
+            if token is not None and (run or token.text not in _STOP_CAPS):
                 run.append(token)
-                continue
-            if len(run) >= 2:
-                span = doc[run[0].i : run[-1].i + 1]
-                # "British Defence Secretary Tom King": a leading demonym or country gives the country.
-                found.append(ActorMention(span.start_char, span.end_char, span.text,
-                                          Actor(span.text, country=leading_country(run))))
-            run = []
         return found
+
+
+def _tokens_where(doc, chosen) -> list:
+    """The tokens of ``doc`` where the boolean array ``chosen`` (one value per token) is true:
+    reading token attributes as arrays spares making a Python Token for every token."""
+    return [doc[i] for i in np.flatnonzero(chosen).tolist()]
+
+
+def _name_run(doc, run: list) -> list[ActorMention]:
+    """A run of two or more capitalised tokens as a name known as text only ("British Defence
+    Secretary Tom King": a leading demonym or country gives the country)."""
+    if len(run) < 2:
+        return []
+    span = doc[run[0].i : run[-1].i + 1]
+    return [ActorMention(span.start_char, span.end_char, span.text, Actor(span.text, country=leading_country(run)))]
 
 
 @lru_cache(maxsize=1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -19,16 +20,32 @@ def paragraph_breaks(doc: Doc) -> Doc:
     """Fix the rule-based sentencizer's boundaries: a new sentence after every line break, after a
     capital-letter abbreviation followed by a sentence starter ("Plan B. The ..."), and an opening
     quotation mark left at the end of a sentence goes to the next one."""
-    for token in doc[:-1]:
+    for token in _may_break(doc):
         after = doc[token.i + 1]
-        line_break = "\n" in token.text or "\n" in token.whitespace_
-        initial = len(token.text) == 2 and token.text[0].isupper() and token.text[1] == "."
+        line_break = "\n" in token.text
+        initial = _is_initial(token.text)
         if line_break or (initial and after.text in _STARTERS):
             after.is_sent_start = True
         elif token.text in ("“", '"') and after.is_sent_start and token.i > 0 and not token.is_sent_start \
                 and not token.whitespace_ and token.nbor(-1).whitespace_:
             token.is_sent_start, after.is_sent_start = True, False
     return doc
+
+
+def _is_initial(text: str) -> bool:
+    return len(text) == 2 and text[0].isupper() and text[1] == "."
+
+
+def _may_break(doc: Doc) -> list:
+    """The tokens but the last that ``paragraph_breaks`` may act on: a line break (a token's
+    whitespace is one space at most, so a line break is a token's text), an initial or an opening
+    quotation mark. Found on the distinct token texts: a Python Token for every token cost more
+    than the rest of the component."""
+    orths = doc.to_array("ORTH")[:-1]
+    strings = doc.vocab.strings
+    chosen = [orth for orth in np.unique(orths).tolist()
+              if "\n" in strings[orth] or _is_initial(strings[orth]) or strings[orth] in ("“", '"')]
+    return [doc[i] for i in np.flatnonzero(np.isin(orths, np.array(chosen, dtype=np.uint64))).tolist()]
 
 
 def doc_sentences(doc: Doc, doc_id: str, *, text: str | None = None) -> list[Sentence]:
