@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from exitwatch.errors import ModelError
-from exitwatch.read.tagging import RoleSpan, best_tags, decode_spans
+from exitwatch.read.tagging import RoleSpan, best_tags_of_many, decode_spans
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifier"
 MODEL_FILE = "model.onnx"
@@ -152,20 +152,26 @@ class SentenceClassifier:
         best_events, best_quads = event_proba.argmax(axis=1), quad_proba.argmax(axis=1)
         rankings = np.argsort(-event_proba, axis=1, kind="stable")
         no_event = self.event_labels.index(self.no_event)
+        spans = self._spans(texts, tag_logits, encodings) if tag_logits is not None else [()] * len(texts)
         predictions = []
         for i, (events, quads) in enumerate(zip(event_proba.tolist(), quad_proba.tolist())):
             best_event, best_quad = int(best_events[i]), int(best_quads[i])
             label = self.event_labels[best_event]
             ranking = tuple((self.event_labels[j], round(events[j], 4)) for j in rankings[i].tolist() if j != no_event)
-            spans = ()
-            if tag_logits is not None:
-                tag_proba = _softmax(tag_logits[i])
-                tags = best_tags(encodings[i].offsets, tag_proba)
-                spans = tuple(decode_spans(texts[i], encodings[i].offsets, tags,
-                                           tag_proba[np.arange(len(tags)), tags]))
             predictions.append(SentencePrediction(
                 event_type=None if label == self.no_event else label, event_proba=events[best_event],
                 quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=quads[best_quad],
-                event_ranking=ranking, spans=spans,
+                event_ranking=ranking, spans=spans[i],
             ))
         return predictions
+
+    @staticmethod
+    def _spans(texts, tag_logits, encodings) -> list[tuple[RoleSpan, ...]]:
+        """Each text's role spans from its word pieces' tag logits (the tag sequences of all the
+        texts found together: ``tagging.best_tags_of_many``)."""
+        offsets = [encoding.offsets for encoding in encodings]
+        probas = [_softmax(logits) for logits in tag_logits]
+        spans = []
+        for text, pieces, proba, tags in zip(texts, offsets, probas, best_tags_of_many(offsets, probas)):
+            spans.append(tuple(decode_spans(text, pieces, tags, proba[np.arange(len(tags)), tags])))
+        return spans
