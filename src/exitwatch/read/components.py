@@ -10,7 +10,9 @@ metadata (``records.Document``) and the reading mode are put there before the pi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -34,6 +36,7 @@ DOCUMENT, MODE, MODEL_DIR = "exitwatch.document", "exitwatch.mode", "exitwatch.m
 TEXT = "exitwatch.text"
 LEXICAL, PREDICTIONS = "exitwatch.lexical", "exitwatch.predictions"
 _MAX_BLOCK_PARAGRAPHS = 5
+_START = attrgetter("start")
 
 
 def _document(doc: Doc) -> Document:
@@ -45,7 +48,8 @@ def _outlet(document: Document) -> Source:
 
 
 def _in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
-    return [m for m in mentions if start <= m.start < end]
+    """The mentions (sorted by start, as ``doc_mentions`` gives them) that start in [start, end)."""
+    return mentions[bisect_left(mentions, start, key=_START):bisect_left(mentions, end, key=_START)]
 
 
 @Language.factory("exitwatch_claims_v1")
