@@ -127,23 +127,24 @@ class SentenceClassifier:
         tag logits of each text's word pieces (None without a token head) and the encodings. The
         texts are tokenised in one call and run ``batch_size`` at a time, shortest first."""
         encodings = self.tokenizer.encode_batch([t or " " for t in texts])
+        pieces = [encoding.ids for encoding in encodings]  # each ``.ids`` makes a new list
         event = np.zeros((len(texts), len(self.event_labels)), dtype=np.float32)
         quad = np.zeros((len(texts), len(self.quad_labels)), dtype=np.float32)
         tags: list[np.ndarray] | None = [np.zeros(0)] * len(texts) if len(self.outputs) > 2 else None
-        order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
+        order = sorted(range(len(texts)), key=lambda i: len(pieces[i]))
         for start in range(0, len(order), batch_size):
             chosen = order[start:start + batch_size]
-            width = max(len(encodings[i].ids) for i in chosen)
+            width = max(len(pieces[i]) for i in chosen)
             ids = np.zeros((len(chosen), width), dtype=np.int64)
             mask = np.zeros((len(chosen), width), dtype=np.int64)
             for row, i in enumerate(chosen):
-                ids[row, :len(encodings[i].ids)] = encodings[i].ids
-                mask[row, :len(encodings[i].ids)] = 1
+                ids[row, :len(pieces[i])] = pieces[i]
+                mask[row, :len(pieces[i])] = 1
             outputs = self.session.run(self.outputs, {"input_ids": ids, "attention_mask": mask})
             event[chosen], quad[chosen] = outputs[0], outputs[1]
             if tags is not None:
                 for row, i in enumerate(chosen):
-                    tags[i] = outputs[2][row, :len(encodings[i].ids)]
+                    tags[i] = outputs[2][row, :len(pieces[i])]
         return event, quad, tags, encodings
 
     def _predictions(self, texts, event_logits, quad_logits, tag_logits, encodings) -> list[SentencePrediction]:
