@@ -134,7 +134,12 @@ class ActorRecogniser:
                 forms.add(agent.pattern + ("es" if agent.pattern.endswith(("ch", "sh")) else "s"))
             self._add(self._lower, "agent", agent, forms)
         self._modifiers = modifiers()
-        self._pronoun_ids = np.array([self.nlp.vocab.strings.add(word) for word in _PRONOUNS], dtype=np.uint64)
+        self._pronoun_ids = self._ids(_PRONOUNS)
+        self._stop_caps_ids = self._ids(_STOP_CAPS)
+
+    def _ids(self, words) -> np.ndarray:
+        """The string ids of ``words``, as token attribute arrays hold them (``doc.to_array``)."""
+        return np.array([self.nlp.vocab.strings.add(word) for word in words], dtype=np.uint64)
 
     def _add_countries(self) -> None:
         tables = country_tables()
@@ -368,16 +373,17 @@ class ActorRecogniser:
 
     def _unknown_names(self, doc, mentions) -> list[ActorMention]:
         """Runs of two or more capitalised words that matched nothing, kept as text only."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
-        title, alpha = doc.to_array(["IS_TITLE", "IS_ALPHA"]).T
-        candidates = _tokens_where(doc, (title == 1) & (alpha == 1))
-        found, run = [], []
-        for token in [*(t for t in candidates if t.idx not in covered), None]:
-            if run and (token is None or token.i != run[-1].i + 1):  # a token in between ends the run
-                found += _name_run(doc, run)
+        covered = np.array([i for m in mentions for i in range(m.start, m.end)], dtype=np.uint64)  # characters
+        title, alpha, start, orth = doc.to_array(["IS_TITLE", "IS_ALPHA", "IDX", "ORTH"]).T
+        named = (title == 1) & (alpha == 1) & ~np.isin(start, covered)
+        stop = np.isin(orth, self._stop_caps_ids).tolist()
+        found, run = [], []  # run: token indices
+        for i in [*np.flatnonzero(named).tolist(), None]:
+            if run and (i is None or i != run[-1] + 1):  # a token in between ends the run
+                found += _name_run(doc[run[0] : run[-1] + 1])
                 run = []
-            if token is not None and (run or token.text not in _STOP_CAPS):
-                run.append(token)
+            if i is not None and (run or not stop[i]):
+                run.append(i)
         return found
 
 
@@ -387,13 +393,12 @@ def _tokens_where(doc, chosen) -> list:
     return [doc[i] for i in np.flatnonzero(chosen).tolist()]
 
 
-def _name_run(doc, run: list) -> list[ActorMention]:
+def _name_run(span) -> list[ActorMention]:
     """A run of two or more capitalised tokens as a name known as text only ("British Defence
     Secretary Tom King": a leading demonym or country gives the country)."""
-    if len(run) < 2:
+    if len(span) < 2:
         return []
-    span = doc[run[0].i : run[-1].i + 1]
-    return [ActorMention(span.start_char, span.end_char, span.text, Actor(span.text, country=leading_country(run)))]
+    return [ActorMention(span.start_char, span.end_char, span.text, Actor(span.text, country=leading_country(span)))]
 
 
 @lru_cache(maxsize=1)
