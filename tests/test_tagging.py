@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from exitwatch.read.tagging import (TAG_LABELS, RoleSpan, best_tags, conll_spans, decode_spans, piece_tags,
-                                    span_scores)
+import numpy as np
+
+from exitwatch.read.tagging import (TAG_LABELS, RoleSpan, best_tags, best_tags_of_many, conll_spans, decode_spans,
+                                    piece_tags, span_scores)
 
 TEXT = "Ruritanian troops shelled Freedonia yesterday."
 # Word-piece offsets as a WordPiece tokenizer gives them ("ruritanian" in two pieces), with the
@@ -69,3 +71,17 @@ def test_best_tags_never_starts_with_i_or_switches_role_inside_a_span():
     probas = _probas([{"I-S": 0.6, "B-S": 0.3}, {"I-T": 0.6, "I-S": 0.3}, {"O": 0.9}])
     assert [TAG_LABELS[t] for t in best_tags(offsets, probas)] == ["B-S", "I-S", "O"]
     assert best_tags([(0, 0), (0, 0)], [[1.0] + [0.0] * 6] * 2) == [0, 0]
+
+
+def test_texts_decoded_together_get_the_tags_each_gets_alone():
+    rng = np.random.default_rng(7)
+    offsets, probas = [[(0, 0), (0, 0)], []], [np.full((2, 7), 1 / 7), np.zeros((0, 7))]
+    for length in (1, 3, 9, 40, 9):  # texts of several lengths, two of the same
+        pieces = [(0, 0)] + [(i, i + 1) for i in range(length)] + [(0, 0)]
+        logits = rng.normal(scale=4.0, size=(len(pieces), len(TAG_LABELS)))
+        offsets.append(pieces)
+        probas.append(np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True))
+    together = best_tags_of_many(offsets, probas)
+    assert together == [best_tags(o, p) for o, p in zip(offsets, probas)]
+    assert together[:2] == [[0, 0], []]
+    assert any(tag != 0 for tags in together for tag in tags)

@@ -23,6 +23,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from exitwatch.kb._data import data_path, read_table
 from exitwatch.kb.countries import country_tables, mention_kind
 from exitwatch.kb.leaders import Person, known_people
@@ -132,6 +134,12 @@ class ActorRecogniser:
                 forms.add(agent.pattern + ("es" if agent.pattern.endswith(("ch", "sh")) else "s"))
             self._add(self._lower, "agent", agent, forms)
         self._modifiers = modifiers()
+        self._pronoun_ids = self._ids(_PRONOUNS)
+        self._stop_caps_ids = self._ids(_STOP_CAPS)
+
+    def _ids(self, words) -> np.ndarray:
+        """The string ids of ``words``, as token attribute arrays hold them (``doc.to_array``)."""
+        return np.array([self.nlp.vocab.strings.add(word) for word in words], dtype=np.uint64)
 
     def _add_countries(self) -> None:
         tables = country_tables()
@@ -349,8 +357,8 @@ class ActorRecogniser:
     def _pronouns(self, doc, mentions, context) -> list[ActorMention]:
         """"he"/"she" resolved to the closest earlier person in the text, else the context's."""
         found = []
-        for token in doc:
-            if token.lower_ not in _PRONOUNS or token.lower_ in ("him", "her") and token.i == 0:
+        for token in _tokens_where(doc, np.isin(doc.to_array("LOWER"), self._pronoun_ids)):
+            if token.lower_ in ("him", "her") and token.i == 0:
                 continue
             earlier = [m for m in mentions if m.actor.person and m.end <= token.idx]
             if earlier:
@@ -365,20 +373,32 @@ class ActorRecogniser:
 
     def _unknown_names(self, doc, mentions) -> list[ActorMention]:
         """Runs of two or more capitalised words that matched nothing, kept as text only."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
-        found, run = [], []
-        for token in [*doc, None]:
-            ok = token is not None and token.idx not in covered and token.is_title and token.is_alpha
-            if ok and not (not run and token.text in _STOP_CAPS):
-                run.append(token)
-                continue
-            if len(run) >= 2:
-                span = doc[run[0].i : run[-1].i + 1]
-                # "British Defence Secretary Tom King": a leading demonym or country gives the country.
-                found.append(ActorMention(span.start_char, span.end_char, span.text,
-                                          Actor(span.text, country=leading_country(run))))
-            run = []
+        covered = np.array([i for m in mentions for i in range(m.start, m.end)], dtype=np.uint64)  # characters
+        title, alpha, start, orth = doc.to_array(["IS_TITLE", "IS_ALPHA", "IDX", "ORTH"]).T
+        named = (title == 1) & (alpha == 1) & ~np.isin(start, covered)
+        stop = np.isin(orth, self._stop_caps_ids).tolist()
+        found, run = [], []  # run: token indices
+        for i in [*np.flatnonzero(named).tolist(), None]:
+            if run and (i is None or i != run[-1] + 1):  # a token in between ends the run
+                found += _name_run(doc[run[0] : run[-1] + 1])
+                run = []
+            if i is not None and (run or not stop[i]):
+                run.append(i)
         return found
+
+
+def _tokens_where(doc, chosen) -> list:
+    """The tokens of ``doc`` where the boolean array ``chosen`` (one value per token) is true:
+    reading token attributes as arrays spares making a Python Token for every token."""
+    return [doc[i] for i in np.flatnonzero(chosen).tolist()]
+
+
+def _name_run(span) -> list[ActorMention]:
+    """A run of two or more capitalised tokens as a name known as text only ("British Defence
+    Secretary Tom King": a leading demonym or country gives the country)."""
+    if len(span) < 2:
+        return []
+    return [ActorMention(span.start_char, span.end_char, span.text, Actor(span.text, country=leading_country(span)))]
 
 
 @lru_cache(maxsize=1)

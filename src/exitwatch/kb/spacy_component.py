@@ -38,11 +38,16 @@ class ActorsComponent:
     def __call__(self, doc: Doc) -> Doc:
         spans = []
         document = doc.user_data.get("exitwatch.document")  # set by the reader: its publication date
+        # the text the reader tokenized, when it says so: ``doc.text`` joins every token again
+        text = doc.user_data.get("exitwatch.text")
         context = ActorContext(published=getattr(document, "published", None))
         recogniser = default_recogniser()
         # An English pipeline tokenizes as the recogniser does: match on its tokens (no second
         # tokenization); another language's tokens may differ, so its text is tokenized again.
-        found = recogniser.find_in_doc(doc, context) if doc.lang_ == recogniser.nlp.lang else recogniser.find(doc.text, context)
+        if doc.lang_ == recogniser.nlp.lang:
+            found = recogniser.find_in_doc(doc, context, text=text)
+        else:
+            found = recogniser.find(doc.text if text is None else text, context)
         for mention in found:
             span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
             if span is not None:

@@ -10,7 +10,9 @@ metadata (``records.Document``) and the reading mode are put there before the pi
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import replace
+from operator import attrgetter
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -30,8 +32,11 @@ from exitwatch.read.sentences import doc_sentences
 from exitwatch.records import Claim, Document, Event, Source
 
 DOCUMENT, MODE, MODEL_DIR = "exitwatch.document", "exitwatch.mode", "exitwatch.model_dir"
+#: The text the doc was made from (``doc.text`` rebuilds it from the tokens on every access).
+TEXT = "exitwatch.text"
 LEXICAL, PREDICTIONS = "exitwatch.lexical", "exitwatch.predictions"
 _MAX_BLOCK_PARAGRAPHS = 5
+_START = attrgetter("start")
 
 
 def _document(doc: Doc) -> Document:
@@ -43,7 +48,8 @@ def _outlet(document: Document) -> Source:
 
 
 def _in(mentions: list[Mention], start: int, end: int) -> list[Mention]:
-    return [m for m in mentions if start <= m.start < end]
+    """The mentions (sorted by start, as ``doc_mentions`` gives them) that start in [start, end)."""
+    return mentions[bisect_left(mentions, start, key=_START):bisect_left(mentions, end, key=_START)]
 
 
 @Language.factory("exitwatch_claims_v1")

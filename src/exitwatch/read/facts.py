@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from bisect import bisect_left
 from collections.abc import Sequence
 from functools import cache
+from operator import attrgetter
 
 from exitwatch.errors import DataFileError
 from exitwatch.kb import ActorContext, ActorMention, find_actors
@@ -97,6 +99,12 @@ def _cue_literals() -> dict[str, tuple[str, ...]]:
 
 
 @cache
+def _all_cue_literals() -> frozenset[str]:
+    """The literals of all the indicators' cues (each looked for once per sentence)."""
+    return frozenset(literal for literals in _cue_literals().values() for literal in literals)
+
+
+@cache
 def cue_lexicon() -> tuple[dict[str, re.Pattern[str]], dict]:
     """The cue patterns per indicator name and the ``[cue_modality]`` rules of ``indicator_cues.toml``."""
     raw = _cue_file()
@@ -165,9 +173,10 @@ def sentence_cues(sentence: Sentence, claims: list[Claim], events: list[Event]) 
     patterns, rules = cue_lexicon()
     literals = _cue_literals()
     folded = sentence.text.casefold()
+    present = {literal for literal in _all_cue_literals() if literal in folded}
     found = []
     for indicator, pattern in patterns.items():
-        if not any(literal in folded for literal in literals[indicator]):
+        if present.isdisjoint(literals[indicator]):
             continue
         for cue in pattern.finditer(sentence.text):
             named = next((g for g in cue.groups() if g), None)
@@ -188,9 +197,22 @@ def with_sentence_facts(reading: Reading, actors: Sequence[ActorMention | reader
     if actors is None:
         # the recogniser tokenizes: give it the sanitised text (same length, same offsets)
         actors = find_actors(tokenizable(reading.document.body), context=ActorContext(published=reading.document.published))
+    # each sentence gets its own actors, claims and events, found once (not by a scan of the
+    # document's for every sentence)
+    actors = sorted(actors, key=attrgetter("start"))
+    starts = [actor.start for actor in actors]
+    claims, events = _by_sentence(reading.claims), _by_sentence(reading.events)
     mentions, cues = [], []
     for sentence in reading.sentences:
-        mentions += sentence_mentions(sentence, actors)
-        cues += sentence_cues(sentence, [c for c in reading.claims if c.sentence_index == sentence.index],
-                              [e for e in reading.events if e.sentence_index == sentence.index])
+        inside = actors[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)]
+        mentions += sentence_mentions(sentence, inside)
+        cues += sentence_cues(sentence, claims.get(sentence.index, []), events.get(sentence.index, []))
     return replace(reading, mentions=tuple(mentions), cues=tuple(cues))
+
+
+def _by_sentence(records: Sequence[Claim | Event]) -> dict[int, list]:
+    """``records`` by their sentence index, in order."""
+    grouped: dict[int, list] = {}
+    for record in records:
+        grouped.setdefault(record.sentence_index, []).append(record)
+    return grouped

@@ -111,11 +111,12 @@ class TriggerIndex:
         found: list[TriggerMatch] = []
         covered_until = -1
         for word in self.WORD.finditer(text):
-            if word.start() < covered_until:
-                continue
             token = word.group().lower()
-            candidates = [(t, c) for t, c in self._exact.get(token, ())]
-            candidates += [(t, c) for stem, t, c in self._prefix.get(token[:3], ()) if token.startswith(stem)]
+            exact, prefixed = self._exact.get(token), self._prefix.get(token[:3])
+            if (exact is None and prefixed is None) or word.start() < covered_until:
+                continue  # most words start no trigger: no lists built for them
+            candidates = list(exact or ())
+            candidates += [(t, c) for stem, t, c in prefixed or () if token.startswith(stem)]
             best: TriggerMatch | None = None
             for trigger, compiled in candidates:
                 match = compiled.match(text, word.start())

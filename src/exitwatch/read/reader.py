@@ -11,7 +11,7 @@ from exitwatch.errors import InputError
 from exitwatch.ingest.document import make_document
 from exitwatch.ingest.iterate import iter_documents
 from exitwatch.read import classify
-from exitwatch.read.components import DOCUMENT, MODE, MODEL_DIR, PREDICTIONS, model_candidates
+from exitwatch.read.components import DOCUMENT, MODE, MODEL_DIR, PREDICTIONS, TEXT, model_candidates
 from exitwatch.read.facts import with_sentence_facts
 from exitwatch.read.modes import DEFAULT_MODE, check_mode
 from exitwatch.read.pipeline import build_pipeline, pipeline_name
@@ -78,8 +78,9 @@ def _events_index(nlp) -> int:
 
 def _start(nlp, doc: Document, mode: str, model_dir: str | None):
     """``doc`` through the components before the events component (sentences, actors, claims)."""
-    spacy_doc = nlp.make_doc(tokenizable(doc.body))  # same length: offsets stay the body's
-    spacy_doc.user_data.update({DOCUMENT: doc, MODE: mode, MODEL_DIR: model_dir})
+    text = tokenizable(doc.body)  # same length: offsets stay the body's
+    spacy_doc = nlp.make_doc(text)
+    spacy_doc.user_data.update({DOCUMENT: doc, TEXT: text, MODE: mode, MODEL_DIR: model_dir})
     for _, component in nlp.pipeline[:_events_index(nlp)]:
         spacy_doc = component(spacy_doc)
     return spacy_doc
