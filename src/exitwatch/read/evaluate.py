@@ -25,7 +25,8 @@ Gold formats (chosen by the file name, or by ``gold_format``):
   sources and targets are the roles the model's token head tagged in the reading's sentences
   (``sentences[].roles``, whether or not a sentence carries an event), widened to whole tokens;
   read without the model, the most confident event's actor texts found in it. Scores:
-  ``source_span_f1``, ``target_span_f1``, ``role_macro_f1`` (their mean), ``exact_span_match`` (sentences whose source and target spans are both exactly right).
+  ``source_span_f1``, ``target_span_f1``, ``role_macro_f1`` (their mean), ``exact_span_match``
+  (sentences whose source and target spans are both exactly right).
 - ``synthetic``: the NGEC synthetic stories, only when asked for explicitly (the held-out fold of
   ``classifier_data.split_synthetic``, first sentences); scored like ``plover``.
 
