@@ -29,6 +29,21 @@ def test_decoding_widens_to_whole_words_and_starts_spans_at_stray_i_tags():
     assert [(s.role, s.start, s.end) for s in decode_spans(TEXT, OFFSETS, tags, [1.0] * 9)] == [("S", 0, 17)]
 
 
+def test_a_comma_quote_or_final_stop_stuck_to_the_last_word_stays_out_of_the_span():
+    text = "Troops left Freedonia, said “Ruritania” officials in Syldavia."
+    pieces = [(0, 6), (7, 11), (12, 21), (21, 22), (23, 27), (28, 29), (29, 38), (38, 39), (40, 49), (50, 52),
+              (53, 61), (61, 62)]
+    b_t, b_s = TAG_LABELS.index("B-T"), TAG_LABELS.index("B-S")
+    tags = [0, 0, b_t, 0, 0, b_s, TAG_LABELS.index("I-S"), 0, 0, 0, b_t, 0]
+    spans = decode_spans(text, [(0, 0), *pieces, (0, 0)], [0, *tags, 0])
+    assert [text[s.start:s.end] for s in spans] == ["Freedonia", "“Ruritania", "Syldavia"]
+    # a full stop inside the sentence may end an abbreviation: it stays
+    text = "Troops of the U.S. left."
+    pieces = [(0, 6), (7, 9), (10, 13), (14, 15), (15, 16), (16, 17), (17, 18), (19, 23), (23, 24)]
+    tags = [0, 0, b_t, TAG_LABELS.index("I-T"), TAG_LABELS.index("I-T"), TAG_LABELS.index("I-T"), 0, 0, 0]
+    assert [text[s.start:s.end] for s in decode_spans(text, [(0, 0), *pieces, (0, 0)], [0, *tags, 0])] == ["the U.S."]
+
+
 def test_conll_spans_join_tokens_with_spaces():
     text, spans = conll_spans(["The", "army", "shelled", "Freedonia", "."], ["B-S", "I-S", "O", "B-T", "O"])
     assert text == "The army shelled Freedonia ."

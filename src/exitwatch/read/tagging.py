@@ -98,10 +98,21 @@ def _word_end(text: str, end: int) -> int:
     return end
 
 
+#: Marks that stick to a word without being part of the actor's name ("Syria," "this,”"): an
+#: untagged piece of these does not widen a span over itself.
+_TRAILING_MARKS = frozenset(",;:!?\"“”‘’'«»")
+
+
+def _trailing_mark(text: str, start: int, end: int) -> bool:
+    piece = text[start:end]
+    return all(c in _TRAILING_MARKS for c in piece) or (piece == "." and not text[end:].strip())
+
+
 def decode_spans(text: str, offsets: Sequence[tuple[int, int]], tags: Sequence[int],
                  probas: Sequence[float] | None = None) -> list[RoleSpan]:
     """Role spans from word-piece tags: a run of one role's B/I pieces (an I without a B starts
-    one), widened to whole words."""
+    one), widened to whole words, but not over an untagged comma, quotation mark or the
+    sentence's final full stop stuck to the last word."""
     spans: list[RoleSpan] = []
     role, start, end, scores = None, 0, 0, []
 
@@ -117,6 +128,8 @@ def decode_spans(text: str, offsets: Sequence[tuple[int, int]], tags: Sequence[i
         if label == "O" and not continues_word:
             close()
             role = None
+            continue
+        if label == "O" and _trailing_mark(text, piece_start, piece_end):
             continue
         if label == "O" or (label[2:] == role and (label[0] == "I" or continues_word)):
             end = piece_end  # inside the current span (a word's later pieces follow its first)
