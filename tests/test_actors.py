@@ -164,3 +164,12 @@ def test_example_article(example_article):
     assert {"The Times", "The Wall Street Journal"} <= organisations
     assert any(m.text == "the US" and m.actor.country == "USA" for m in mentions)
     assert any(m.text == "Israel" and m.actor.sector == "GOV" for m in mentions)
+
+
+def test_an_agent_marked_foreign_does_not_take_the_story_country():
+    context = ActorContext()
+    context.country_counts.update(["IRQ"] * 3)  # a story about Iraq
+    found = {m.text: m.actor.country for m in
+             find_actors("Western diplomats and one European intelligence source said the army had left.",
+                         context=context)}
+    assert found == {"Western diplomats": None, "one European intelligence source": None, "the army": "IRQ"}

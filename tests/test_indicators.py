@@ -256,9 +256,6 @@ def test_samples_light_the_expected_indicators(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="the model tags Tehran, not Maduro, as the target of 'The capture of "
-                   "Venezuela's Nicolás Maduro by American special forces has shaken officials in Tehran' (one "
-                   "target per sentence), so precedent_shock is not lit for Iran by the full reader (issue #10)")
 def test_samples_with_the_full_reader(tmp_path):
     """Slow twin of the test above: the real reader codes events and claims."""
     with Store(tmp_path / "full.duckdb") as store:

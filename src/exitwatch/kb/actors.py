@@ -28,7 +28,7 @@ import numpy as np
 from exitwatch.kb._data import data_path, read_table
 from exitwatch.kb.countries import country_tables, mention_kind
 from exitwatch.kb.leaders import Person, known_people
-from exitwatch.kb.lexicons import agent_patterns, modifiers, organisations, outlets
+from exitwatch.kb.lexicons import agent_patterns, foreign_qualifiers, modifiers, organisations, outlets
 from exitwatch.kb.names import (
     leading_country,
     merge_titled_names,
@@ -133,7 +133,7 @@ class ActorRecogniser:
             if not agent.pattern.endswith("s") and agent.sector not in ("IGO",):
                 forms.add(agent.pattern + ("es" if agent.pattern.endswith(("ch", "sh")) else "s"))
             self._add(self._lower, "agent", agent, forms)
-        self._modifiers = modifiers()
+        self._modifiers = modifiers() | foreign_qualifiers()  # "Western diplomats": the mark stays in the span
         self._pronoun_ids = self._ids(_PRONOUNS)
         self._stop_caps_ids = self._ids(_STOP_CAPS)
 

@@ -77,6 +77,13 @@ def modifiers() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def foreign_qualifiers() -> frozenset[str]:
+    """Words that mark an agent as foreign to the story's country ("Western diplomats")."""
+    lines = data_path("foreign_qualifiers.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
 def organisations() -> tuple[Organisation, ...]:
     """The shipped organisations table (``data/organisations.tsv``)."""
     return tuple(

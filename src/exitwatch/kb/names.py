@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from exitwatch.kb.countries import mention_kind
+from exitwatch.kb.lexicons import foreign_qualifiers
 from exitwatch.records import Actor
 
 
@@ -58,10 +59,12 @@ def part_of_name(doc, start: int, taken: set[int]) -> bool:
 
 def with_focus_country(mentions: list, focus: str | None) -> list:
     """Agents named without a country ("police", "the army", "President X") are coded with the
-    document's focus country, as PLOVER coders do; persons, organisations and bare names keep None."""
+    document's focus country, as PLOVER coders do; persons, organisations, bare names and agents
+    marked foreign ("Western diplomats", ``data/foreign_qualifiers.txt``) keep None."""
     if focus is None:
         return mentions
+    foreign = foreign_qualifiers()
     return [replace(m, actor=replace(m.actor, country=focus))
             if m.actor.country is None and m.actor.sector in _NATIONAL_SECTORS and m.actor.person is None
-            and m.actor.organisation is None else m
+            and m.actor.organisation is None and not foreign.intersection(m.text.lower().split()) else m
             for m in mentions]
