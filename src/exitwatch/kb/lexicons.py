@@ -69,18 +69,22 @@ def agent_patterns() -> tuple[AgentPattern, ...]:
     )
 
 
+def _word_list(name: str) -> frozenset[str]:
+    """The words of a shipped word list (``data/NAME``: one a line, ``#`` comments), lower case."""
+    lines = data_path(name).read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
 @lru_cache(maxsize=1)
 def modifiers() -> frozenset[str]:
     """Words allowed between a country word and an agent word ("Iranian *security* forces")."""
-    lines = data_path("modifiers.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return _word_list("modifiers.txt")
 
 
 @lru_cache(maxsize=1)
 def foreign_qualifiers() -> frozenset[str]:
     """Words that mark an agent as foreign to the story's country ("Western diplomats")."""
-    lines = data_path("foreign_qualifiers.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+    return _word_list("foreign_qualifiers.txt")
 
 
 @lru_cache(maxsize=1)
