@@ -1,7 +1,7 @@
 """Reader throughput (documents/second, one process) on the Guardian sample, per reading mode.
 
 Usage: .venv/bin/python benchmarks/read_throughput.py [CSV] [--mode lexical|model|auto] [--repeat N]
-       [--batch N] [--limit N]
+       [--batch N] [--limit N] [--model-dir DIR]
 Documents are parsed first (not timed); the figure is documents / wall seconds of read_documents
 (``--batch`` documents at a time: their candidate sentences go to the model in one call, one
 encoder run each, a repeated sentence once; 1 = read_document one by one), best of N runs, after one warm-up document (pipeline, lexicons and
@@ -28,15 +28,17 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     parser.add_argument("--batch", type=int, default=16, help="documents read together")
     parser.add_argument("--limit", type=int, default=0, help="only the first N documents (0: all)")
+    parser.add_argument("--model-dir", default=None, help="a model folder other than the packaged one")
     args = parser.parse_args()
 
     docs = list(iter_documents([args.csv]))[: args.limit or None]
-    read_document(docs[0], mode=args.mode)
+    read_document(docs[0], mode=args.mode, model_dir=args.model_dir)
     best = best_cpu = float("inf")
     for _ in range(args.repeat):
         start, cpu = time.perf_counter(), time.process_time()
         readings = [r for i in range(0, len(docs), args.batch)
-                    for r in read_documents(docs[i:i + args.batch], mode=args.mode)]
+                    for r in read_documents(docs[i:i + args.batch], mode=args.mode,
+                                            model_dir=args.model_dir)]
         best = min(best, time.perf_counter() - start)
         best_cpu = min(best_cpu, time.process_time() - cpu)
     words = sum(len(doc.body.split()) for doc in docs)

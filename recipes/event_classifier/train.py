@@ -35,9 +35,10 @@ from exitwatch.shared_data import default_data_dir
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE
 from exitwatch.read.evaluate import gold_event_type
 from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
-                                            QUAD_CLASSES, YIELD, YIELD_TYPES, ActorSentence, LabelledSentence,
-                                            TaggedSentence, file_sha256, load_conll, load_labelled_tsv,
-                                            load_pentaclass, load_plv, split_by_sentence)
+                                            QUAD_CLASSES, SYNTHETIC_FILE, YIELD, YIELD_TYPES, ActorSentence,
+                                            LabelledSentence, TaggedSentence, file_sha256, load_conll,
+                                            load_labelled_tsv, load_pentaclass, load_plv, load_synthetic,
+                                            split_by_sentence, split_synthetic)
 from exitwatch.read.tagging import TAG_LABELS, RoleSpan, conll_spans, piece_tags
 
 HERE = Path(__file__).resolve().parent
@@ -59,7 +60,12 @@ class Options:
     only MiniLM's first this many layers (0: all six; fewer read faster); ``gsr``: train the event
     head on the PLOVER GSR records too (``plover/plover_gsr_dev.json``, the only records in the
     gold files' own style); the held-out run then holds out one seeded half of them
-    (``gsr_heldout_half``, 0 or 1) and writes it to ``folds/gsr_heldout.json``."""
+    (``gsr_heldout_half``, 0 or 1) and writes it to ``folds/gsr_heldout.json``; ``distill_from``:
+    a trained model's folder (the teacher; "" for none): every training sentence also learns the
+    teacher's event, five-class and tag distributions at ``distill_temperature``, weighted
+    ``distill_weight`` against the gold labels (knowledge distillation, for a smaller encoder);
+    ``transfer``: with a teacher, also this many first sentences of the NGEC synthetic stories'
+    training fold (no gold labels: the teacher's distributions only)."""
 
     epochs: int = 4
     max_length: int = 80
@@ -75,6 +81,10 @@ class Options:
     encoder_layers: int = 0
     gsr: bool = False
     gsr_heldout_half: int = 0
+    distill_from: str = ""
+    distill_temperature: float = 2.0
+    distill_weight: float = 1.0
+    transfer: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,7 +112,8 @@ class Example:
 class Prepared:
     """The data of one run: ``*_train``/``*_test`` per head (event, quad, tag), the raw held-out
     records (``plv_test``, ``conll_test``, ``pentaclass_test`` for ``eval coder``), ``event_labels``
-    (head order, NONE first) and ``hashes`` (file name -> SHA-256)."""
+    (head order, NONE first), ``hashes`` (file name -> SHA-256) and ``transfer`` (unlabelled
+    sentences that only a teacher labels)."""
 
     event_train: list[LabelledSentence]
     event_test: list[LabelledSentence]
@@ -115,6 +126,7 @@ class Prepared:
     event_labels: tuple[str, ...]
     hashes: dict[str, str]
     gsr_test: list[dict] = field(default_factory=list)
+    transfer: list[str] = field(default_factory=list)
 
     def everything(self) -> "Prepared":
         """The same data with the held-out folds moved into training (the shipped model)."""
@@ -163,6 +175,15 @@ def conll_examples(rows: list[TaggedSentence]) -> list[TagExample]:
     return examples
 
 
+def transfer_texts(path: Path, count: int, seed: int) -> list[str]:
+    """``count`` distinct first sentences (seeded order) of the NGEC synthetic stories in the
+    training fold of ``eval coder --format synthetic``: unlabelled news-style sentences."""
+    train, _ = split_synthetic(load_synthetic(path))
+    texts = sorted({s.first_sentence for s in train if s.first_sentence})
+    random.Random(seed).shuffle(texts)
+    return texts[:count]
+
+
 def event_rows(plv: list[ActorSentence], pentaclass: list[LabelledSentence]) -> list[LabelledSentence]:
     """PLV sentences with their root type, and the five-class file's neutral sentences as
     "no event" (ConfliBERT's class 0: the sentence reports no CAMEO event)."""
@@ -194,10 +215,11 @@ def split_gsr(path: Path, *, seed: int, heldout_half: int) -> tuple[list[dict], 
 
 
 def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES,
-            tag_data: str = "conll+plv", gsr: bool = False, gsr_heldout_half: int = 0) -> Prepared:
-    """Read and split the shared data (no torch needed); ``tag_data``, ``gsr``, ``gsr_heldout_half``:
-    see ``Options``."""
-    files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE, *([GSR_FILE] if gsr else []))}
+            tag_data: str = "conll+plv", gsr: bool = False, gsr_heldout_half: int = 0, transfer: int = 0) -> Prepared:
+    """Read and split the shared data (no torch needed); ``tag_data``, ``gsr``, ``gsr_heldout_half``,
+    ``transfer``: see ``Options``."""
+    files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE, *([GSR_FILE] if gsr else []),
+                                                *([SYNTHETIC_FILE] if transfer else []))}
     folds = split_by_sentence(load_plv(files[PLV_FILE]), load_pentaclass(files[PENTACLASS_FILE]),
                               load_conll(files[NER_FILE]), seed=seed)
     plv_train, plv_test, quad_train, quad_test = folds.plv_train, folds.plv_test, folds.quad_train, folds.quad_test
@@ -212,7 +234,8 @@ def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OW
                     quad_train=quad_train, quad_test=quad_test,
                     tag_train=conll_examples(conll_train) + (plv_tags(plv_train) if with_plv else []),
                     tag_test=conll_examples(conll_test) + (plv_tags(plv_test) if with_plv else []),
-                    plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes, gsr_test=gsr_test)
+                    plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes, gsr_test=gsr_test,
+                    transfer=transfer_texts(files[SYNTHETIC_FILE], transfer, seed) if transfer else [])
 
 
 def examples(prepared: Prepared) -> list[Example]:
@@ -285,14 +308,67 @@ class LowerCache:
         return hidden.to(device), mask.to(device), [self.encodings[t] for t in texts]
 
 
-def _loss(model, cache: LowerCache, frozen: int, task: str, rows: list[Example], label_index: dict, device: str):
-    """The task head's cross-entropy plus the token head's on the rows that have tags."""
+class TeacherTargets:
+    """A trained model's (the teacher's) raw logits per training sentence: event, five-class and
+    its word pieces' tags, read once with the shipped reader's classifier (so the int8 model that
+    users run is what the student learns from)."""
+
+    def __init__(self, model_dir: Path, texts: list[str], event_labels: tuple[str, ...], max_length: int):
+        from exitwatch.read.classifier import SentenceClassifier
+
+        classifier = SentenceClassifier.load(model_dir)
+        if classifier.event_labels != tuple(event_labels) or classifier.max_length != max_length:
+            raise SystemExit(f"teacher {model_dir} has event labels {classifier.event_labels} and max_length "
+                             f"{classifier.max_length}; the student needs {tuple(event_labels)} and {max_length}")
+        unique = sorted(set(texts))
+        logits = classifier.logits(unique)
+        if not logits["tags"]:
+            raise SystemExit(f"teacher {model_dir} has no token head to distil")
+        self.event = dict(zip(unique, logits["event"]))
+        self.quad = dict(zip(unique, logits["quad"]))
+        self.tags = dict(zip(unique, logits["tags"]))
+
+    def batch(self, texts: list[str], width: int, device: str):
+        """``(event, quad, tags)`` teacher logits of ``texts``; tags padded with zeros to ``width``."""
+        import torch
+
+        tags = np.zeros((len(texts), width, len(TAG_LABELS)), dtype=np.float32)
+        for i, text in enumerate(texts):
+            tags[i, : len(self.tags[text])] = self.tags[text][:width]
+        return (torch.tensor(np.stack([self.event[t] for t in texts]), device=device),
+                torch.tensor(np.stack([self.quad[t] for t in texts]), device=device), torch.tensor(tags, device=device))
+
+
+def _distillation(student: tuple, teacher: tuple, mask, temperature: float):
+    """KL divergence of the student's distributions from the teacher's at ``temperature``
+    (scaled by its square, as Hinton et al.), summed over the three heads; tags averaged over
+    real word pieces."""
+    import torch
+    from torch.nn.functional import kl_div, log_softmax, softmax
+
+    def kl(s, t):  # per row
+        return kl_div(log_softmax(s / temperature, -1), softmax(t / temperature, -1), reduction="none").sum(-1)
+
+    (event, quad, tags), (t_event, t_quad, t_tags) = student, teacher
+    pieces = mask.to(tags.dtype)
+    per_piece = (kl(tags, t_tags) * pieces).sum() / pieces.sum().clamp(min=1.0)
+    return (kl(event, t_event).mean() + kl(quad, t_quad).mean() + per_piece) * temperature ** 2
+
+
+def _loss(model, cache: LowerCache, frozen: int, task: str, rows: list[Example], label_index: dict, device: str,
+          teacher: TeacherTargets | None = None, options: Options = Options()):
+    """The task head's cross-entropy plus the token head's on the rows that have tags (and,
+    with a ``teacher``, the distillation term of ``options``)."""
     import torch
 
     hidden, mask, encodings = cache.batch([r.text for r in rows], device)
     event_logits, quad_logits, tag_logits = model.upper(hidden, mask, frozen)
     loss = torch.zeros((), device=device)
-    if task:
+    if teacher is not None:
+        targets = teacher.batch([r.text for r in rows], mask.shape[1], device)
+        loss = loss + options.distill_weight * _distillation((event_logits, quad_logits, tag_logits), targets, mask,
+                                                             options.distill_temperature)
+    if task in label_index:
         logits = event_logits if task == "event" else quad_logits
         gold = torch.tensor([label_index[task][r.label] for r in rows], device=device)
         loss = loss + torch.nn.functional.cross_entropy(logits, gold)
@@ -376,6 +452,10 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
     cap = options.limit or None
     rows = examples(prepared)
     by_task = {task: [r for r in rows if r.task == task][:cap] for task in ("event", "quad", "")}
+    if prepared.transfer:
+        if not options.distill_from:
+            raise SystemExit("transfer sentences have no gold labels: they need a teacher (--distill-from)")
+        by_task["transfer"] = [Example(text, "transfer", None, None) for text in prepared.transfer][:cap]
     plans = [[b for task, members in by_task.items() for b in batches(members, task, options.batch_size, rng)]
              for _ in range(options.epochs)]
     total_steps = min(sum(map(len, plans)), options.max_steps or sum(map(len, plans)))
@@ -383,15 +463,18 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
     schedule = torch.optim.lr_scheduler.LambdaLR(  # linear warm-up, then linear decay to zero
         optimiser, lambda step: min((step + 1) / warmup, max(0.0, (total_steps - step) / (total_steps - warmup + 1))))
     started, steps, curve = time.time(), 0, []
-    cache.fill(model, tokenizer, [r.text for plan in plans for _, rows in plan for r in rows], frozen, device)
+    texts = [r.text for plan in plans for _, rows in plan for r in rows]
+    cache.fill(model, tokenizer, texts, frozen, device)
     print(f"lower encoder cached: {len(cache.states)} sentences, {time.time() - started:.0f} s", file=sys.stderr,
           flush=True)
+    teacher = (TeacherTargets(Path(options.distill_from), texts, prepared.event_labels, options.max_length)
+               if options.distill_from else None)
     for epoch, plan in enumerate(plans):
         model.train()
         rng.shuffle(plan)
         totals: dict[str, list[float]] = {}
         for task, rows in plan:
-            loss = _loss(model, cache, frozen, task, rows, label_index, device)
+            loss = _loss(model, cache, frozen, task, rows, label_index, device, teacher, options)
             loss.backward()
             optimiser.step()
             schedule.step()
@@ -539,11 +622,14 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     if stage == "attach":
         return attach(out, holdout_dir)
     prepared = prepare(data, seed=options.seed, tag_data=options.tag_data, gsr=options.gsr,
-                       gsr_heldout_half=options.gsr_heldout_half)
+                       gsr_heldout_half=options.gsr_heldout_half, transfer=options.transfer)
+    if options.distill_from:  # the teacher is training data too
+        prepared = replace(prepared, hashes={**prepared.hashes,
+                                             "teacher model.onnx": file_sha256(Path(options.distill_from) / MODEL_FILE)})
     splits = {"event_train": len(prepared.event_train), "event_test": len(prepared.event_test),
               "quad_train": len(prepared.quad_train), "quad_test": len(prepared.quad_test),
               "tag_train": len(prepared.tag_train), "tag_test": len(prepared.tag_test),
-              "gsr_test": len(prepared.gsr_test),
+              "gsr_test": len(prepared.gsr_test), "transfer": len(prepared.transfer),
               "rule": "split by sentence across the three files (classifier_data.split_by_sentence): a "
                       "stratified 20% of plv_train.csv, five-class sentences follow their PLV side and the "
                       "others are stratified to 20%, CoNLL sentences follow either file, the rest a seeded 20%"}
@@ -589,6 +675,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
     keep_float = args.pop("keep_float")
     if stage != "final" and holdout is None:
         parser.error(f"--stage {stage} needs --holdout-dir")
+    if args["distill_from"] and stage == "both":
+        parser.error("--distill-from runs one --stage at a time (holdout with the held-out teacher, final with "
+                     "the shipped one)")
+    if args["transfer"] and not args["distill_from"]:
+        parser.error("--transfer needs --distill-from (transfer sentences have no gold labels, only a teacher's)")
     return data, out, Options(**args), holdout, stage, keep_float
 
 

@@ -24,6 +24,8 @@ from exitwatch.errors import ModelError
 from exitwatch.read.tagging import RoleSpan, best_tags_of_many, decode_spans
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifier"
+#: The packaged three-layer student of the default model (read mode "fast").
+FAST_MODEL_DIR = DEFAULT_MODEL_DIR.parent / "event_classifier_fast"
 MODEL_FILE = "model.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 METADATA_FILE = "metadata.json"
@@ -121,9 +123,10 @@ class SentenceClassifier:
         return [found[text] for text in texts]
 
     def logits(self, texts: list[str], *, batch_size: int = SENTENCES_PER_RUN) -> dict[str, np.ndarray]:
-        """Raw (uncalibrated) ``event`` and ``quad`` logits of ``texts``, in order (calibration)."""
-        event, quad, _, _ = self._outputs(texts, batch_size)
-        return {"event": event, "quad": quad}
+        """Raw (uncalibrated) ``event`` and ``quad`` logits of ``texts``, in order (calibration),
+        and ``tags``: each text's word pieces' tag logits (distillation; empty without a token head)."""
+        event, quad, tags, _ = self._outputs(texts, batch_size)
+        return {"event": event, "quad": quad, "tags": tags or []}
 
     def _outputs(self, texts: list[str], batch_size: int):
         """The heads' logits of ``texts`` in order: event and quad logits (one row per text), the
