@@ -56,7 +56,7 @@ BAD_INPUTS = [
     ("read {missing}", "does not exist"),
     ("read {bin}", "binary file"),
     ("reread --db {missing}", "no store at"),
-    ("reread --mode fast --db {store}", "'fast' is not one of"),
+    ("reread --mode turbo --db {store}", "'turbo' is not one of"),
     ("stats --db {missing}", "no store at"),
     ("stats --db {bin}", "not a valid DuckDB"),
     ("export-parquet {tmp}/out --db {missing}", "no store at"),

@@ -78,8 +78,8 @@ def test_bad_date_is_one_line_error(article):
 def test_unknown_mode_is_refused(article):
     from exitwatch.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="lexical, model, auto"):
-        read_file(str(article), mode="fast")
+    with pytest.raises(ConfigError, match="lexical, model, fast, auto"):
+        read_file(str(article), mode="turbo")
 
 
 def test_unknown_actors_are_kept_as_text():

@@ -230,8 +230,8 @@ def test_failed_prepare_stops_before_writing_and_retries(tmp_path, client, monke
 
 
 def test_bad_options_are_refused_with_choices(tmp_path, client):
-    with pytest.raises(ConfigError, match="lexical, model, auto"):
-        run_dask([sample_corpus_path()], out_dir=tmp_path / "o", scheduler=client, mode="fast")
+    with pytest.raises(ConfigError, match="lexical, model, fast, auto"):
+        run_dask([sample_corpus_path()], out_dir=tmp_path / "o", scheduler=client, mode="turbo")
     with pytest.raises(ConfigError, match="valid: text_column"):
         run_dask([sample_corpus_path()], out_dir=tmp_path / "o", scheduler=client, body_column="x")
     (tmp_path / "full").mkdir()

@@ -30,7 +30,8 @@ def eval_group() -> None:
               help="Read the gold file as plover, plv, pentaclass, conll or synthetic (the NGEC synthetic stories' "
                    "held-out fold; only with this flag). Default: by the file name.")
 @click.option("--mode", type=click.Choice(MODES), default=DEFAULT_MODE, show_default=True,
-              help="Reading mode: lexical triggers, the multi-task model, or model when available.")
+              help="Reading mode: lexical triggers, the multi-task model, its three-layer student (fast), or "
+                   "model when available.")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Only the first N gold records.")
 @click.option("--predictions", "predictions", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Also write what was predicted for each gold record (CoNLL: token<TAB>gold<TAB>predicted; "

@@ -18,7 +18,7 @@ from functools import lru_cache
 from exitwatch.errors import ModelError
 from exitwatch.kb import country_named_in
 from exitwatch.read.actors import Mention
-from exitwatch.read.classifier import SentenceClassifier, SentencePrediction
+from exitwatch.read.classifier import DEFAULT_MODEL_DIR, FAST_MODEL_DIR, SentenceClassifier, SentencePrediction
 from exitwatch.read.classifier_data import YIELD, YIELD_TYPES
 from exitwatch.read.events import EventDraft
 from exitwatch.read.tagging import ROLES, RoleSpan
@@ -47,11 +47,19 @@ def classifier_available() -> bool:
     return load_classifier() is not None
 
 
-def require_classifier(model_dir: str | None = None) -> SentenceClassifier:
+def model_folder(mode: str, model_dir: str | None = None) -> str | None:
+    """The model a reading mode reads with: ``model_dir`` when given, else the packaged
+    three-layer student for "fast" and the packaged model (None) for the others."""
+    if model_dir is not None:
+        return model_dir
+    return str(FAST_MODEL_DIR) if mode == "fast" else None
+
+
+def require_classifier(model_dir: str | None = None, mode: str = "model") -> SentenceClassifier:
     classifier = load_classifier(model_dir)
     if classifier is None:
-        where = model_dir or "src/exitwatch/read/models/event_classifier/"
-        raise ModelError(f"read mode 'model' needs the event model in {where} (model.onnx, tokenizer.json, "
+        where = model_dir or DEFAULT_MODEL_DIR
+        raise ModelError(f"read mode {mode!r} needs the event model in {where} (model.onnx, tokenizer.json, "
                          "metadata.json); rebuild it with recipes/event_classifier/train.py or use --mode lexical")
     return classifier
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from exitwatch.errors import ConfigError
 
-#: Reading modes: trigger lexicon only, the multi-task model, or the model when available.
-MODES = ("lexical", "model", "auto")
+#: Reading modes: trigger lexicon only, the multi-task model, its distilled three-layer student
+#: (twice the speed, a few points of target accuracy: docs/read.md), or the model when available.
+MODES = ("lexical", "model", "fast", "auto")
+#: The modes that read with a model.
+MODEL_MODES = ("model", "fast")
 DEFAULT_MODE = "auto"
 
 
