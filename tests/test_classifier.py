@@ -3,6 +3,7 @@ pass), its metadata and held-out scores, its data split and its training recipe.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import importlib.util
 import json
@@ -10,6 +11,7 @@ import shutil
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from exitwatch.errors import ModelError
@@ -173,14 +175,47 @@ def test_gsr_records_split_in_seeded_halves_and_train_the_event_head(recipe, tmp
     assert [r.label for r in recipe.gsr_events(records[:4])] == ["YIELD", "YIELD", "REQUEST", "ASSAULT"]
 
 
-def _coded_alone(text: str, event_type: str, quad_class: int, spans: tuple[RoleSpan, ...]):
+def _coded_alone(text: str, event_type: str, quad_class: int, spans: tuple[RoleSpan, ...],
+                 backups: tuple[RoleSpan, ...] = (), mentions: tuple[Mention, ...] = ()):
     """The one event ``code_sentence`` makes of ``text`` read as ``event_type`` with ``spans``
-    tagged (no lexical drafts, no kb mentions)."""
+    tagged and ``backups`` as backup targets (no lexical drafts; ``mentions``: the kb's)."""
     prediction = SentencePrediction(event_type=event_type, event_proba=0.9, quad_class=quad_class,
                                     quad_label=QUAD_CLASSES[quad_class], quad_proba=0.9,
-                                    event_ranking=((event_type, 0.9),), spans=spans)
-    event, = code_sentence(Sentence(doc_id="d", index=0, start=0, end=len(text), text=text), prediction, [], [])
+                                    event_ranking=((event_type, 0.9),), spans=spans, backup_targets=backups)
+    event, = code_sentence(Sentence(doc_id="d", index=0, start=0, end=len(text), text=text), prediction, [],
+                           list(mentions))
     return event
+
+
+def test_a_backup_target_the_kb_resolves_is_the_target_when_none_is_tagged():
+    text = "Ruritania expelled the French ambassador and a crowd of onlookers."
+    ruritania = Mention(0, 9, "Ruritania", Actor("Ruritania"))
+    ambassador, crowd = text.index("the French"), text.index("a crowd")
+    source = RoleSpan("S", 0, 9, 0.9)
+    event = _coded_alone(text, "EXPEL", 4, (source,), (RoleSpan("T", ambassador, ambassador + 21, 0.2),),
+                         (ruritania,))
+    assert (event.target.text, event.target.country) == ("the French ambassador", "FRA")
+    assert not event.coder.endswith(FALLBACK_SUFFIX)
+    # a phrase the kb resolves to no one stays out: the rules give the target (here: none)
+    event = _coded_alone(text, "EXPEL", 4, (source,), (RoleSpan("T", crowd, crowd + 20, 0.4),), (ruritania,))
+    assert event.target is None and event.coder.endswith(FALLBACK_SUFFIX)
+    # a tagged target wins over any backup
+    event = _coded_alone(text, "EXPEL", 4, (source, RoleSpan("T", crowd, crowd + 20, 0.5)),
+                         (RoleSpan("T", ambassador, ambassador + 21, 0.9),), (ruritania,))
+    assert event.target.text == "a crowd of onlookers"
+
+
+def test_the_classifier_reads_backup_targets_only_where_no_target_is_tagged(classifier):
+    texts = ["Kenyan police arrested protesters in Nairobi.", "Kenya and Uganda signed a trade deal."]
+    offsets = [encoding.offsets for encoding in classifier.tokenizer.encode_batch(texts)]
+    logits = [np.zeros((len(o), len(TAG_LABELS)), dtype=np.float32) for o in offsets]
+    for row, text in zip(logits, texts):
+        row[:, TAG_LABELS.index("O")] = 2.0
+        row[:, TAG_LABELS.index("B-T")] = 0.5  # every piece leans to O; under the prior, a T
+    logits[1][2, TAG_LABELS.index("B-R")] = 5.0  # the second text has a recipient tagged
+    spans, backups = classifier._spans(texts, logits, classifier.tokenizer.encode_batch(texts))
+    assert [[s.role for s in found] for found in spans] == [[], ["R"]]
+    assert backups[0] and all(s.role == "T" for s in backups[0]) and backups[1] == ()
 
 
 def test_a_tagged_recipient_is_the_target_when_no_target_is_tagged():
@@ -276,6 +311,44 @@ def test_transfer_sentences_come_from_the_synthetic_training_fold_only(recipe, s
     assert not set(texts) & {s.first_sentence for s in held_out}
 
 
+def test_news_transfer_sentences_are_gated_sentences_of_the_transfer_half_only(recipe, tmp_path):
+    from exitwatch.read.reader import model_sentences
+
+    path = tmp_path / "news.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["date", "text", "source"])
+        for i in range(8):
+            writer.writerow(["2019-04-10", f"Police in Lagos arrested {i + 2} protesters on Monday. The talks ended. "
+                             f"Kenya's president met the French foreign minister in Nairobi on day {i}.", "own"])
+    transfer, agreement = recipe.news_halves(path, seed=13)
+    assert len(transfer) == len(agreement) == 4
+    assert not {d.body for d in transfer} & {d.body for d in agreement}
+    texts = recipe.news_texts(path, 100, seed=13)
+    gated = {s.text for doc in transfer for s in model_sentences(doc)}
+    assert set(texts) == gated and len(texts) == len(gated) == 8  # "The talks ended." is too short to read
+    assert not set(texts) & {s.text for doc in agreement for s in model_sentences(doc)}
+    assert recipe.news_texts(path, 3, seed=13) == texts[:3]
+
+
+@pytest.mark.parametrize("argv, refusal", [
+    (["--stage", "final", "--transfer", "10"], "--transfer needs --distill-from"),
+    (["--stage", "final", "--transfer-news", "10"], "--transfer-news needs --distill-from"),
+    (["--holdout-dir", "x", "--distill-from", "y"], "one --stage at a time"),
+])
+def test_recipe_refuses_transfer_without_a_teacher_in_one_line(recipe, capsys, argv, refusal):
+    with pytest.raises(SystemExit):
+        recipe.parse_args(argv)
+    assert refusal in capsys.readouterr().err
+
+
+def test_recipe_parses_a_news_transfer_student(recipe):
+    _, _, options, holdout, stage, _ = recipe.parse_args(
+        ["--stage", "holdout", "--holdout-dir", "h", "--distill-from", "t", "--transfer-news", "3000"])
+    assert (options.transfer_news, options.transfer, options.distill_from, stage) == (3000, 0, "t", "holdout")
+    assert holdout == Path("h")
+
+
 @pytest.mark.training
 def test_distillation_is_zero_on_the_teachers_own_logits_and_trains_a_student(recipe, prepared):
     torch = pytest.importorskip("torch")
@@ -296,8 +369,6 @@ def test_distillation_is_zero_on_the_teachers_own_logits_and_trains_a_student(re
 
 def _write_own_stories(path: Path) -> None:
     """Ten invented stories, five headline templates for each of two event types."""
-    import csv
-
     stories = [("ASSAULT", f"Militants Shell Border Town {i}", f"Militants shelled border town number {i} overnight, "
                 f"killing {i + 2} people. Officials condemned it.") for i in range(5)]
     stories += [("AGREE", f"Rivals Sign Ceasefire Deal {i}", f"The rival factions agreed to ceasefire number {i} "

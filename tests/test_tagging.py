@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from exitwatch.read.tagging import (TAG_LABELS, RoleSpan, best_tags, best_tags_of_many, conll_spans, decode_spans,
-                                    piece_tags, span_scores)
+from exitwatch.read.tagging import (TAG_LABELS, RoleSpan, backup_targets, best_tags, best_tags_of_many, conll_spans,
+                                    decode_spans, piece_tags, span_scores)
 
 TEXT = "Ruritanian troops shelled Freedonia yesterday."
 # Word-piece offsets as a WordPiece tokenizer gives them ("ruritanian" in two pieces), with the
@@ -100,3 +100,15 @@ def test_texts_decoded_together_get_the_tags_each_gets_alone():
     assert together == [best_tags(o, p) for o, p in zip(offsets, probas)]
     assert together[:2] == [[0, 0], []]
     assert any(tag != 0 for tags in together for tag in tags)
+
+
+def test_a_backup_target_is_the_t_span_the_head_ranks_first_under_a_prior():
+    # "Ruritanian troops shelled Freedonia yesterday.": the source is sure, the target leans to O
+    probas = _probas([{"O": 0.9}, {"B-S": 0.9}, {"I-S": 0.9}, {"I-S": 0.9}, {"O": 0.9},
+                      {"O": 0.6, "B-T": 0.3}, {"O": 0.95, "B-T": 0.01}, {"O": 0.9}, {"O": 0.9}])
+    assert [s.role for s in decode_spans(TEXT, OFFSETS, best_tags(OFFSETS, probas))] == ["S"]
+    backup, = backup_targets([TEXT], [OFFSETS], [probas])
+    assert [(s.role, TEXT[s.start:s.end]) for s in backup] == [("T", "Freedonia")]
+    assert backup[0].confidence == 0.3  # the unbiased probability, not the prior's
+    assert backup_targets([TEXT], [OFFSETS], [probas], bias=0.0) == [()]
+    assert backup_targets([TEXT], [OFFSETS], [probas], bias=0.5) == [()]  # 0.3 x e^0.5 < 0.6

@@ -35,7 +35,7 @@ from exitwatch.shared_data import default_data_dir
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE
 from exitwatch.read.evaluate import gold_event_type
 from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
-                                            QUAD_CLASSES, SYNTHETIC_FILE, YIELD, YIELD_TYPES, ActorSentence,
+                                            NEWS_FILE, QUAD_CLASSES, SYNTHETIC_FILE, YIELD, YIELD_TYPES, ActorSentence,
                                             LabelledSentence, TaggedSentence, file_sha256, load_conll,
                                             load_labelled_tsv, load_pentaclass, load_plv, load_synthetic,
                                             split_by_sentence, split_synthetic)
@@ -65,7 +65,9 @@ class Options:
     teacher's event, five-class and tag distributions at ``distill_temperature``, weighted
     ``distill_weight`` against the gold labels (knowledge distillation, for a smaller encoder);
     ``transfer``: with a teacher, also this many first sentences of the NGEC synthetic stories'
-    training fold (no gold labels: the teacher's distributions only)."""
+    training fold (no gold labels: the teacher's distributions only); ``transfer_news``: with a
+    teacher, also this many sentences of real news that model mode would read (the Guardian
+    sample's articles in the training half of ``news_texts``' seeded split)."""
 
     epochs: int = 4
     max_length: int = 80
@@ -85,6 +87,7 @@ class Options:
     distill_temperature: float = 2.0
     distill_weight: float = 1.0
     transfer: int = 0
+    transfer_news: int = 0
 
 
 @dataclass(frozen=True)
@@ -184,6 +187,29 @@ def transfer_texts(path: Path, count: int, seed: int) -> list[str]:
     return texts[:count]
 
 
+def news_texts(path: Path, count: int, seed: int) -> list[str]:
+    """``count`` distinct sentences (seeded order) that model mode gives the encoder
+    (``reader.model_sentences``) in the articles of ``path``'s training half: the articles are
+    shuffled with ``seed`` and every second one is kept out, so that the student's agreement
+    with its teacher can be measured on news it never saw (``news_halves``)."""
+    from exitwatch.read.reader import model_sentences
+
+    train, _ = news_halves(path, seed)
+    texts = sorted({s.text for doc in train for s in model_sentences(doc)})
+    random.Random(seed).shuffle(texts)
+    return texts[:count]
+
+
+def news_halves(path: Path, seed: int) -> tuple[list, list]:
+    """The articles of ``path`` in two seeded halves: (transfer half, agreement half)."""
+    from exitwatch.ingest import iter_documents
+
+    docs = list(iter_documents([str(path)]))
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    return [docs[i] for i in order[0::2]], [docs[i] for i in order[1::2]]
+
+
 def event_rows(plv: list[ActorSentence], pentaclass: list[LabelledSentence]) -> list[LabelledSentence]:
     """PLV sentences with their root type, and the five-class file's neutral sentences as
     "no event" (ConfliBERT's class 0: the sentence reports no CAMEO event)."""
@@ -215,11 +241,13 @@ def split_gsr(path: Path, *, seed: int, heldout_half: int) -> tuple[list[dict], 
 
 
 def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OWN_EXAMPLES,
-            tag_data: str = "conll+plv", gsr: bool = False, gsr_heldout_half: int = 0, transfer: int = 0) -> Prepared:
+            tag_data: str = "conll+plv", gsr: bool = False, gsr_heldout_half: int = 0, transfer: int = 0,
+            transfer_news: int = 0) -> Prepared:
     """Read and split the shared data (no torch needed); ``tag_data``, ``gsr``, ``gsr_heldout_half``,
-    ``transfer``: see ``Options``."""
+    ``transfer``, ``transfer_news``: see ``Options``."""
     files = {name: data_dir / name for name in (PLV_FILE, PENTACLASS_FILE, NER_FILE, *([GSR_FILE] if gsr else []),
-                                                *([SYNTHETIC_FILE] if transfer else []))}
+                                                *([SYNTHETIC_FILE] if transfer else []),
+                                                *([NEWS_FILE] if transfer_news else []))}
     folds = split_by_sentence(load_plv(files[PLV_FILE]), load_pentaclass(files[PENTACLASS_FILE]),
                               load_conll(files[NER_FILE]), seed=seed)
     plv_train, plv_test, quad_train, quad_test = folds.plv_train, folds.plv_test, folds.quad_train, folds.quad_test
@@ -235,7 +263,8 @@ def prepare(data_dir: Path, *, seed: int = DEFAULT_SEED, own_examples: Path = OW
                     tag_train=conll_examples(conll_train) + (plv_tags(plv_train) if with_plv else []),
                     tag_test=conll_examples(conll_test) + (plv_tags(plv_test) if with_plv else []),
                     plv_test=plv_test, conll_test=conll_test, event_labels=labels, hashes=hashes, gsr_test=gsr_test,
-                    transfer=transfer_texts(files[SYNTHETIC_FILE], transfer, seed) if transfer else [])
+                    transfer=(transfer_texts(files[SYNTHETIC_FILE], transfer, seed) if transfer else [])
+                    + (news_texts(files[NEWS_FILE], transfer_news, seed) if transfer_news else []))
 
 
 def examples(prepared: Prepared) -> list[Example]:
@@ -622,7 +651,8 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     if stage == "attach":
         return attach(out, holdout_dir)
     prepared = prepare(data, seed=options.seed, tag_data=options.tag_data, gsr=options.gsr,
-                       gsr_heldout_half=options.gsr_heldout_half, transfer=options.transfer)
+                       gsr_heldout_half=options.gsr_heldout_half, transfer=options.transfer,
+                       transfer_news=options.transfer_news)
     if options.distill_from:  # the teacher is training data too
         prepared = replace(prepared, hashes={**prepared.hashes,
                                              "teacher model.onnx": file_sha256(Path(options.distill_from) / MODEL_FILE)})
@@ -678,8 +708,10 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
     if args["distill_from"] and stage == "both":
         parser.error("--distill-from runs one --stage at a time (holdout with the held-out teacher, final with "
                      "the shipped one)")
-    if args["transfer"] and not args["distill_from"]:
-        parser.error("--transfer needs --distill-from (transfer sentences have no gold labels, only a teacher's)")
+    for flag in ("transfer", "transfer_news"):
+        if args[flag] and not args["distill_from"]:
+            parser.error(f"--{flag.replace('_', '-')} needs --distill-from (transfer sentences have no gold labels, "
+                         "only a teacher's)")
     return data, out, Options(**args), holdout, stage, keep_float
 
 

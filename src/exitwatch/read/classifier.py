@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from exitwatch.errors import ModelError
-from exitwatch.read.tagging import RoleSpan, best_tags_of_many, decode_spans
+from exitwatch.read.tagging import RoleSpan, backup_targets, best_tags_of_many, decode_spans
 
 DEFAULT_MODEL_DIR = Path(__file__).resolve().parent / "models" / "event_classifier"
 #: The packaged three-layer student of the default model (read mode "fast").
@@ -44,7 +44,9 @@ class SentencePrediction:
     CONCEDE or RETREAT), ``event_proba`` (its calibrated probability, "no event" included),
     ``event_ranking`` (every event type with its calibrated probability, best first, "no event"
     left out), ``quad_class`` (0-4), ``quad_label`` (its name), ``quad_proba``, ``spans`` (the
-    token head's Source/Target/R spans, character offsets in the text).
+    token head's Source/Target/R spans, character offsets in the text), ``backup_targets`` (when
+    ``spans`` hold no T or R: the head's T spans read with a prior towards a target,
+    ``tagging.backup_targets``; empty otherwise).
     """
 
     event_type: str | None
@@ -54,6 +56,7 @@ class SentencePrediction:
     quad_proba: float
     event_ranking: tuple[tuple[str, float], ...] = ()
     spans: tuple[RoleSpan, ...] = ()
+    backup_targets: tuple[RoleSpan, ...] = ()
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:
@@ -159,7 +162,8 @@ class SentenceClassifier:
         best_events, best_quads = event_proba.argmax(axis=1), quad_proba.argmax(axis=1)
         rankings = np.argsort(-event_proba, axis=1, kind="stable")
         no_event = self.event_labels.index(self.no_event)
-        spans = self._spans(texts, tag_logits, encodings) if tag_logits is not None else [()] * len(texts)
+        spans, backups = self._spans(texts, tag_logits, encodings) if tag_logits is not None else \
+            ([()] * len(texts), [()] * len(texts))
         predictions = []
         for i, (events, quads) in enumerate(zip(event_proba.tolist(), quad_proba.tolist())):
             best_event, best_quad = int(best_events[i]), int(best_quads[i])
@@ -168,17 +172,23 @@ class SentenceClassifier:
             predictions.append(SentencePrediction(
                 event_type=None if label == self.no_event else label, event_proba=events[best_event],
                 quad_class=best_quad, quad_label=self.quad_labels[best_quad], quad_proba=quads[best_quad],
-                event_ranking=ranking, spans=spans[i],
+                event_ranking=ranking, spans=spans[i], backup_targets=backups[i],
             ))
         return predictions
 
     @staticmethod
-    def _spans(texts, tag_logits, encodings) -> list[tuple[RoleSpan, ...]]:
+    def _spans(texts, tag_logits, encodings) -> tuple[list[tuple[RoleSpan, ...]], list[tuple[RoleSpan, ...]]]:
         """Each text's role spans from its word pieces' tag logits (the tag sequences of all the
-        texts found together: ``tagging.best_tags_of_many``)."""
+        texts found together: ``tagging.best_tags_of_many``), and its backup targets where those
+        spans name no target or recipient (``tagging.backup_targets``)."""
         offsets = [encoding.offsets for encoding in encodings]
         probas = [_softmax(logits) for logits in tag_logits]
         spans = []
         for text, pieces, proba, tags in zip(texts, offsets, probas, best_tags_of_many(offsets, probas)):
             spans.append(tuple(decode_spans(text, pieces, tags, proba[np.arange(len(tags)), tags])))
-        return spans
+        untargeted = [i for i, found in enumerate(spans) if not any(s.role in ("T", "R") for s in found)]
+        backups: list[tuple[RoleSpan, ...]] = [()] * len(texts)
+        for i, found in zip(untargeted, backup_targets([texts[i] for i in untargeted], [offsets[i] for i in untargeted],
+                                                       [probas[i] for i in untargeted])):
+            backups[i] = found
+        return spans, backups

@@ -37,6 +37,8 @@ NER_FILE = Path("conflibert") / "cameo_ner_train.txt"
 YIELD = "YIELD"
 YIELD_TYPES = ("CONCEDE", "RETREAT")
 SYNTHETIC_FILE = Path("ngec") / "synthetic_events_2023-10-19.csv.gz"
+#: Real news articles without labels (the Guardian 2019 sample; also the throughput benchmark's input).
+NEWS_FILE = Path("news") / "guardian_2019_sample.csv"
 DEFAULT_SEED = 13
 TEST_FRACTION = 0.2
 

@@ -134,6 +134,15 @@ def tagged_roles(sentence: Sentence, spans: Sequence[RoleSpan], mentions: Sequen
                  for s in spans if _names_someone(sentence, s))
 
 
+def _backup_target(sentence: Sentence, backups: Sequence[RoleSpan], mentions: Sequence[Mention]) -> RoleSpan | None:
+    """The most confident backup target (``SentencePrediction.backup_targets``) if the kb resolves
+    it to someone (a country, sector, person or organisation): an unresolved phrase read only
+    under a prior ("a call for its peacekeeping forces") is weaker than the rules' kb mentions."""
+    span = _best_span(sentence, backups, "T")
+    actor = resolve_span(sentence, span, mentions) if span else None
+    return span if actor and (actor.country or actor.sector or actor.person or actor.organisation) else None
+
+
 def _position_actors(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Actor | None, Actor | None]:
     """The fallback: the first actor mentioned is the source, the next different one the target."""
     inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
@@ -151,8 +160,9 @@ def _event_type(label: str, lexical: Sequence[EventDraft]) -> str:
 def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: list[EventDraft],
                   mentions: Sequence[Mention]) -> list[EventDraft]:
     """The events of one sentence the model read: its event type with the tagged actors (the
-    target is the T span, else the R span: a recipient tagged alone is whom the event addressed;
-    the lexical draft's actors, then the position rule, when a role is not tagged), then the lexicon's
+    target is the T span, else the R span: a recipient tagged alone is whom the event addressed,
+    else a backup target the kb resolves; the lexical draft's actors, then the position rule, when
+    a role is still not found), then the lexicon's
     events of other types the model does not rule out. Confidences are the model's calibrated
     probabilities of the types."""
     if prediction.event_type is None:
@@ -161,7 +171,8 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     event_type = _event_type(prediction.event_type, lexical)
     same = next((d for d in lexical if d.event_type == event_type), None)
     source_span = _best_span(sentence, prediction.spans, "S")
-    target_span = _best_span(sentence, prediction.spans, "T") or _best_span(sentence, prediction.spans, "R")
+    target_span = (_best_span(sentence, prediction.spans, "T") or _best_span(sentence, prediction.spans, "R")
+                   or _backup_target(sentence, prediction.backup_targets, mentions))
     source = resolve_span(sentence, source_span, mentions) if source_span else None
     target = resolve_span(sentence, target_span, mentions) if target_span else None
     fallback = source_span is None or target_span is None
