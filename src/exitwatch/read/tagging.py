@@ -94,8 +94,8 @@ def best_tags_of_many(offsets: Sequence[Sequence[tuple[int, int]]], probas: Sequ
 
 #: Log-probability added to the T tags when a sentence's best reading tags neither a target nor a
 #: recipient: the token head reads it again with this prior towards a target (``backup_targets``).
-#: Chosen on the seed-13 held-out folds (PLV target text and GSR target country;
-#: ``recipes/event_classifier/README.md``).
+#: Chosen on the seed-13 held-out folds among 2, 3, 4 and 6 (PLV target text and GSR target
+#: country; docs/read.md, "Backup targets").
 BACKUP_TARGET_BIAS = 3.0
 _TARGET_TAGS = [TAG_LABELS.index("B-T"), TAG_LABELS.index("I-T")]
 
