@@ -134,13 +134,17 @@ def tagged_roles(sentence: Sentence, spans: Sequence[RoleSpan], mentions: Sequen
                  for s in spans if _names_someone(sentence, s))
 
 
-def _backup_target(sentence: Sentence, backups: Sequence[RoleSpan], mentions: Sequence[Mention]) -> RoleSpan | None:
-    """The most confident backup target (``SentencePrediction.backup_targets``) if the kb resolves
-    it to someone (a country, sector, person or organisation): an unresolved phrase read only
-    under a prior ("a call for its peacekeeping forces") is weaker than the rules' kb mentions."""
+def _backup_target(sentence: Sentence, backups: Sequence[RoleSpan],
+                   mentions: Sequence[Mention]) -> tuple[RoleSpan | None, Actor | None]:
+    """The most confident backup target (``SentencePrediction.backup_targets``) and its actor, if
+    the kb resolves it to someone (a country, sector, person or organisation): an unresolved
+    phrase read only under a prior ("a call for its peacekeeping forces") is weaker than the rules'
+    kb mentions. ``(None, None)`` otherwise."""
     span = _best_span(sentence, backups, "T")
     actor = resolve_span(sentence, span, mentions) if span else None
-    return span if actor and (actor.country or actor.sector or actor.person or actor.organisation) else None
+    if actor and (actor.country or actor.sector or actor.person or actor.organisation):
+        return span, actor
+    return None, None
 
 
 def _position_actors(sentence: Sentence, mentions: Sequence[Mention]) -> tuple[Actor | None, Actor | None]:
@@ -171,10 +175,11 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     event_type = _event_type(prediction.event_type, lexical)
     same = next((d for d in lexical if d.event_type == event_type), None)
     source_span = _best_span(sentence, prediction.spans, "S")
-    target_span = (_best_span(sentence, prediction.spans, "T") or _best_span(sentence, prediction.spans, "R")
-                   or _backup_target(sentence, prediction.backup_targets, mentions))
+    target_span = _best_span(sentence, prediction.spans, "T") or _best_span(sentence, prediction.spans, "R")
     source = resolve_span(sentence, source_span, mentions) if source_span else None
     target = resolve_span(sentence, target_span, mentions) if target_span else None
+    if target_span is None:
+        target_span, target = _backup_target(sentence, prediction.backup_targets, mentions)
     fallback = source_span is None or target_span is None
     if fallback:
         position_source, position_target = _position_actors(sentence, mentions)
