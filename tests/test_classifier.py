@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from exitwatch.errors import ModelError
-from exitwatch.read.classifier import (DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE, SentenceClassifier,
-                                       SentencePrediction)
+from exitwatch.read.classifier import (DEFAULT_MODEL_DIR, FAST_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE,
+                                       SentenceClassifier, SentencePrediction)
 from exitwatch.read.classifier_data import (NO_EVENT, QUAD_CLASSES, YIELD, ActorSentence, LabelledSentence,
                                             TaggedSentence, norm_text, split_by_sentence, split_pentaclass)
 from exitwatch.read.actors import Mention
@@ -270,6 +270,20 @@ def test_the_position_rule_gives_a_role_the_lexical_draft_left_empty():
     event, = code_sentence(sentence, prediction, [draft], mentions)
     assert (event.source, event.target) == (russia, freedonia)
     assert event.coder.endswith(FALLBACK_SUFFIX)
+
+
+def test_the_shipped_models_record_the_trigger_support_of_their_training_sentences(recipe, prepared):
+    expected = recipe.support_of(prepared.everything())
+    assert expected and SentenceClassifier.load().trigger_support == expected
+    assert SentenceClassifier.load(FAST_MODEL_DIR).trigger_support == expected  # the student's labelled sentences
+
+
+def test_trigger_support_is_not_written_into_a_model_trained_on_other_data(recipe, prepared, tmp_path):
+    (tmp_path / METADATA_FILE).write_text(json.dumps({"training_data": {"plv_train.csv": "0" * 64}}))
+    with pytest.raises(SystemExit, match="other versions of plv_train.csv"):
+        recipe.write_support(prepared, tmp_path)
+    (tmp_path / METADATA_FILE).write_text(json.dumps({"training_data": prepared.hashes}))
+    assert recipe.write_support(prepared, tmp_path)["trigger_support"] == recipe.support_of(prepared)
 
 
 @pytest.mark.training

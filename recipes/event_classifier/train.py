@@ -525,6 +525,27 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
 FLOAT_MODEL_FILE = "model.fp32.onnx"
 
 
+def support_of(prepared: Prepared) -> dict[str, int]:
+    """In how many of the event head's training sentences each lexicon trigger is found (read by
+    ``classify.untaught``: the lexical events of triggers the model hardly saw are kept)."""
+    from exitwatch.read.lexicon import trigger_support
+
+    return trigger_support(r.text for r in prepared.event_train)
+
+
+def write_support(prepared: Prepared, model_dir: Path) -> dict:
+    """Record ``support_of(prepared)`` in the metadata of a model trained on ``prepared`` (for
+    models trained before it was recorded); refuses a model whose training data had other hashes."""
+    metadata = json.loads((model_dir / METADATA_FILE).read_text(encoding="utf-8"))
+    changed = sorted(name for name, digest in metadata.get("training_data", {}).items()
+                     if name in prepared.hashes and prepared.hashes[name] != digest)
+    if changed:
+        raise SystemExit(f"{model_dir} was trained on other versions of {', '.join(changed)}; retrain it instead")
+    metadata["trigger_support"] = support_of(prepared)
+    (model_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+    return metadata
+
+
 def export(model, tokenizer, prepared: Prepared, out_dir: Path, options: Options, extra: dict, *,
            keep_float: bool = False) -> dict:
     """Write the int8 ONNX model, tokenizer and metadata to ``out_dir`` (and the float32 graph as
@@ -543,7 +564,7 @@ def export(model, tokenizer, prepared: Prepared, out_dir: Path, options: Options
         "quad_labels": list(QUAD_CLASSES), "tag_labels": list(TAG_LABELS),
         "temperature": {"event": 1.0, "quad": 1.0},
         "seed": options.seed, "epochs": options.epochs, "options": asdict(options),
-        "training_data": prepared.hashes, **extra,
+        "training_data": prepared.hashes, "trigger_support": support_of(prepared), **extra,
     }
     (out_dir / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
     return metadata
@@ -610,7 +631,7 @@ def write_folds(prepared: Prepared, folder: Path, quad_test_lines: list[str]) ->
         encoding="utf-8")
 
 
-STAGES = ("both", "holdout", "final", "attach")
+STAGES = ("both", "holdout", "final", "attach", "support")
 
 
 def run_holdout(prepared: Prepared, data: Path, holdout_dir: Path, options: Options, splits: dict,
@@ -653,6 +674,10 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     prepared = prepare(data, seed=options.seed, tag_data=options.tag_data, gsr=options.gsr,
                        gsr_heldout_half=options.gsr_heldout_half, transfer=options.transfer,
                        transfer_news=options.transfer_news)
+    if stage == "support":
+        if holdout_dir is not None:
+            write_support(prepared, holdout_dir)
+        return write_support(prepared.everything(), out)
     if options.distill_from:  # the teacher is training data too
         prepared = replace(prepared, hashes={**prepared.hashes,
                                              "teacher model.onnx": file_sha256(Path(options.distill_from) / MODEL_FILE)})
@@ -670,7 +695,7 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
         if stage == "holdout":
             return json.loads((holdout_dir / METADATA_FILE).read_text())
     model, tokenizer, steps, seconds, device, _ = fit(prepared.everything(), options, cache)
-    metadata = export(model, tokenizer, prepared, out, options,
+    metadata = export(model, tokenizer, prepared.everything(), out, options,
                       {"steps": steps, "train_seconds": round(seconds, 1), "device": device, "splits": splits,
                        "trained_on": "everything (training folds + held-out folds)"}, keep_float=keep_float)
     if holdout_dir is not None and (holdout_dir / METADATA_FILE).is_file():
@@ -690,7 +715,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
                              "again without training")
     parser.add_argument("--stage", choices=STAGES, default="both",
                         help="both (default): held-out run, then the shipped model; holdout / final: one of the two; "
-                             "attach: copy the held-out temperatures and scores into --out's metadata")
+                             "attach: copy the held-out temperatures and scores into --out's metadata; support: "
+                             "record the trigger support of the training sentences in --out's (and --holdout-dir's) "
+                             "metadata, for models trained before it was recorded")
     defaults = Options()
     for field, value in asdict(defaults).items():
         flag = "--" + field.replace("_", "-")
@@ -703,7 +730,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
     data, out, holdout, stage = args.pop("data") or default_data_dir(), args.pop("out"), args.pop("holdout_dir"), \
         args.pop("stage")
     keep_float = args.pop("keep_float")
-    if stage != "final" and holdout is None:
+    if stage not in ("final", "support") and holdout is None:
         parser.error(f"--stage {stage} needs --holdout-dir")
     if args["distill_from"] and stage == "both":
         parser.error("--distill-from runs one --stage at a time (holdout with the held-out teacher, final with "
@@ -718,6 +745,9 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
 def main(argv: list[str] | None = None) -> None:
     data, out, options, holdout, stage, keep_float = parse_args(argv)
     metadata = run(data, out, options, holdout, stage, keep_float=keep_float)
+    if stage == "support":
+        print(json.dumps({"stage": stage, "out": str(out), "triggers_found": len(metadata["trigger_support"])}))
+        return
     print(json.dumps({"stage": stage, "train_seconds": metadata.get("train_seconds"),
                       "held_out_scores": metadata.get("held_out_scores", metadata.get("scores"))}, indent=2))
 

@@ -14,6 +14,7 @@ from exitwatch.kb.actors import (
     ActorRecogniser,
     default_recogniser,
     find_actors,
+    is_pronoun,
 )
 from exitwatch.kb.countries import (
     Country,
@@ -60,6 +61,7 @@ __all__ = [
     "current_leaders",
     "default_recogniser",
     "find_actors",
+    "is_pronoun",
     "known_people",
     "load_leaders_from_archigos",
     "load_leaders_from_reign",

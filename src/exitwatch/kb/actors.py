@@ -43,6 +43,11 @@ RECOGNISER = "exitwatch.actors.v1"
 _LOCATIVE = {"in", "to", "from", "at", "near", "across", "outside", "around", "inside", "into", "via", "toward", "towards"}
 _LINKS = {"in", "of", "from", "across", "inside"}
 _PRONOUNS = {"he", "she", "him", "her"}
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether an actor's text is a personal pronoun the recogniser resolves to a person ("him")."""
+    return text.strip().lower() in _PRONOUNS
 _STOP_CAPS = {
     "The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "He", "She", "It", "They", "We", "I",
     "This", "That", "These", "Those", "His", "Her", "Its", "Their", "Our", "My", "As", "For", "With",

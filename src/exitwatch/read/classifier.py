@@ -76,6 +76,9 @@ class SentenceClassifier:
         self.no_event: str = metadata["no_event_label"]
         self.max_length: int = int(metadata["max_length"])
         self.temperature: dict[str, float] = {"event": 1.0, "quad": 1.0, **metadata.get("temperature", {})}
+        #: In how many of the event head's training sentences each lexicon trigger is found
+        #: (``lexicon.trigger_support``); None for a model trained before this was recorded.
+        self.trigger_support: dict[str, int] | None = metadata.get("trigger_support")
         self.outputs = [o.name for o in session.get_outputs()]
 
     @classmethod

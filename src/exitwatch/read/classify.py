@@ -4,23 +4,27 @@ the five-class label and the source/target spans of each sentence that can carry
 Rules only do what the training data does not teach: the lexicon still finds triggers (the
 modality cues are read around them), splits the model's YIELD into CONCEDE or RETREAT, adds the
 sentence's further events, and gives the actors when the token head tags no span (the *position
-fallback*, marked in the event's ``coder`` with ``FALLBACK_SUFFIX``).
+fallback*, marked in the event's ``coder`` with ``FALLBACK_SUFFIX``). A named ruler's exit (flight,
+capture: ``untaught_events.toml``) found by a trigger the model was not taught (an *untaught trigger*:
+found in fewer than ``MIN_TRIGGER_SUPPORT`` of its training sentences, as its metadata's
+``trigger_support`` counts them) is kept whatever the model reads there, as the lexicon coded it.
 
 ``mode="model"`` requires the model; ``mode="auto"`` uses it when it loads (``resolve_mode``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
 from exitwatch.errors import ModelError
-from exitwatch.kb import country_named_in
+from exitwatch.kb import country_named_in, is_pronoun
 from exitwatch.read.actors import Mention
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, FAST_MODEL_DIR, SentenceClassifier, SentencePrediction
 from exitwatch.read.classifier_data import YIELD, YIELD_TYPES
 from exitwatch.read.events import EventDraft
+from exitwatch.read.lexicon import load_toml, trigger_key
 from exitwatch.read.tagging import ROLES, RoleSpan
 from exitwatch.records import TAGGED_ROLES, Actor, Sentence, TaggedRole
 
@@ -29,9 +33,13 @@ MODEL_CODER = "exitwatch.events.v2/model"
 FALLBACK_SUFFIX = "+position"
 #: A further (lexical) event of another type is kept when the model gives its type at least this.
 MIN_SECOND_PROBA = 0.05
+#: A lexicon trigger found in fewer of the event head's training sentences than this is untaught:
+#: the model cannot have learned what it reports, so its lexical event is kept.
+MIN_TRIGGER_SUPPORT = 5
 #: The model's YIELD is CONCEDE unless the lexicon finds a RETREAT trigger in the sentence.
 DEFAULT_YIELD = "CONCEDE"
-_MIN_WORDS = 4
+#: A sentence shorter than this (in words) is not read by the model.
+MIN_WORDS = 4
 
 
 @lru_cache(maxsize=4)
@@ -69,7 +77,7 @@ def candidates(sentences: Sequence[Sentence], mentions: Sequence[Mention],
     """The sentences that can carry an event (the only ones the model reads): at least four words
     and an actor mention or a lexical trigger."""
     return [s for s in sentences
-            if len(s.text.split()) >= _MIN_WORDS
+            if len(s.text.split()) >= MIN_WORDS
             and (drafts.get(s.index) or any(s.start <= m.start < s.end for m in mentions))]
 
 
@@ -161,16 +169,37 @@ def _event_type(label: str, lexical: Sequence[EventDraft]) -> str:
     return next((d.event_type for d in lexical if d.event_type in YIELD_TYPES), DEFAULT_YIELD)
 
 
+def _ruler_exit(draft: EventDraft) -> bool:
+    """Whether ``draft`` is of a family in ``untaught_events.toml`` with its ruler named."""
+    for family in load_toml("untaught_events.toml")["kept"]:
+        if draft.event_type == family["type"] and draft.mode in family["modes"]:
+            ruler: Actor | None = getattr(draft, family["ruler"])
+            return ruler is not None and ruler.person is not None and not is_pronoun(ruler.text)
+    return False
+
+
+def untaught(draft: EventDraft, trigger_support: Mapping[str, int] | None) -> bool:
+    """Whether model mode keeps the lexical event ``draft`` whatever the model reads (see the
+    module docstring): a named ruler's exit (``untaught_events.toml``) by a trigger the model was
+    not taught. Never for a model without ``trigger_support``."""
+    return (trigger_support is not None and draft.pattern is not None
+            and trigger_support.get(trigger_key(draft.event_type, draft.pattern), 0) < MIN_TRIGGER_SUPPORT
+            and _ruler_exit(draft))
+
+
 def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: list[EventDraft],
-                  mentions: Sequence[Mention]) -> list[EventDraft]:
+                  mentions: Sequence[Mention], trigger_support: Mapping[str, int] | None = None
+                  ) -> list[EventDraft]:
     """The events of one sentence the model read: its event type with the tagged actors (the
     target is the T span, else the R span: a recipient tagged alone is whom the event addressed,
     else a backup target the kb resolves; the lexical draft's actors, then the position rule, when
-    a role is still not found), then the lexicon's
-    events of other types the model does not rule out. Confidences are the model's calibrated
-    probabilities of the types."""
+    a role is still not found), then the lexicon's events of other types the model does not rule
+    out, with the model's calibrated probabilities of their types as confidences; and, whatever the
+    model reads, the lexical events of untaught triggers (``untaught``), as the lexicon coded them
+    but never more confident than the model's event."""
+    kept = [d for d in lexical if untaught(d, trigger_support)]
     if prediction.event_type is None:
-        return []
+        return kept
     probability = dict(prediction.event_ranking)
     event_type = _event_type(prediction.event_type, lexical)
     same = next((d for d in lexical if d.event_type == event_type), None)
@@ -198,16 +227,21 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     )]
     for draft in lexical:
         label = YIELD if draft.event_type in YIELD_TYPES else draft.event_type
-        if draft.event_type != event_type and probability.get(label, 0.0) >= MIN_SECOND_PROBA:
+        if draft.event_type == event_type:
+            continue
+        if probability.get(label, 0.0) >= MIN_SECOND_PROBA:
             events.append(replace(draft, confidence=round(probability[label], 3), coder=MODEL_CODER + FALLBACK_SUFFIX))
+        elif draft in kept:  # never above the model's own reading (the first of equals wins)
+            events.append(replace(draft, confidence=min(draft.confidence, events[0].confidence)))
     return events
 
 
 def apply_predictions(sentences: Sequence[Sentence], drafts: dict[int, list[EventDraft]], mentions: Sequence[Mention],
-                      predictions: dict[int, SentencePrediction]) -> tuple[dict[int, list[EventDraft]], list[Sentence]]:
+                      predictions: dict[int, SentencePrediction], trigger_support: Mapping[str, int] | None = None
+                      ) -> tuple[dict[int, list[EventDraft]], list[Sentence]]:
     """The model's events replace the lexical ones in the sentences it read (the others keep
-    theirs), and every sentence gets its five-class label (neutral when it cannot carry an
-    event) and the roles the token head tagged in it."""
+    theirs; ``code_sentence``, with the model's ``trigger_support``), and every sentence gets its
+    five-class label (neutral when it cannot carry an event) and the roles the token head tagged in it."""
     coded = dict(drafts)
     labelled = []
     for sentence in sentences:
@@ -215,7 +249,8 @@ def apply_predictions(sentences: Sequence[Sentence], drafts: dict[int, list[Even
         if prediction is None:
             labelled.append(replace(sentence, pentaclass=0))
             continue
-        coded[sentence.index] = code_sentence(sentence, prediction, drafts.get(sentence.index, []), mentions)
+        coded[sentence.index] = code_sentence(sentence, prediction, drafts.get(sentence.index, []), mentions,
+                                              trigger_support)
         labelled.append(replace(sentence, pentaclass=prediction.quad_class,
                                 roles=tagged_roles(sentence, prediction.spans, mentions)))
     return coded, labelled

@@ -132,8 +132,9 @@ def make_events(nlp: Language, name: str, lexicon: str | None):
             predictions = doc.user_data.get(PREDICTIONS)
             if predictions is None:
                 predictions = classify.predict([model_candidates(doc, lexicon)], doc.user_data.get(MODEL_DIR))[0]
+            support = classify.require_classifier(doc.user_data.get(MODEL_DIR)).trigger_support
             drafts, sentences = classify.apply_predictions(doc.user_data["exitwatch.sentences"], drafts,
-                                                           doc.user_data["exitwatch.mentions"], predictions)
+                                                           doc.user_data["exitwatch.mentions"], predictions, support)
             attributions: dict[int, Attribution] = doc.user_data["exitwatch.attributions"]
             for sentence in sentences:
                 if sentence.index in attributions:

@@ -41,7 +41,8 @@ _LOCATION = re.compile(r"\b(?:in|at|near|inside|across|outside)\s+$", re.IGNOREC
 class EventDraft:
     """An event before modality and attribution: ``event_type``, ``mode``, ``source``/``target``
     (Actor or None), ``trigger`` text, ``span`` (document offsets of the trigger), ``position``
-    (trigger start within the sentence), ``confidence``, ``location``/``location_country``, ``coder``."""
+    (trigger start within the sentence), ``confidence``, ``location``/``location_country``, ``coder``,
+    ``pattern`` (the lexicon row's, for a lexical event)."""
 
     event_type: str
     mode: str | None
@@ -54,6 +55,7 @@ class EventDraft:
     location: str | None = None
     location_country: str | None = None
     coder: str = CODER
+    pattern: str | None = None
 
 
 def _inside(mention: Mention, spans: list[tuple[int, int]]) -> bool:
@@ -162,7 +164,7 @@ def code_events(sentence: str, offset: int, mentions: list[Mention], *,
             source=source_actor, target=target.actor if target else None,
             trigger=sentence[match.start:match.end], span=(offset + match.start, offset + match.end),
             position=match.start, confidence=round(trigger.confidence * (0.6 + 0.2 * found), 3),
-            location=location[0], location_country=location[1],
+            location=location[0], location_country=location[1], pattern=trigger.pattern,
         ))
     return _dedupe(drafts)
 

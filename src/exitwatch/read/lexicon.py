@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -132,6 +133,23 @@ class TriggerIndex:
 def trigger_index(path: str | None = None) -> TriggerIndex:
     """The cached ``TriggerIndex`` of ``load_triggers(path)``."""
     return TriggerIndex(load_triggers(path))
+
+
+def trigger_key(event_type: str, pattern: str) -> str:
+    """How a lexicon row is named in a model's ``trigger_support``: ``"RETREAT:flee"``."""
+    return f"{event_type}:{pattern}"
+
+
+def trigger_support(texts: Iterable[str], path: str | None = None) -> dict[str, int]:
+    """For each row of the trigger lexicon found in ``texts``, in how many of them it is found
+    (``trigger_key`` -> count; rows found nowhere are left out). A model's training sentences
+    counted this way say which triggers it has seen used (``classify.MIN_TRIGGER_SUPPORT``)."""
+    index = trigger_index(path)
+    counts: dict[str, int] = {}
+    for text in texts:
+        for key in {trigger_key(m.trigger.event_type, m.trigger.pattern) for m in index.find(text)}:
+            counts[key] = counts.get(key, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 @cache
