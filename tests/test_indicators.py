@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.indicators import compute_indicators, compute_indicators_parquet, load_definitions
-from exitwatch.indicators.matching import MatchCache
+from exitwatch.indicators.matching import MatchCache, event_fits
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
 from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.ingest import make_document
 from exitwatch.read.facts import cue_lexicon
-from exitwatch.records import Actor, Event, Reading, Sentence, Source
+from exitwatch.records import Actor, Event, Mention, Reading, Sentence, Source
 from exitwatch.store import Store
 
 NAMES = load_definitions().names()
@@ -121,6 +121,15 @@ def test_coded_events_feed_by_type_sector_and_direction(tmp_path):
         ("foreign_military_pressure", True, "US jets pounded Iran overnight.", Event("", 0, "ASSAULT", usa, irn, mode="aerial")),
         ("foreign_military_pressure", False, "Iran pounded Israel overnight.", Event("", 0, "ASSAULT", irn, isr, mode="aerial")),
         ("flight_preparation", True, "Iran's leader fled to Moscow.", Event("", 0, "RETREAT", irn, moscow, mode="withdraw")),
+        ("flight_preparation", True, "Iran's leader fled from Tehran.",
+         Event("", 0, "RETREAT", irn, Actor("Tehran", "IRN"), mode="withdraw")),
+        # leaving another country is an act abroad, not flight nor defection
+        ("flight_preparation", False, "Iran's leader ordered a withdrawal from Syria.",
+         Event("", 0, "RETREAT", irn, Actor("Syria", "SYR", "GOV"), mode="withdraw")),
+        ("security_defection", False, "Iranian troops pulled out of the Syria base.",
+         Event("", 0, "RETREAT", Actor("Iranian troops", "IRN", "MIL"), Actor("Syria", "SYR"), mode="withdraw")),
+        ("security_defection", True, "Iranian troops pulled out of Tehran's squares.",
+         Event("", 0, "RETREAT", Actor("Iranian troops", "IRN", "MIL"), None, mode="withdraw")),
         ("security_defection", True, "Iranian soldiers rebuffed the commanders.",
          Event("", 0, "REJECT", Actor("Iranian soldiers", "IRN", "MIL"), None, attribution=(outlet,))),
         ("security_defection", False, "Iranian ministers rebuffed the commanders.",
@@ -139,6 +148,20 @@ def test_coded_events_feed_by_type_sector_and_direction(tmp_path):
             result = compute_indicators(store, "IRN").get(name)
         matched = [e.matched for e in result.evidence]
         assert (f"event:{event.event_type}" + (f"/{event.mode}" if event.mode else "") in matched) is feeds, (name, text)
+
+
+def test_a_ruler_pulling_out_of_a_third_country_has_not_fallen():
+    definition = load_definitions().get("precedent_shock")
+    spec = next(s for s in definition.events if s.event_type == "RETREAT")
+    ruler = Actor("The American president", "USA", "GOV")
+    for text, place, fell in [("The American president fled from Washington as Iran watched.", "Washington", True),
+                              ("The American president ordered a withdrawal from Syria, Iran said.", "Syria", False)]:
+        sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
+        at = text.index("Iran")
+        iran = [Mention("d", 0, "IRN", "Iran", kind="place", span=(at, at + 4))]
+        target = Actor(place, "USA" if place == "Washington" else "SYR", "GOV")
+        event = Event("d", 0, "RETREAT", ruler, target, mode="withdraw")
+        assert event_fits(event, spec, definition, "IRN", iran, sentence) is fell, text
 
 
 def test_protest_momentum_is_growth_over_the_baseline(tmp_path):

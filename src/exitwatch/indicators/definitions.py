@@ -30,12 +30,15 @@ PERIOD_DAYS = {"day": 1, "week": 7, "month": 30}
 class EventSpec(Record):
     """PLOVER events that feed an indicator: ``event_type``, ``modes`` (empty = any mode),
     ``own_target`` (the target must be the country's own: "a minister accused the government"),
-    ``fallen`` (for ``foreign_ruler`` indicators: which side fell, ``target`` or ``source``)."""
+    ``fallen`` (for ``foreign_ruler`` indicators: which side fell, ``target`` or ``source``),
+    ``at_home`` (for ``own`` and a fallen ``source``: leaving another country than one's own,
+    "withdrawal from Syria", does not count)."""
 
     event_type: str
     modes: tuple[str, ...] = ()
     own_target: bool = False
     fallen: str = "target"
+    at_home: bool = False
 
 
 @dataclass(frozen=True)
@@ -106,14 +109,16 @@ def _weights(raw: dict, where: str) -> dict[str, float]:
 def _event_spec(raw: dict, where: str) -> EventSpec:
     if "type" not in raw:
         raise ConfigError(f"{where}: an events entry lacks 'type' (a PLOVER event type such as ASSAULT)")
-    unknown = set(raw) - {"type", "modes", "own_target", "fallen"}
+    unknown = set(raw) - {"type", "modes", "own_target", "fallen", "at_home"}
     if unknown:
-        raise ConfigError(f"{where}: unknown events keys {', '.join(sorted(unknown))}; use type, modes, own_target, fallen")
+        raise ConfigError(f"{where}: unknown events keys {', '.join(sorted(unknown))}; "
+                          "use type, modes, own_target, fallen, at_home")
     return EventSpec(
         event_type=str(raw["type"]).upper(),
         modes=tuple(raw.get("modes", ())),
         own_target=bool(raw.get("own_target", False)),
         fallen=_choice(raw.get("fallen", "target"), FALLEN, "fallen", where),
+        at_home=bool(raw.get("at_home", False)),
     )
 
 

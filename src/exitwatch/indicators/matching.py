@@ -37,6 +37,10 @@ ACTOR_KINDS = ("person", "agent")
 _NOT_A_LINK = re.compile(r"\b(?:to|into|towards?|against|by)(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
 
 
+#: Words just before a country that make it the place left ("withdrawal from Syria", "out of Iraq").
+_PLACE_LEFT = re.compile(r"\b(?:from|out\s+of)(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Match:
     """A sentence's match to one indicator: ``indicator`` (name), ``sentence``, ``modality``,
@@ -65,6 +69,15 @@ def _links(mentions: list[Mention], iso3: str, sentence: Sentence) -> list[Menti
             and not _NOT_A_LINK.search(sentence.text[:m.span[0] - sentence.start])]
 
 
+def _left_abroad(target: Actor | None, home: str, sentence: Sentence) -> bool:
+    """Whether the event's target is a country other than ``home`` (the country of whoever
+    leaves), named as the place left ("withdrawal from Syria")."""
+    if target is None or _country(target) in (None, home):
+        return False
+    at = sentence.text.find(target.text)
+    return at >= 0 and bool(_PLACE_LEFT.search(sentence.text[:at]))
+
+
 def event_fits(event: Event, spec: EventSpec, definition: IndicatorDef, iso3: str, mentions: list[Mention],
                sentence: Sentence) -> bool:
     """Whether ``event`` is, for ``iso3``, an act of the kind and in the role ``definition`` asks."""
@@ -76,12 +89,16 @@ def event_fits(event: Event, spec: EventSpec, definition: IndicatorDef, iso3: st
             return definition.agentless and event.location_country == iso3
         if source.country != iso3 or not _sector_ok(source.sector, definition):
             return False
+        if spec.at_home and _left_abroad(target, iso3, sentence):
+            return False
         return not spec.own_target or _country(target) == iso3
     if definition.role == "against":
         return _country(target) == iso3 and _country(source) not in (None, iso3)
     fallen, actor = (target, source) if spec.fallen == "target" else (source, target)
     if fallen is None or fallen.country in (None, iso3) or not _sector_ok(fallen.sector, definition):
         return False
+    if spec.at_home and spec.fallen == "source" and _left_abroad(target, fallen.country, sentence):
+        return False  # a ruler who pulls out of another country has not fallen
     return _country(actor) != iso3 and bool(_links(mentions, iso3, sentence))
 
 
