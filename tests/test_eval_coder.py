@@ -157,6 +157,17 @@ def test_pentaclass_comes_from_the_sentence_label_when_the_model_gave_one():
     assert lexical["pentaclass_accuracy"] == 0.0 and model["pentaclass_accuracy"] == 1.0
 
 
+def test_the_share_of_events_the_lexicon_coded_in_model_mode_is_reported():
+    from exitwatch.read.classify import MODEL_CODER
+    from exitwatch.read.evaluate import GoldSentence
+
+    gold = [GoldSentence(text="x", pentaclass=3)] * 2
+    model, lexicon = Event("d", 0, "ASSAULT", confidence=0.9, coder=MODEL_CODER), Event("d", 0, "RETREAT", confidence=0.5)
+    scores = score("pentaclass", gold, [_reading(model, pentaclass=3), _reading(lexicon, pentaclass=0)])
+    assert scores["lexicon_event_rate"] == 0.5
+    assert score("pentaclass", gold, [_reading(lexicon), _reading(lexicon)])["lexicon_event_rate"] is None  # lexical
+
+
 def test_conll_spans_are_the_tagged_roles_with_the_model_event_or_not(gold_conll):
     _, gold = load_gold(gold_conll)
     first = gold[0].text  # "Ruritanian troops shelled the border village ."

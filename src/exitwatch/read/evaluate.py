@@ -31,7 +31,10 @@ Gold formats (chosen by the file name, or by ``gold_format``):
   ``classifier_data.split_synthetic``, first sentences); scored like ``plover``.
 
 Every format also reports ``actor_fallback_rate``: the share of scored events whose source or
-target came from the position rules because the model tagged no span (model mode).
+target came from the position rules because the model tagged no span (model mode), and
+``lexicon_event_rate``: the share of scored events the lexicon coded, not the model (model and
+fast mode: a ruler's exit by an untaught trigger, or a sentence too short for the model; None
+in lexical mode).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from pathlib import Path
 from exitwatch.errors import InputError
 from exitwatch.read.classifier_data import (YIELD, YIELD_TYPES, load_conll, load_plv, load_synthetic,
                                             split_synthetic)
-from exitwatch.read.classify import FALLBACK_SUFFIX
+from exitwatch.read.classify import FALLBACK_SUFFIX, MODEL_CODER
 from exitwatch.read.lexicon import DATA, _read_rows
 from exitwatch.read.reader import read_documents, resolve_mode
 from exitwatch.read.tagging import RoleSpan, conll_spans, span_scores
@@ -300,11 +303,17 @@ def predicted_spans(gold: GoldSentence, reading: Reading) -> list[RoleSpan]:
     return [s for s in found if s is not None]
 
 
+def _share(flags: list[bool]) -> float | None:
+    return round(sum(flags) / len(flags), 4) if flags else None
+
+
 def score(gold_format: str, gold: list[GoldSentence], readings: list[Reading]) -> dict[str, float | None]:
     """The scores of ``readings`` (one per gold sentence) against ``gold``."""
     chosen = [top_event(r.events) for r in readings]
-    fallback = [e.coder.endswith(FALLBACK_SUFFIX) for e in chosen if e is not None]
-    common = {"actor_fallback_rate": round(sum(fallback) / len(fallback), 4) if fallback else None}
+    scored = [e for e in chosen if e is not None]
+    learned = any(s.pentaclass is not None for r in readings for s in r.sentences)
+    common = {"actor_fallback_rate": _share([e.coder.endswith(FALLBACK_SUFFIX) for e in scored]),
+              "lexicon_event_rate": _share([not e.coder.startswith(MODEL_CODER) for e in scored]) if learned else None}
     if gold_format == "pentaclass":
         predicted = [_pentaclass(r) for r in readings]
         truth = [g.pentaclass for g in gold]
