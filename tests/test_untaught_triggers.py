@@ -13,7 +13,7 @@ from exitwatch.read.events import EventDraft, code_events
 from exitwatch.read.lexicon import trigger_key, trigger_support
 from exitwatch.records import Actor, Sentence
 
-# Our own sentence and actors (fictional country, a real-looking ruler's name is not needed).
+# Our own sentence, with a fictional country and ruler.
 TEXT = "President Rudolf Rassendyll fled to Zenda on the last plane out of Strelsau."
 RULER = Actor("President Rudolf Rassendyll", "RUR", "GOV", person="Rudolf Rassendyll")
 SENTENCE = Sentence(doc_id="d", index=0, start=0, end=len(TEXT), text=TEXT)
