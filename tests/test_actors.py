@@ -95,6 +95,18 @@ def test_pronoun_without_context_is_not_an_actor():
     assert "he" not in actors("Nobody knows where he is.")
 
 
+def test_a_pronoun_refers_only_to_a_person_it_can_name():
+    found = actors("Angela Merkel met Vladimir Putin, and she warned him about Ukraine.")
+    assert found["she"][2] == "Angela Merkel" and found["him"][2] == "Vladimir Putin"
+    assert "she" not in actors("Putin said she would not come.")  # not Putin: someone the kb does not know
+    context = ActorContext()
+    actors("Vladimir Putin spoke for an hour.", context)
+    assert "She" not in actors("She left early.", context) and actors("He left early.", context)["He"][2] == "Vladimir Putin"
+    unrecorded = Person("Ann Example", country_iso3="RUR", is_leader=True)  # no pronoun recorded: either fits
+    found = {m.text: m.actor.person for m in ActorRecogniser((unrecorded,)).find("Ann Example said she would stay.")}
+    assert found["she"] == "Ann Example"
+
+
 def test_plural_titles_do_not_resolve_to_one_person():
     found = actors("Iranian leaders met in Qom.")
     assert found["Iranian leaders"] == ("IRN", "GOV", None, None)

@@ -23,6 +23,7 @@ from exitwatch.kb import (
     resolve_country,
     sectors,
 )
+from exitwatch.kb._data import data_path
 
 
 @pytest.mark.parametrize(
@@ -146,6 +147,7 @@ def test_current_leader_iran_and_venezuela():
     assert current_leader("Liechtenstein").regime_type == "monarchy"
     assert current_leader("Egypt").military_career == 1 and current_leader("FRA").military_career == 0
     assert current_leader("COL").military_career is None
+    assert (current_leader("VEN").pronoun, current_leader("RUS").pronoun, current_leader("COL").pronoun) == ("she", "he", None)
 
 
 def test_current_leader_errors():
@@ -160,6 +162,17 @@ def test_known_people_include_former_leaders():
     maduro = by_name["Nicolás Maduro"]
     assert maduro.country_iso3 == "VEN" and not maduro.is_leader and "Maduro" in maduro.aliases
     assert by_name["Ali Khamenei"].is_leader
+    # every person has the pronoun that refers to them, except an unverified current leader
+    assert {p.name for p in known_people() if p.pronoun is None} == {r.leader for r in current_leaders() if r.pronoun is None}
+    assert by_name["Angela Merkel"].pronoun == "she" and by_name["Bashar al-Assad"].pronoun == "he"
+
+
+def test_a_pronoun_other_than_he_or_she_is_a_data_error(tmp_path):
+    path = tmp_path / "leaders.csv"
+    rows = (data_path("current_leaders.csv")).read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([rows[0], rows[1].rsplit(",", 1)[0] + ",it"]) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="pronoun 'it' is not one of"):
+        current_leaders(path)
 
 
 def test_lexicons_use_known_sector_codes():

@@ -43,6 +43,8 @@ RECOGNISER = "exitwatch.actors.v1"
 _LOCATIVE = {"in", "to", "from", "at", "near", "across", "outside", "around", "inside", "into", "via", "toward", "towards"}
 _LINKS = {"in", "of", "from", "across", "inside"}
 _PRONOUNS = {"he", "she", "him", "her"}
+#: The person pronoun ("he" / "she", as in the people tables) each personal pronoun refers to.
+_PERSON_PRONOUN = {"he": "he", "him": "he", "she": "she", "her": "she"}
 
 
 def is_pronoun(text: str) -> bool:
@@ -126,6 +128,7 @@ class ActorRecogniser:
         self._proper = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         self._lower = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self._people = (*known_people(), *extra_people)
+        self._pronoun_of = {person.name: person.pronoun for person in reversed(self._people)}  # built-in wins
         self._add_countries()
         for person in self._people:
             self._add(self._proper, "person", person, _not_countries({person.name, *person.aliases}))
@@ -360,15 +363,19 @@ class ActorRecogniser:
         return fitting[0] if fitting else None
 
     def _pronouns(self, doc, mentions, context) -> list[ActorMention]:
-        """"he"/"she" resolved to the closest earlier person in the text, else the context's."""
+        """"he"/"she" resolved to the closest earlier person in the text, else the context's; only
+        to a person the pronoun can refer to ("she" is never a man the people tables call "he")."""
         found = []
         for token in _tokens_where(doc, np.isin(doc.to_array("LOWER"), self._pronoun_ids)):
             if token.lower_ in ("him", "her") and token.i == 0:
                 continue
-            earlier = [m for m in mentions if m.actor.person and m.end <= token.idx]
+            wanted = _PERSON_PRONOUN[token.lower_]
+            earlier = [m for m in mentions if m.actor.person and m.end <= token.idx
+                       and self._pronoun_of.get(m.actor.person) in (None, wanted)]
             if earlier:
                 a = earlier[-1].actor
-            elif context is not None and context.last_person is not None:
+            elif context is not None and context.last_person is not None \
+                    and context.last_person.pronoun in (None, wanted):
                 p = context.last_person
                 a = Actor(token.text, p.country_iso3, p.sector, p.name, p.organisation)
             else:

@@ -29,7 +29,8 @@ class CurrentLeader(Record):
     name), ``aliases`` (other spellings and surnames), ``title``, ``in_office_since`` (date),
     ``birth_year`` (or None), ``entry`` (regular / irregular / foreign), ``regime_type``,
     ``as_of`` (date the row was last checked), ``source_note``, ``military_career`` (1 when the
-    leader had a military career as REIGN codes it, 0 when not, None when not recorded)."""
+    leader had a military career as REIGN codes it, 0 when not, None when not recorded),
+    ``pronoun`` ("he" or "she", None when not recorded)."""
 
     country_iso3: str
     gwcode: int | None
@@ -43,6 +44,7 @@ class CurrentLeader(Record):
     as_of: dt.date
     source_note: str = ""
     military_career: int | None = None
+    pronoun: str | None = None
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,8 @@ class Person(Record):
     """A person the actor recogniser knows: ``name`` (canonical), ``aliases``, ``country_iso3``,
     ``sector`` (agent code, GOV for rulers), ``role`` (title), ``birth_year``, ``start``/``end``
     (dates in the role, None when open or unknown), ``organisation``, ``is_leader`` (True for a
-    country's ruler), ``note``."""
+    country's ruler), ``note``, ``pronoun`` ("he" or "she": which pronouns can refer to the
+    person; None when not recorded, then both can)."""
 
     name: str
     aliases: tuple[str, ...] = ()
@@ -63,6 +66,18 @@ class Person(Record):
     organisation: str | None = None
     is_leader: bool = False
     note: str = ""
+    pronoun: str | None = None
+
+
+PRONOUNS = ("he", "she")
+
+
+def _pronoun(path: str, row: dict[str, str]) -> str | None:
+    """A row's ``pronoun`` cell ("he", "she", empty when not recorded)."""
+    cell = (row.get("pronoun") or "").strip().lower()
+    if cell and cell not in PRONOUNS:
+        raise DataFileError(path, f"{row.get('leader') or row.get('name')}: pronoun {cell!r} is not one of {PRONOUNS}")
+    return cell or None
 
 
 def _int(cell: str) -> int | None:
@@ -96,6 +111,7 @@ def _current_leaders(path: str) -> tuple[CurrentLeader, ...]:
                 as_of=dt.date.fromisoformat(row["as_of"]),
                 source_note=row["source_note"],
                 military_career=_int(row.get("military_career") or ""),
+                pronoun=_pronoun(path, row),
             )
         )
     return tuple(rows)
@@ -131,6 +147,7 @@ def known_people() -> tuple[Person, ...]:
             start=r.in_office_since,
             is_leader=True,
             note=r.source_note,
+            pronoun=r.pronoun,
         )
         for r in current_leaders()
     ]
@@ -145,6 +162,7 @@ def known_people() -> tuple[Person, ...]:
                 birth_year=_int(row["birth_year"]),
                 organisation=row["organisation"] or None,
                 note=row["note"],
+                pronoun=_pronoun(str(data_path("people.tsv")), row),
             )
         )
     return tuple(people)
