@@ -102,6 +102,12 @@ def test_a_pronoun_refers_only_to_a_person_it_can_name():
     context = ActorContext()
     actors("Vladimir Putin spoke for an hour.", context)
     assert "She" not in actors("She left early.", context) and actors("He left early.", context)["He"][2] == "Vladimir Putin"
+    # someone the kb does not know, named closer before the pronoun, is whom it refers to
+    context = ActorContext()
+    actors("Donald Trump spoke on Monday.", context)
+    assert "he" not in actors("Ben Quinn, reporting from Burao, said help was slow in the towns he visited.", context)
+    assert "He" not in actors("He was tired.", context)  # the last sentence was about Ben Quinn
+    assert actors("Trump spoke in Rakhine State, where he met soldiers.")["he"][2] == "Donald Trump"  # a place
     unrecorded = Person("Ann Example", country_iso3="RUR", is_leader=True)  # no pronoun recorded: either fits
     found = {m.text: m.actor.person for m in ActorRecogniser((unrecorded,)).find("Ann Example said she would stay.")}
     assert found["she"] == "Ann Example"

@@ -211,11 +211,17 @@ class ActorRecogniser:
                 if person is not None:
                     persons_here.append(person)
             i += used
-        mentions += self._pronouns(doc, mentions, context)
-        mentions += self._unknown_names(doc, mentions)
-        mentions = merge_titled_names(doc.text if text is None else text, sorted(mentions, key=lambda m: m.start))
+        text = doc.text if text is None else text
+        unknown = self._unknown_names(doc, mentions)
+        strangers = [m.start for m in unknown if _may_be_a_person(text, m)]
+        mentions += self._pronouns(doc, mentions, strangers, context)
+        mentions += unknown
+        mentions = merge_titled_names(text, sorted(mentions, key=lambda m: m.start))
         context = context if context is not None else ActorContext()
-        if persons_here:
+        known = [m.start for m in mentions if m.actor.person and not is_pronoun(m.text)]
+        if strangers and (not known or strangers[0] < known[0]):
+            context.last_person = None  # the sentence is about someone the kb does not know
+        elif persons_here:
             context.last_person = persons_here[0]
         # Outlets ("The Guardian") say where the news was published, not where it happened.
         context.country_counts.update(m.actor.country for m in mentions if m.actor.country and m.actor.sector != "MED")
@@ -362,9 +368,11 @@ class ActorRecogniser:
         fitting = [p for p in recent if p.is_leader and (agent.pattern in ("leader", "ruler", "dictator") or agent.pattern in p.role.lower())]
         return fitting[0] if fitting else None
 
-    def _pronouns(self, doc, mentions, context) -> list[ActorMention]:
+    def _pronouns(self, doc, mentions, strangers, context) -> list[ActorMention]:
         """"he"/"she" resolved to the closest earlier person in the text, else the context's; only
-        to a person the pronoun can refer to ("she" is never a man the people tables call "he")."""
+        to a person the pronoun can refer to ("she" is never a man the people tables call "he"),
+        and not when an unknown name that may be a person's (``strangers``: their start offsets)
+        comes closer before it ("Ben Quinn said help was slow in the towns he visited")."""
         found = []
         for token in _tokens_where(doc, np.isin(doc.to_array("LOWER"), self._pronoun_ids)):
             if token.lower_ in ("him", "her") and token.i == 0:
@@ -372,6 +380,9 @@ class ActorRecogniser:
             wanted = _PERSON_PRONOUN[token.lower_]
             earlier = [m for m in mentions if m.actor.person and m.end <= token.idx
                        and self._pronoun_of.get(m.actor.person) in (None, wanted)]
+            closer = [start for start in strangers if start < token.idx]
+            if closer and (not earlier or closer[-1] > earlier[-1].start):
+                continue
             if earlier:
                 a = earlier[-1].actor
             elif context is not None and context.last_person is not None \
@@ -403,6 +414,28 @@ def _tokens_where(doc, chosen) -> list:
     """The tokens of ``doc`` where the boolean array ``chosen`` (one value per token) is true:
     reading token attributes as arrays spares making a Python Token for every token."""
     return [doc[i] for i in np.flatnonzero(chosen).tolist()]
+
+
+#: Last words of a capitalised run that make it a place or a body, not a person ("Rakhine State").
+_NOT_A_PERSON_END = {
+    "state", "province", "district", "square", "street", "road", "city", "region", "valley", "sea", "river",
+    "gulf", "coast", "island", "islands", "mountains", "camp", "airport", "hospital", "prison", "base",
+    "council", "party", "army", "forces", "force", "guard", "corps", "brigade", "brigades", "division",
+    "police", "service", "services", "organisation", "organization", "ministry", "department", "office",
+    "agency", "committee", "commission", "court", "university", "institute", "centre", "center",
+    "foundation", "fund", "bank", "company", "group", "network", "front", "movement", "union", "alliance",
+    "league", "assembly", "parliament", "congress", "senate", "house", "republic", "kingdom", "emirates",
+    "nations", "news", "times", "post", "journal", "day", "war", "accord", "agreement", "deal", "act",
+}
+
+
+def _may_be_a_person(text: str, mention: ActorMention) -> bool:
+    """Whether an unknown capitalised run of ``text`` may name a person: not right after a
+    locative word ("in Hama Province") and not ending in a place or body noun."""
+    words = mention.text.split()
+    before = text[max(0, mention.start - 20):mention.start].split()
+    return (words[-1].lower() not in _NOT_A_PERSON_END
+            and not (before and before[-1].lower() in _LOCATIVE))
 
 
 def _name_run(span) -> list[ActorMention]:
