@@ -45,11 +45,6 @@ _LINKS = {"in", "of", "from", "across", "inside"}
 _PRONOUNS = {"he", "she", "him", "her"}
 #: The person pronoun ("he" / "she", as in the people tables) each personal pronoun refers to.
 _PERSON_PRONOUN = {"he": "he", "him": "he", "she": "she", "her": "she"}
-
-
-def is_pronoun(text: str) -> bool:
-    """Whether an actor's text is a personal pronoun the recogniser resolves to a person ("him")."""
-    return text.strip().lower() in _PRONOUNS
 _STOP_CAPS = {
     "The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "He", "She", "It", "They", "We", "I",
     "This", "That", "These", "Those", "His", "Her", "Its", "Their", "Our", "My", "As", "For", "With",
@@ -58,6 +53,13 @@ _STOP_CAPS = {
     "October", "November", "December", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
     "Saturday", "Sunday", "Yet", "So", "Now", "Then", "There", "Here", "Some", "Many", "One", "Two",
 }
+
+
+def is_pronoun(text: str) -> bool:
+    """Whether an actor's text is a personal pronoun the recogniser resolves to a person ("him")."""
+    return text.strip().lower() in _PRONOUNS
+
+
 # "a US strike" uses the country as an adjective: only agents take "a"; people take none.
 _DETERMINERS = {"agent": ("the", "a", "an"), "country": ("the",), "org": ("the",), "outlet": ("the",), "person": ()}
 _AGE = re.compile(r"(\d{2,3})[- ]year[- ]old\s+(?:[a-z-]+\s+)?$")
