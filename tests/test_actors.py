@@ -108,6 +108,8 @@ def test_a_pronoun_refers_only_to_a_person_it_can_name():
     assert "he" not in actors("Ben Quinn, reporting from Burao, said help was slow in the towns he visited.", context)
     assert "He" not in actors("He was tired.", context)  # the last sentence was about Ben Quinn
     assert actors("Trump spoke in Rakhine State, where he met soldiers.")["he"][2] == "Donald Trump"  # a place
+    assert "he" not in actors("After Trump spoke, Yakovenko said he was not surprised.")  # a surname that speaks
+    assert actors("After Trump spoke, Putin said he was not surprised.")["he"][2] == "Vladimir Putin"
     unrecorded = Person("Ann Example", country_iso3="RUR", is_leader=True)  # no pronoun recorded: either fits
     found = {m.text: m.actor.person for m in ActorRecogniser((unrecorded,)).find("Ann Example said she would stay.")}
     assert found["she"] == "Ann Example"

@@ -215,7 +215,8 @@ class ActorRecogniser:
             i += used
         text = doc.text if text is None else text
         unknown = self._unknown_names(doc, mentions)
-        strangers = [m.start for m in unknown if _may_be_a_person(text, m)]
+        strangers = sorted([m.start for m in unknown if _may_be_a_person(text, m)]
+                           + self._lone_speakers(doc, [*mentions, *unknown]))
         mentions += self._pronouns(doc, mentions, strangers, context)
         mentions += unknown
         mentions = merge_titled_names(text, sorted(mentions, key=lambda m: m.start))
@@ -396,6 +397,15 @@ class ActorRecogniser:
             found.append(ActorMention(token.idx, token.idx + len(token), token.text, Actor(token.text, a.country, a.sector, a.person, a.organisation)))
         return found
 
+    def _lone_speakers(self, doc, mentions) -> list[int]:
+        """Where a single capitalised word that matched nothing speaks ("Yakovenko says"): a
+        surname the kb does not know (start offsets)."""
+        covered = {i for m in mentions for i in range(m.start, m.end)}
+        title, alpha, orth = doc.to_array(["IS_TITLE", "IS_ALPHA", "ORTH"]).T
+        stop = np.isin(orth, self._stop_caps_ids)
+        return [doc[i].idx for i in np.flatnonzero((title == 1) & (alpha == 1) & ~stop).tolist()
+                if i + 1 < len(doc) and doc[i + 1].lower_ in _SPEECH_VERBS and doc[i].idx not in covered]
+
     def _unknown_names(self, doc, mentions) -> list[ActorMention]:
         """Runs of two or more capitalised words that matched nothing, kept as text only."""
         covered = np.array([i for m in mentions for i in range(m.start, m.end)], dtype=np.uint64)  # characters
@@ -418,6 +428,8 @@ def _tokens_where(doc, chosen) -> list:
     return [doc[i] for i in np.flatnonzero(chosen).tolist()]
 
 
+#: Verbs right after a lone capitalised word that make it a speaker's surname ("Yakovenko says").
+_SPEECH_VERBS = {"said", "says", "told", "tells", "added", "adds", "wrote", "writes", "explained", "insisted"}
 #: Last words of a capitalised run that make it a place or a body, not a person ("Rakhine State").
 _NOT_A_PERSON_END = {
     "state", "province", "district", "square", "street", "road", "city", "region", "valley", "sea", "river",
