@@ -43,6 +43,15 @@ def test_definitions_cover_the_required_indicators():
         assert definition.modality_weights["asserted"] > definition.modality_weights["hypothetical"]
 
 
+def test_cue_stems_find_only_the_words_they_mean():
+    cues, _ = cue_lexicon()
+    for name, text in [("security_defection", "Fighters retreated into the desert."),
+                       ("flight_preparation", "The fleet shelled villages in the south.")]:
+        assert not cues[name].search(text), (name, text)
+    assert cues["security_defection"].search("Two deserters crossed the border.")
+    assert cues["flight_preparation"].search("His family bought villas in Dubai before fleeing.")
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_each_indicator_lights_on_positive_and_not_on_negative_texts(tmp_path, name):
     with _store(tmp_path, sample_files(name, "_1", "_2"), "pos.duckdb") as store:
