@@ -33,22 +33,21 @@ def main() -> None:
     docs = list(iter_documents([args.csv]))[: args.limit or None]
     readings = [r for i in range(0, len(docs), 16)
                 for r in read_documents(docs[i:i + 16], mode=args.mode, model_dir=args.model_dir)]
-    events = [(r, e) for r in readings for e in r.events]
+    events = [e for r in readings for e in r.events]
     # The model's events (and the lexical events it scored) carry its coder; sentences it did not
     # read (too short: a sentence with a trigger is read when it has MIN_WORDS words) keep the lexical ones.
     read = {(s.doc_id, s.index) for r in readings for s in r.sentences if len(s.text.split()) >= MIN_WORDS}
-    untaught = [(r, e) for r, e in events
-                if not e.coder.startswith(MODEL_CODER) and (e.doc_id, e.sentence_index) in read]
-    modelled = {(e.doc_id, e.sentence_index) for r, e in events if e.coder.startswith(MODEL_CODER)}
-    alone = [(r, e) for r, e in untaught if (e.doc_id, e.sentence_index) not in modelled]
+    untaught = [e for e in events if not e.coder.startswith(MODEL_CODER) and (e.doc_id, e.sentence_index) in read]
+    modelled = {(e.doc_id, e.sentence_index) for e in events if e.coder.startswith(MODEL_CODER)}
+    alone = [e for e in untaught if (e.doc_id, e.sentence_index) not in modelled]
     sentences = sum(len(r.sentences) for r in readings)
     print(f"{len(readings)} documents, {sentences} sentences, {len(events)} events")
     print(f"untaught-trigger events: {len(untaught)} ({len(untaught) / max(len(events), 1):.1%} of events), "
           f"{len(alone)} in sentences where the model reads no event")
-    for (event_type, trigger), count in Counter((e.event_type, e.trigger.lower()) for _, e in untaught).most_common(15):
+    for (event_type, trigger), count in Counter((e.event_type, e.trigger.lower()) for e in untaught).most_common(15):
         print(f"  {count:4d}  {event_type:<10} {trigger}")
     texts = {(s.doc_id, s.index): s.text for r in readings for s in r.sentences}
-    for r, e in random.Random(0).sample(untaught, min(args.show, len(untaught))):
+    for e in random.Random(0).sample(untaught, min(args.show, len(untaught))):
         print(f"- {e.event_type} {e.trigger!r} {e.source.text if e.source else None} -> "
               f"{e.target.text if e.target else None}: {texts[(e.doc_id, e.sentence_index)][:160]}")
 

@@ -34,6 +34,7 @@ import numpy as np
 from exitwatch.shared_data import default_data_dir
 from exitwatch.read.classifier import DEFAULT_MODEL_DIR, METADATA_FILE, MODEL_FILE, TOKENIZER_FILE
 from exitwatch.read.evaluate import gold_event_type
+from exitwatch.read.lexicon import trigger_support
 from exitwatch.read.classifier_data import (DEFAULT_SEED, NER_FILE, NO_EVENT, PENTACLASS_FILE, PLV_FILE,
                                             NEWS_FILE, QUAD_CLASSES, SYNTHETIC_FILE, YIELD, YIELD_TYPES, ActorSentence,
                                             LabelledSentence, TaggedSentence, file_sha256, load_conll,
@@ -528,8 +529,6 @@ FLOAT_MODEL_FILE = "model.fp32.onnx"
 def support_of(prepared: Prepared) -> dict[str, int]:
     """In how many of the event head's training sentences each lexicon trigger is found (read by
     ``classify.untaught``: the lexical events of triggers the model hardly saw are kept)."""
-    from exitwatch.read.lexicon import trigger_support
-
     return trigger_support(r.text for r in prepared.event_train)
 
 

@@ -42,9 +42,10 @@ RECOGNISER = "exitwatch.actors.v1"
 
 _LOCATIVE = {"in", "to", "from", "at", "near", "across", "outside", "around", "inside", "into", "via", "toward", "towards"}
 _LINKS = {"in", "of", "from", "across", "inside"}
-_PRONOUNS = {"he", "she", "him", "her"}
-#: The person pronoun ("he" / "she", as in the people tables) each personal pronoun refers to.
+#: The personal pronouns resolved to a person, each with the person pronoun ("he" / "she", as in
+#: the people tables) it refers to.
 _PERSON_PRONOUN = {"he": "he", "him": "he", "she": "she", "her": "she"}
+_PRONOUNS = set(_PERSON_PRONOUN)
 _STOP_CAPS = {
     "The", "A", "An", "In", "On", "At", "But", "And", "Or", "If", "He", "She", "It", "They", "We", "I",
     "This", "That", "These", "Those", "His", "Her", "Its", "Their", "Our", "My", "As", "For", "With",
@@ -214,9 +215,8 @@ class ActorRecogniser:
                     persons_here.append(person)
             i += used
         text = doc.text if text is None else text
-        unknown = self._unknown_names(doc, mentions)
-        strangers = sorted([m.start for m in unknown if _may_be_a_person(text, m)]
-                           + self._lone_speakers(doc, [*mentions, *unknown]))
+        unknown, speakers = self._unknown_names(doc, mentions)
+        strangers = sorted([m.start for m in unknown if _may_be_a_person(text, m)] + speakers)
         mentions += self._pronouns(doc, mentions, strangers, context)
         mentions += unknown
         mentions = merge_titled_names(text, sorted(mentions, key=lambda m: m.start))
@@ -397,29 +397,24 @@ class ActorRecogniser:
             found.append(ActorMention(token.idx, token.idx + len(token), token.text, Actor(token.text, a.country, a.sector, a.person, a.organisation)))
         return found
 
-    def _lone_speakers(self, doc, mentions) -> list[int]:
-        """Where a single capitalised word that matched nothing speaks ("Yakovenko says"): a
-        surname the kb does not know (start offsets)."""
-        covered = {i for m in mentions for i in range(m.start, m.end)}
-        title, alpha, orth = doc.to_array(["IS_TITLE", "IS_ALPHA", "ORTH"]).T
-        stop = np.isin(orth, self._stop_caps_ids)
-        return [doc[i].idx for i in np.flatnonzero((title == 1) & (alpha == 1) & ~stop).tolist()
-                if i + 1 < len(doc) and doc[i + 1].lower_ in _SPEECH_VERBS and doc[i].idx not in covered]
-
-    def _unknown_names(self, doc, mentions) -> list[ActorMention]:
-        """Runs of two or more capitalised words that matched nothing, kept as text only."""
+    def _unknown_names(self, doc, mentions) -> tuple[list[ActorMention], list[int]]:
+        """Runs of two or more capitalised words that matched nothing, kept as text only; and
+        where a single such word speaks ("Yakovenko says": a surname the kb does not know; start
+        offsets)."""
         covered = np.array([i for m in mentions for i in range(m.start, m.end)], dtype=np.uint64)  # characters
         title, alpha, start, orth = doc.to_array(["IS_TITLE", "IS_ALPHA", "IDX", "ORTH"]).T
         named = (title == 1) & (alpha == 1) & ~np.isin(start, covered)
         stop = np.isin(orth, self._stop_caps_ids).tolist()
-        found, run = [], []  # run: token indices
+        found, speakers, run = [], [], []  # run: token indices
         for i in [*np.flatnonzero(named).tolist(), None]:
             if run and (i is None or i != run[-1] + 1):  # a token in between ends the run
                 found += _name_run(doc[run[0] : run[-1] + 1])
+                if len(run) == 1 and run[0] + 1 < len(doc) and doc[run[0] + 1].lower_ in _SPEECH_VERBS:
+                    speakers.append(int(start[run[0]]))
                 run = []
             if i is not None and (run or not stop[i]):
                 run.append(i)
-        return found
+        return found, speakers
 
 
 def _tokens_where(doc, chosen) -> list:
