@@ -26,6 +26,14 @@ def test_compound_country_agent():
     assert found["Russia's elite troops"][:2] == ("RUS", "MIL")
 
 
+def test_a_countrys_people_are_civilians_not_its_state():
+    found = actors("A Saudi national and an Iraqi woman fled, and two British nationals stayed.")
+    assert found["A Saudi national"][:2] == ("SAU", "CVL")
+    assert found["an Iraqi woman"][:2] == ("IRQ", "CVL")
+    assert found["two British nationals"][:2] == ("GBR", "CVL")
+    assert "national" not in actors("The national team lost.")  # only a country makes it an actor
+
+
 def test_agent_in_place():
     found = actors("Thousands of protesters in Tehran chanted against the clerics.")
     assert found["protesters in Tehran"][:2] == ("IRN", "PRO")

@@ -357,10 +357,55 @@ def test_recipe_refuses_transfer_without_a_teacher_in_one_line(recipe, capsys, a
 
 
 def test_recipe_parses_a_news_transfer_student(recipe):
-    _, _, options, holdout, stage, _ = recipe.parse_args(
+    _, _, options, holdout, stage, _, _ = recipe.parse_args(
         ["--stage", "holdout", "--holdout-dir", "h", "--distill-from", "t", "--transfer-news", "3000"])
     assert (options.transfer_news, options.transfer, options.distill_from, stage) == (3000, 0, "t", "holdout")
     assert holdout == Path("h")
+
+
+def test_recipe_soup_needs_its_members_in_one_line(recipe, capsys):
+    for argv in (["--stage", "soup"], ["--stage", "final", "--members", "a", "b"]):
+        with pytest.raises(SystemExit):
+            recipe.parse_args(argv)
+        assert "--members goes with --stage soup" in capsys.readouterr().err
+    *_, stage, _, members = recipe.parse_args(["--stage", "soup", "--members", "a", "b", "--out", "s"])
+    assert stage == "soup" and members == [Path("a"), Path("b")]
+
+
+def _member(recipe, folder: Path, weight: list[float], **options) -> Path:
+    """A stand-in run of the recipe: a one-MatMul float32 graph, a tokenizer, metadata."""
+    onnx = pytest.importorskip("onnx")
+    helper, numpy_helper, TensorProto = onnx.helper, onnx.numpy_helper, onnx.TensorProto
+    folder.mkdir()
+    graph = helper.make_graph(
+        [helper.make_node("MatMul", ["x", "w"], ["y"])], "member",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])],
+        [numpy_helper.from_array(np.array(weight, dtype=np.float32).reshape(2, 2), "w")])
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(folder / recipe.FLOAT_MODEL_FILE))
+    shutil.copy(DEFAULT_MODEL_DIR / TOKENIZER_FILE, folder / TOKENIZER_FILE)
+    metadata = {"seed": 13, "training_data": {"plv_train.csv": "a" * 64}, "event_labels": ["NONE"],
+                "options": {"seed": 13, "epochs": 6, **options}, "train_seconds": 10.0}
+    (folder / METADATA_FILE).write_text(json.dumps(metadata))
+    return folder
+
+
+def test_a_soup_averages_its_members_weights_and_refuses_other_recipes(recipe, tmp_path):
+    onnx = pytest.importorskip("onnx")
+    first = _member(recipe, tmp_path / "a", [1, 2, 3, 4])
+    second = _member(recipe, tmp_path / "b", [3, 2, 1, 0], train_seed=101, threads=1)
+    metadata = recipe.soup([first, second], tmp_path / "soup", keep_float=True)
+    averaged = onnx.load(str(tmp_path / "soup" / recipe.FLOAT_MODEL_FILE)).graph.initializer[0]
+    assert onnx.numpy_helper.to_array(averaged).ravel().tolist() == [2, 2, 2, 2]
+    assert [m["train_seed"] for m in metadata["soup"]] == [13, 101] and metadata["train_seconds"] == 20.0
+    assert (tmp_path / "soup" / MODEL_FILE).is_file() and (tmp_path / "soup" / TOKENIZER_FILE).is_file()
+    other = _member(recipe, tmp_path / "c", [0, 0, 0, 0], epochs=8)
+    with pytest.raises(SystemExit, match="is not a member of .*: its options differ"):
+        recipe.soup([first, other], tmp_path / "bad")
+    with pytest.raises(SystemExit, match="two or more"):
+        recipe.soup([first], tmp_path / "bad")
+    recipe.soup([second, first], tmp_path / "lean")
+    assert not (tmp_path / "lean" / recipe.FLOAT_MODEL_FILE).exists()  # only with keep_float
 
 
 @pytest.mark.training

@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from exitwatch.cli import main
 from exitwatch.errors import ConfigError
 from exitwatch.indicators import compute_indicators, compute_indicators_parquet, load_definitions
-from exitwatch.indicators.matching import MatchCache, event_fits
+from exitwatch.indicators.matching import MatchCache, cue_fits, event_fits
 from exitwatch.indicators.samples import sample_files, samples_path, sentences_only_reader
 from exitwatch.app.ingest_pipeline import ingest
 from exitwatch.ingest import make_document
 from exitwatch.read.facts import cue_lexicon
-from exitwatch.records import Actor, Event, Mention, Reading, Sentence, Source
+from exitwatch.records import Actor, CueMatch, Event, Mention, Reading, Sentence, Source
 from exitwatch.store import Store
 
 NAMES = load_definitions().names()
@@ -171,6 +171,21 @@ def test_a_ruler_pulling_out_of_a_third_country_has_not_fallen():
         target = Actor(place, "USA" if place == "Washington" else "SYR", "GOV")
         event = Event("d", 0, "RETREAT", ruler, target, mode="withdraw")
         assert event_fits(event, spec, definition, "IRN", iran, sentence) is fell, text
+
+
+def test_whoever_flees_is_named_before_the_verb():
+    definition = load_definitions().get("flight_preparation")
+    for text, cue_word, fits in [
+            ("Thousands of people continued to flee the Ruritanian government's offensive.", "flee", False),
+            ("Fleeing the Ruritanian government's offensive, thousands crossed the border.", "Fleeing", False),
+            ("The Ruritanian government has drawn up a contingency plan.", "contingency plan", True),
+            ("A contingency plan was drawn up by the Ruritanian government.", "contingency plan", True)]:
+        sentence = Sentence(doc_id="d", index=0, start=0, end=len(text), text=text)
+        at, agent = text.index(cue_word), text.lower().index("the ruritanian government")
+        cue = CueMatch("d", 0, "flight_preparation", cue_word, span=(at, at + len(cue_word)))
+        government = Mention("d", 0, "RUR", "the Ruritanian government", kind="agent", sector="GOV",
+                             span=(agent, agent + 25))
+        assert cue_fits(cue, definition, "RUR", [government], sentence) is fits, text
 
 
 def test_protest_momentum_is_growth_over_the_baseline(tmp_path):

@@ -20,13 +20,6 @@ def reading(example_article, request):
     return read_file(str(example_article), mode=request.param, outlet=OUTLET, published="2026-01-06")
 
 
-def _learned_mode_misses(request, why: str) -> None:
-    """Model and fast mode are known to miss this (strict: the test fails once they get it right,
-    so that the mark comes off)."""
-    if request.node.callspec.params["reading"] != "lexical":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=why))
-
-
 def _sentence(reading, *words):
     found = [s for s in reading.sentences if all(w in s.text for w in words)]
     assert found, f"no sentence with {words}"
@@ -61,9 +54,7 @@ def test_departure_with_20_people_is_conditional_on_defection(reading):
     assert _chain(event)[-1] == OUTLET
 
 
-def test_khamenei_mentions_resolve_to_one_person(reading, request):
-    _learned_mode_misses(request, "a feared abduction of 'him' inside a negated worry is no event to the model, and "
-                                  "model mode keeps a lexical capture only of a ruler it names")
+def test_khamenei_mentions_resolve_to_one_person(reading):
     people = {e.source.person for e in reading.events if e.source and e.source.text.lower().startswith(
         ("iran's supreme leader", "the 86-year-old", "supreme leader", "khamenei", "the country"))}
     assert people == {"Ali Khamenei"}

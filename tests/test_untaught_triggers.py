@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from exitwatch.read.actors import Mention
 from exitwatch.read.classifier import SentencePrediction
 from exitwatch.read.classifier_data import QUAD_CLASSES
-from exitwatch.read.classify import MIN_TRIGGER_SUPPORT, MODEL_CODER, code_sentence, untaught
+from exitwatch.read.classify import MIN_TRIGGER_SUPPORT, MODEL_CODER, code_sentence, named_people, untaught
 from exitwatch.read.events import EventDraft, code_events
 from exitwatch.read.lexicon import trigger_key, trigger_support
 from exitwatch.records import Actor, Sentence
@@ -69,3 +70,19 @@ def test_only_a_named_rulers_exit_is_kept():
                          trigger="seizure of", span=(0, 10), position=0, confidence=0.6, pattern="seizure of")
     assert untaught(capture, {}) and not untaught(replace(capture, target=Actor("a tanker")), {})
     assert not untaught(replace(FLIGHT, event_type="PROTEST", mode="demo"), {})  # not an exit
+
+
+def test_a_pronoun_names_the_ruler_only_when_the_sentence_names_him_too():
+    text = "Rassendyll is not worried that the rebels will abduct him from Strelsau."
+    sentence = Sentence(doc_id="d", index=0, start=100, end=100 + len(text), text=text)
+    him = replace(RULER, text="him")
+    capture = EventDraft(event_type="ASSAULT", mode="abduct", source=Actor("the rebels"), target=him,
+                         trigger="abduct", span=(149, 155), position=149, confidence=0.6, pattern="abduct")
+    named = Mention(100, 110, "Rassendyll", RULER)
+    pronoun = Mention(156, 159, "him", him)
+    assert named_people(sentence, [named, pronoun]) == {"Rudolf Rassendyll"}
+    assert named_people(sentence, [pronoun]) == frozenset()  # a pronoun alone names nobody
+    assert untaught(capture, {}, named_people(sentence, [named, pronoun]))
+    assert not untaught(capture, {}, named_people(sentence, [pronoun]))  # his name is in another sentence
+    assert code_sentence(sentence, _prediction(None, 0.9), [capture], [named, pronoun], {}) == [capture]
+    assert code_sentence(sentence, _prediction(None, 0.9), [capture], [pronoun], {}) == []

@@ -24,7 +24,9 @@ import argparse
 import csv
 import json
 import random
+import shutil
 import sys
+import tempfile
 import time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -68,7 +70,9 @@ class Options:
     ``transfer``: with a teacher, also this many first sentences of the NGEC synthetic stories'
     training fold (no gold labels: the teacher's distributions only); ``transfer_news``: with a
     teacher, also this many sentences of real news that model mode would read (the Guardian
-    sample's articles in the training half of ``news_texts``' seeded split)."""
+    sample's articles in the training half of ``news_texts``' seeded split); ``train_seed``: the
+    seed of the training order and dropout alone (0: ``seed``), so that runs on the same folds and
+    with the same initial heads differ only in what they saw when."""
 
     epochs: int = 4
     max_length: int = 80
@@ -89,6 +93,7 @@ class Options:
     distill_weight: float = 1.0
     transfer: int = 0
     transfer_news: int = 0
+    train_seed: int = 0
 
 
 @dataclass(frozen=True)
@@ -461,13 +466,15 @@ def fit(prepared: Prepared, options: Options, cache: LowerCache):
 
     from recipe_model import build_model
 
-    rng = random.Random(options.seed)
+    rng = random.Random(options.train_seed or options.seed)
     torch.manual_seed(options.seed)
     if options.threads:
         torch.set_num_threads(options.threads)
     device = "cuda" if torch.cuda.is_available() else "cpu"
     model, tokenizer = build_model(len(prepared.event_labels), len(QUAD_CLASSES), len(TAG_LABELS), options.max_length,
                                    options.encoder_layers)
+    if options.train_seed:
+        torch.manual_seed(options.train_seed)
     model.to(device)
     frozen = len(model.encoder.encoder.layer) - options.train_layers
     model.encoder.embeddings.requires_grad_(False)
@@ -630,7 +637,58 @@ def write_folds(prepared: Prepared, folder: Path, quad_test_lines: list[str]) ->
         encoding="utf-8")
 
 
-STAGES = ("both", "holdout", "final", "attach", "support")
+STAGES = ("both", "holdout", "final", "attach", "support", "soup")
+#: Metadata that every member of a soup must share (besides the options but the train seed).
+_SOUP_SHARED = ("training_data", "event_labels", "quad_labels", "tag_labels", "max_length", "trained_on")
+
+
+def _recipe_options(metadata: dict) -> dict:
+    """A model's options, those it predates at their defaults, without what members may differ in."""
+    return {k: v for k, v in {**asdict(Options()), **metadata["options"]}.items() if k not in ("train_seed", "threads")}
+
+
+def soup(members: list[Path], out: Path, *, keep_float: bool = False) -> dict:
+    """A uniform model soup: the element-wise mean of the members' float32 weights (their
+    ``model.fp32.onnx``; held-out runs keep theirs, final runs with ``--keep-float``), quantised to
+    int8 into ``out`` as a single model is (the averaged float32 graph stays there only with
+    ``keep_float``), with the first member's tokenizer and metadata plus
+    ``soup`` (each member's train seed and the SHA-256 of its float32 graph; ``held_out_curve`` stays
+    the first member's: what chose the number of epochs). Members are runs of
+    one recipe on the same data and folds that differ only in ``train_seed``; anything else is
+    refused. Returns the metadata."""
+    import onnx
+    from onnx import numpy_helper
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    if len(members) < 2:
+        raise SystemExit("a soup needs two or more --members")
+    metadata = [json.loads((m / METADATA_FILE).read_text(encoding="utf-8")) for m in members]
+    for member, meta in zip(members[1:], metadata[1:]):
+        differ = [k for k in _SOUP_SHARED if meta.get(k) != metadata[0].get(k)]
+        differ += ["options"] if _recipe_options(meta) != _recipe_options(metadata[0]) else []
+        if differ:
+            raise SystemExit(f"{member} is not a member of {members[0]}'s soup: its {', '.join(differ)} differ")
+    graphs = [onnx.load(str(m / FLOAT_MODEL_FILE)) for m in members]
+    weights = [{w.name: numpy_helper.to_array(w) for w in g.graph.initializer} for g in graphs[1:]]
+    for initializer in graphs[0].graph.initializer:
+        first = numpy_helper.to_array(initializer)
+        if first.dtype.kind == "f":
+            mean = np.mean([first] + [w[initializer.name] for w in weights], axis=0).astype(first.dtype)
+            initializer.CopyFrom(numpy_helper.from_array(mean, initializer.name))
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        averaged = Path(tmp) / FLOAT_MODEL_FILE
+        onnx.save(graphs[0], str(averaged))
+        quantize_dynamic(str(averaged), str(out / MODEL_FILE), weight_type=QuantType.QInt8)
+        if keep_float:
+            shutil.copyfile(averaged, out / FLOAT_MODEL_FILE)
+    (out / TOKENIZER_FILE).write_bytes((members[0] / TOKENIZER_FILE).read_bytes())
+    result = {**metadata[0], "train_seconds": round(sum(m.get("train_seconds", 0) for m in metadata), 1),
+              "soup": [{"train_seed": m["options"].get("train_seed") or m["seed"],
+                        "model.fp32.onnx": file_sha256(member / FLOAT_MODEL_FILE)}
+                       for member, m in zip(members, metadata)]}
+    (out / METADATA_FILE).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return result
 
 
 def run_holdout(prepared: Prepared, data: Path, holdout_dir: Path, options: Options, splits: dict,
@@ -663,13 +721,27 @@ def attach(out: Path, holdout_dir: Path) -> dict:
 
 
 def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage: str = "both", *,
-        keep_float: bool = False) -> dict:
+        keep_float: bool = False, members: list[Path] = ()) -> dict:
     """The protocol of the module docstring (``stage`` "both"); "holdout" and "final" run its
     two trainings separately (they are independent, so they may run side by side) and "attach"
     then joins them. ``keep_float``: the shipped model's float32 graph stays beside it too
-    (``model.fp32.onnx``; the held-out run always keeps its own). Returns the metadata written last."""
+    (``model.fp32.onnx``; the held-out run always keeps its own). "soup" averages the runs in
+    ``members`` into ``out`` (``soup``); a soup of held-out runs is scored on their folds. Returns
+    the metadata written last."""
     if stage == "attach":
         return attach(out, holdout_dir)
+    if stage == "soup":
+        metadata = soup(members, out, keep_float=keep_float)
+        if metadata.get("scores") is None:
+            return metadata
+        # a soup of held-out runs: scored on their folds, with its own temperatures
+        prepared = prepare(data, seed=options.seed, tag_data=options.tag_data)
+        held_out = score(prepared, out)
+        metadata.update(temperature={h: v["temperature"] for h, v in held_out["calibration"].items()}, scores=held_out)
+        (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
+        if not (out / "folds").exists():
+            shutil.copytree(members[0] / "folds", out / "folds")
+        return metadata
     prepared = prepare(data, seed=options.seed, tag_data=options.tag_data, gsr=options.gsr,
                        gsr_heldout_half=options.gsr_heldout_half, transfer=options.transfer,
                        transfer_news=options.transfer_news)
@@ -702,7 +774,7 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
     return metadata
 
 
-def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path | None, str, bool]:
+def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path | None, str, bool, list[Path]]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=None, help="shared data folder (default: ../shared/data)")
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR, help="output folder")
@@ -716,7 +788,11 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
                         help="both (default): held-out run, then the shipped model; holdout / final: one of the two; "
                              "attach: copy the held-out temperatures and scores into --out's metadata; support: "
                              "record the trigger support of the training sentences in --out's (and --holdout-dir's) "
-                             "metadata, for models trained before it was recorded")
+                             "metadata, for models trained before it was recorded; soup: average the --members "
+                             "into --out (held-out members: scored on their folds, with --seed their split's)")
+    parser.add_argument("--members", type=Path, nargs="+", default=[],
+                        help="with --stage soup: the runs to average (held-out folders, or final ones trained "
+                             "with --keep-float), the same recipe with different --train-seed")
     defaults = Options()
     for field, value in asdict(defaults).items():
         flag = "--" + field.replace("_", "-")
@@ -728,8 +804,10 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
     args = vars(parser.parse_args(argv))
     data, out, holdout, stage = args.pop("data") or default_data_dir(), args.pop("out"), args.pop("holdout_dir"), \
         args.pop("stage")
-    keep_float = args.pop("keep_float")
-    if stage not in ("final", "support") and holdout is None:
+    keep_float, members = args.pop("keep_float"), args.pop("members")
+    if (stage == "soup") != bool(members):
+        parser.error("--members goes with --stage soup, which needs two or more")
+    if stage not in ("final", "support", "soup") and holdout is None:
         parser.error(f"--stage {stage} needs --holdout-dir")
     if args["distill_from"] and stage == "both":
         parser.error("--distill-from runs one --stage at a time (holdout with the held-out teacher, final with "
@@ -738,12 +816,12 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
         if args[flag] and not args["distill_from"]:
             parser.error(f"--{flag.replace('_', '-')} needs --distill-from (transfer sentences have no gold labels, "
                          "only a teacher's)")
-    return data, out, Options(**args), holdout, stage, keep_float
+    return data, out, Options(**args), holdout, stage, keep_float, members
 
 
 def main(argv: list[str] | None = None) -> None:
-    data, out, options, holdout, stage, keep_float = parse_args(argv)
-    metadata = run(data, out, options, holdout, stage, keep_float=keep_float)
+    data, out, options, holdout, stage, keep_float, members = parse_args(argv)
+    metadata = run(data, out, options, holdout, stage, keep_float=keep_float, members=members)
     if stage == "support":
         print(json.dumps({"stage": stage, "out": str(out), "triggers_found": len(metadata["trigger_support"])}))
         return

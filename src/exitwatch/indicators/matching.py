@@ -6,7 +6,8 @@ indicator's role (``IndicatorDef.role``):
 - a coded PLOVER event of a listed type whose source (``own``), target (``against``) or fallen
   ruler (``foreign_ruler``) resolves to the right country and sector; or
 - a stored cue match whose actor is in the role: for ``own``, the subject of the cue phrase (the
-  nearest person or agent before it, else the first after it); for ``against``, the sentence's
+  nearest person or agent before it, else the first after it unless the cue is a verb of
+  leaving); for ``against``, the sentence's
   subject (its first mention before the cue) is another country's, or there is none and the
   indicator is ``agentless``, and the country is the cue's object (``strikes on Iran``) or is
   named elsewhere in the sentence;
@@ -39,6 +40,10 @@ _NOT_A_LINK = re.compile(r"\b(?:to|into|towards?|against|by)(?:\s+(?:a|an|the))?
 
 #: Words just before a country that make it the place left ("withdrawal from Syria", "out of Iraq").
 _PLACE_LEFT = re.compile(r"\b(?:from|out\s+of)(?:\s+(?:a|an|the))?\s*$", re.IGNORECASE)
+#: Cue words that are verbs of leaving: whoever leaves is named before the verb, and an actor after
+#: it is what is fled or left ("tens of thousands continued to flee a government assault"), so it
+#: is never the cue's subject.
+_VERB_OF_LEAVING = re.compile(r"(?:flee|flees|fleeing|fled|leave|leaves|leaving)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -104,11 +109,13 @@ def event_fits(event: Event, spec: EventSpec, definition: IndicatorDef, iso3: st
 
 def _subject(cue: CueMatch, mentions: list[Mention]) -> Mention | None:
     """The actor who does what the cue says: the nearest person or agent before it, else the
-    first one after it."""
+    first one after it (never for a verb of leaving)."""
     actors = [m for m in mentions if m.kind in ACTOR_KINDS]
     before = [m for m in actors if m.span[0] < cue.span[0]]
     if before:
         return before[-1]
+    if _VERB_OF_LEAVING.match(cue.text):
+        return None
     return next(iter(actors), None)
 
 

@@ -169,22 +169,33 @@ def _event_type(label: str, lexical: Sequence[EventDraft]) -> str:
     return next((d.event_type for d in lexical if d.event_type in YIELD_TYPES), DEFAULT_YIELD)
 
 
-def _ruler_exit(draft: EventDraft) -> bool:
-    """Whether ``draft`` is of a family in ``untaught_events.toml`` with its ruler named."""
+def _ruler_exit(draft: EventDraft, named: frozenset[str]) -> bool:
+    """Whether ``draft`` is of a family in ``untaught_events.toml`` with its ruler named: by name,
+    or by a pronoun that stands for a person in ``named``."""
     for family in load_toml("untaught_events.toml")["kept"]:
         if draft.event_type == family["type"] and draft.mode in family["modes"]:
             ruler: Actor | None = getattr(draft, family["ruler"])
-            return ruler is not None and ruler.person is not None and not is_pronoun(ruler.text)
+            return ruler is not None and ruler.person is not None and (
+                not is_pronoun(ruler.text) or ruler.person in named)
     return False
 
 
-def untaught(draft: EventDraft, trigger_support: Mapping[str, int] | None) -> bool:
+def named_people(sentence: Sentence, mentions: Sequence[Mention]) -> frozenset[str]:
+    """The people the kb knows that ``sentence`` names (pronouns left out)."""
+    return frozenset(m.actor.person for m in _in(mentions, sentence.start, sentence.end)
+                     if m.actor.person and not is_pronoun(m.text))
+
+
+def untaught(draft: EventDraft, trigger_support: Mapping[str, int] | None,
+             named: frozenset[str] = frozenset()) -> bool:
     """Whether model mode keeps the lexical event ``draft`` whatever the model reads (see the
     module docstring): a named ruler's exit (``untaught_events.toml``) by a trigger the model was
-    not taught. Never for a model without ``trigger_support``."""
+    not taught. A pronoun names the ruler only when it stands for a person named in the same
+    sentence (``named``: ``named_people``); across sentences pronouns are too often misread. Never
+    for a model without ``trigger_support``."""
     return (trigger_support is not None and draft.pattern is not None
             and trigger_support.get(trigger_key(draft.event_type, draft.pattern), 0) < MIN_TRIGGER_SUPPORT
-            and _ruler_exit(draft))
+            and _ruler_exit(draft, named))
 
 
 def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: list[EventDraft],
@@ -197,7 +208,8 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     out, with the model's calibrated probabilities of their types as confidences; and, whatever the
     model reads, the lexical events of untaught triggers (``untaught``), as the lexicon coded them
     but never more confident than the model's event."""
-    kept = [d for d in lexical if untaught(d, trigger_support)]
+    named = named_people(sentence, mentions)
+    kept = [d for d in lexical if untaught(d, trigger_support, named)]
     if prediction.event_type is None:
         return kept
     probability = dict(prediction.event_ranking)
