@@ -734,8 +734,10 @@ def run(data: Path, out: Path, options: Options, holdout_dir: Path | None, stage
         metadata = soup(members, out, keep_float=keep_float)
         if metadata.get("scores") is None:
             return metadata
-        # a soup of held-out runs: scored on their folds, with its own temperatures
-        prepared = prepare(data, seed=options.seed, tag_data=options.tag_data)
+        # a soup of held-out runs: scored on their folds (split as its members were), with its own temperatures
+        split = Options(**_recipe_options(metadata))
+        prepared = prepare(data, seed=split.seed, tag_data=split.tag_data, gsr=split.gsr,
+                           gsr_heldout_half=split.gsr_heldout_half)
         held_out = score(prepared, out)
         metadata.update(temperature={h: v["temperature"] for h, v in held_out["calibration"].items()}, scores=held_out)
         (out / METADATA_FILE).write_text(json.dumps(metadata, indent=2) + "\n", encoding="utf-8")
@@ -789,7 +791,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[Path, Path, Options, Path
                              "attach: copy the held-out temperatures and scores into --out's metadata; support: "
                              "record the trigger support of the training sentences in --out's (and --holdout-dir's) "
                              "metadata, for models trained before it was recorded; soup: average the --members "
-                             "into --out (held-out members: scored on their folds, with --seed their split's)")
+                             "into --out (held-out members: scored on their folds, split as the members were)")
     parser.add_argument("--members", type=Path, nargs="+", default=[],
                         help="with --stage soup: the runs to average (held-out folders, or final ones trained "
                              "with --keep-float), the same recipe with different --train-seed")

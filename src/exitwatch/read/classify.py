@@ -208,7 +208,8 @@ def code_sentence(sentence: Sentence, prediction: SentencePrediction, lexical: l
     out, with the model's calibrated probabilities of their types as confidences; and, whatever the
     model reads, the lexical events of untaught triggers (``untaught``), as the lexicon coded them
     but never more confident than the model's event."""
-    named = named_people(sentence, mentions)
+    # the sentence's named people matter only to an untaught draft, so most sentences skip the scan
+    named = named_people(sentence, mentions) if lexical and trigger_support is not None else frozenset()
     kept = [d for d in lexical if untaught(d, trigger_support, named)]
     if prediction.event_type is None:
         return kept
